@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The transport engine: set up, one ping-pong, one bandwidth window, tear
+ * down (after UCX's ucx_perf_funcs_t and fio's struct ioengine_ops). One
+ * const struct bench_engine_ops per engine; the run driver (run.h) calls
+ * it and knows nothing else about the transport. Engines never print:
+ * they log a failure once where it is found (bench_log.h) and fill
+ * samples whose units are clock ticks.
+ */
+#ifndef BENCH_ENGINE_H
+#define BENCH_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "bootstrap.h"
+#include "clock.h"
+#include "stats.h"
+
+enum bench_test {
+	BENCH_TEST_LAT,      /* ping-pong */
+	BENCH_TEST_BW,       /* unidirectional window, then an ack */
+	BENCH_TEST_BIBW,     /* windows in both directions at once */
+	BENCH_TEST_PINGPING, /* both send at once, then both receive */
+	BENCH_TEST_NR,
+};
+
+/* How a latency sample (one timed iteration) becomes the reported figure. */
+enum bench_lat_kind {
+	BENCH_LAT_HALF_RTT,   /* one-way = round trip / 2 (IMB, OSU) */
+	BENCH_LAT_RTT,        /* round trip, reported as is (RDMA read) */
+	BENCH_LAT_ONE_MSG,    /* one message time, as is (IMB PingPing) */
+};
+
+/* Capability flags. */
+#define BENCH_CAP_LAT       (1u << 0)
+#define BENCH_CAP_BW        (1u << 1)
+#define BENCH_CAP_BIBW      (1u << 2)
+#define BENCH_CAP_PINGPING  (1u << 3)
+#define BENCH_CAP_ZERO_BYTE (1u << 4) /* can move 0-byte messages */
+
+/* One message size of one test, as both ends run it. */
+struct bench_step {
+	enum bench_test test;
+	size_t size_bytes;
+	uint64_t warmup;   /* untimed iterations before the timed ones */
+	uint64_t iters;    /* timed iterations (ping-pongs or windows) */
+	unsigned window;   /* messages per window for bw/bibw */
+	bool validate;     /* fill and check payloads (outside the timing) */
+};
+
+struct bench_engine;
+
+struct bench_engine_ops {
+	const char *name;
+	size_t priv_size;   /* private state, allocated zeroed by the core */
+	unsigned caps;      /* BENCH_CAP_* */
+	/* Open local resources (device, library). May be NULL. */
+	int (*init)(struct bench_engine *eng);
+	/* Exchange addresses through the bootstrap; connect. May be NULL. */
+	int (*connect)(struct bench_engine *eng, struct bench_bootstrap *bs);
+	/* Allocate and register buffers once, for the largest size. */
+	int (*prepare)(struct bench_engine *eng, size_t max_size_bytes);
+	/*
+	 * Latency (ping-pong or ping-ping): run step->warmup untimed and
+	 * step->iters timed iterations. Rank 0 records one sample per timed
+	 * iteration into out (which has room for step->iters); other ranks
+	 * may record nothing. -EIO for a payload that fails validation.
+	 */
+	int (*run_lat)(struct bench_engine *eng, const struct bench_step *step,
+		       struct bench_samples *out);
+	/*
+	 * Bandwidth (bw or bibw): step->iters timed windows of step->window
+	 * messages; rank 0 records one sample per window, from the first
+	 * post to the acknowledgment. May be NULL.
+	 */
+	int (*run_bw)(struct bench_engine *eng, const struct bench_step *step,
+		      struct bench_samples *out);
+	/* Add engine metadata (device, library) to the run object. */
+	int (*describe)(struct bench_engine *eng, json_t *run);
+	/* Release everything; accepts a partial setup. */
+	void (*cleanup)(struct bench_engine *eng);
+};
+
+struct bench_engine {
+	const struct bench_engine_ops *ops;
+	void *priv;                     /* ops->priv_size bytes */
+	const void *cfg;                /* engine options from the front end */
+	const struct bench_clock *clock;
+	struct bench_bootstrap *bs;     /* set before connect */
+	enum bench_lat_kind lat_kind;   /* set by init; HALF_RTT by default */
+	int timeout_ms;                 /* every wait gives up after this */
+};
+
+extern const struct bench_engine_ops bench_engine_loopback_ops;
+
+#endif

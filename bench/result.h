@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The result model and its JSON form, "ibpong/1" (doc/result-format.md).
+ * ibpong's benchmarks write it, the reporter's importers produce it from
+ * IMB, OSU and perftest text, and everything in the reporter reads it.
+ */
+#ifndef BENCH_RESULT_H
+#define BENCH_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "engine.h"
+#include "stats.h"
+
+#define BENCH_FORMAT_ID "ibpong/1"
+
+/* One message size (of one pair, in a sweep). */
+struct bench_row {
+	size_t size_bytes;
+	uint64_t iters;            /* timed iterations; 0 if unknown */
+	uint64_t warmup;           /* untimed iterations; 0 if unknown */
+	struct bench_stats lat_us; /* latency in microseconds, lat_kind of
+				    * the result; fields NAN if absent */
+	double bw_MBps;            /* MB/s, MB = 10^6 bytes; NAN if absent */
+	double bw_peak_MBps;       /* perftest's BW peak; NAN if absent */
+	double msg_rate_per_s;     /* messages per second; NAN if absent */
+	int rank_a;                /* sweep pair, -1 outside sweeps */
+	int rank_b;
+	bool timed_out;            /* IMB "time-out." row: no numbers */
+};
+
+struct bench_result {
+	char *tool;          /* "ibpong-mpi", "IMB-MPI1", "osu_latency", ... */
+	char *tool_version;
+	enum bench_test test;
+	char *test_name;     /* as the tool names it: "latency", "PingPong",
+			      * "ib_write_bw", ... */
+	enum bench_lat_kind lat_kind;
+	json_t *run;         /* run metadata object (owned), see the doc */
+	struct bench_row *rows;
+	size_t n_rows;
+	size_t cap_rows;
+};
+
+void bench_result_init(struct bench_result *r);
+void bench_result_free(struct bench_result *r);
+/* Append a row (copied). Returns 0 or -ENOMEM. */
+int bench_result_add_row(struct bench_result *r, const struct bench_row *row);
+/* A row with every statistic NAN and no pair. */
+void bench_row_init(struct bench_row *row, size_t size_bytes);
+
+/* Set run.labels[key] = value. */
+int bench_result_set_label(struct bench_result *r, const char *key,
+			   const char *value);
+/* run.labels[key] or NULL. */
+const char *bench_result_label(const struct bench_result *r, const char *key);
+
+/* "one-way" / "round-trip" / "one-message" */
+const char *bench_lat_kind_name(enum bench_lat_kind k);
+/* "latency" / "bw" / "bibw" / "pingping" */
+const char *bench_test_name(enum bench_test t);
+int bench_test_from_name(const char *name); /* -EINVAL if unknown */
+
+/* To JSON (new reference). Returns 0 or -ENOMEM. */
+int bench_result_to_json(const struct bench_result *r, json_t **out);
+/*
+ * From JSON, validating every field. On error returns -EINVAL and writes
+ * a one-line reason naming the offending field into err.
+ */
+int bench_result_from_json(const json_t *doc, struct bench_result *r,
+			   char *err, size_t err_len);
+
+/* Write atomically: a temporary file in the same directory, then rename. */
+int bench_result_write_file(const struct bench_result *r, const char *path);
+/* Read and validate a file; err as for bench_result_from_json. */
+int bench_result_read_file(const char *path, struct bench_result *r,
+			   char *err, size_t err_len);
+
+/* Write len bytes to path atomically (temp file, fsync, rename). */
+int bench_write_file_atomic(const char *path, const void *data, size_t len);
+
+#endif
