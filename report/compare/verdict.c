@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare/verdict.h"
+
+/* Scale of the MAD that estimates a normal standard deviation. */
+#define REPORT_MAD_SCALE 1.4826
+
+void report_rule_init(struct report_rule *rule)
+{
+	rule->tolerance = REPORT_TOLERANCE_DEFAULT;
+	rule->noise_k = REPORT_NOISE_K_DEFAULT;
+}
+
+bool report_result_is_bw(const struct bench_result *r)
+{
+	return r->test == BENCH_TEST_BW || r->test == BENCH_TEST_BIBW;
+}
+
+static bool report_result_has_stat(const struct bench_result *r,
+				   enum bench_stat_id id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rows; i++)
+		if (!isnan(bench_stats_get(&r->rows[i].lat_us, id)))
+			return true;
+	return false;
+}
+
+static bool report_result_has_bw(const struct bench_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rows; i++)
+		if (!isnan(r->rows[i].bw_MBps))
+			return true;
+	return false;
+}
+
+void report_metric_choose(const struct bench_result *r, int stat,
+			  struct report_metric *m, bool *fell_back)
+{
+	if (fell_back)
+		*fell_back = false;
+	m->bandwidth = report_result_is_bw(r) && report_result_has_bw(r);
+	m->stat = BENCH_STAT_MEDIAN;
+	if (m->bandwidth)
+		return;
+	if (stat < 0) {
+		if (!report_result_has_stat(r, BENCH_STAT_MEDIAN))
+			m->stat = BENCH_STAT_MEAN;
+		return;
+	}
+	m->stat = stat;
+	if (!report_result_has_stat(r, m->stat)) {
+		m->stat = BENCH_STAT_MEAN;
+		if (fell_back)
+			*fell_back = true;
+	}
+}
+
+const char *report_metric_label(const struct report_metric *m, char *buf,
+				size_t len)
+{
+	if (m->bandwidth)
+		snprintf(buf, len, "bandwidth (MB/s)");
+	else
+		snprintf(buf, len, "%s latency (us)", bench_stat_name(m->stat));
+	return buf;
+}
+
+void report_point_get(const struct bench_row *row,
+		      const struct report_metric *m, struct report_point *out)
+{
+	double med = row->lat_us.median, p90 = row->lat_us.p90;
+
+	out->value = m->bandwidth ? row->bw_MBps
+				  : bench_stats_get(&row->lat_us, m->stat);
+	if (row->timed_out)
+		out->value = NAN;
+	out->rel_noise = NAN;
+	if (!isnan(med) && !isnan(p90) && med > 0 && p90 >= med)
+		out->rel_noise = (p90 - med) / med;
+}
+
+double report_median(double *v, size_t n)
+{
+	size_t i, j;
+
+	if (!n)
+		return NAN;
+	/* Insertion sort: n is a handful of runs. */
+	for (i = 1; i < n; i++) {
+		double x = v[i];
+
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void report_point_aggregate(const struct report_point *pts, size_t n,
+			    struct report_point *out)
+{
+	double vals[n ? n : 1], noises[n ? n : 1], devs[n ? n : 1];
+	size_t i, nv = 0, nn = 0;
+	double med, mad;
+
+	for (i = 0; i < n; i++) {
+		if (isnan(pts[i].value))
+			continue;
+		vals[nv++] = pts[i].value;
+		if (!isnan(pts[i].rel_noise))
+			noises[nn++] = pts[i].rel_noise;
+	}
+	out->value = med = report_median(vals, nv);
+	out->rel_noise = nn ? report_median(noises, nn) : NAN;
+	if (nv < 2 || !(med > 0))
+		return;
+	for (i = 0; i < nv; i++)
+		devs[i] = fabs(vals[i] - med);
+	mad = REPORT_MAD_SCALE * report_median(devs, nv) / med;
+	if (isnan(out->rel_noise) || mad > out->rel_noise)
+		out->rel_noise = mad;
+}
+
+enum report_verdict report_verdict_judge(const struct report_rule *rule,
+					 bool higher_better,
+					 const struct report_point *base,
+					 const struct report_point *cand,
+					 double *threshold)
+{
+	double noise = 0, t, d;
+
+	if (!isnan(base->rel_noise))
+		noise = base->rel_noise;
+	if (!isnan(cand->rel_noise) && cand->rel_noise > noise)
+		noise = cand->rel_noise;
+	t = fmax(rule->tolerance, rule->noise_k * noise);
+	if (threshold)
+		*threshold = t;
+	if (isnan(base->value) || isnan(cand->value) || !(base->value > 0))
+		return REPORT_VERDICT_NA;
+	d = cand->value / base->value - 1;
+	if (higher_better)
+		d = -d;
+	if (d > t)
+		return REPORT_VERDICT_REGRESSION;
+	if (d < -t)
+		return REPORT_VERDICT_IMPROVEMENT;
+	return REPORT_VERDICT_SAME;
+}
+
+const char *report_verdict_name(enum report_verdict v)
+{
+	switch (v) {
+	case REPORT_VERDICT_SAME:
+		return "same";
+	case REPORT_VERDICT_IMPROVEMENT:
+		return "improvement";
+	case REPORT_VERDICT_REGRESSION:
+		return "REGRESSION";
+	default:
+		return "n/a";
+	}
+}
+
+const struct bench_row *report_row_find(const struct bench_result *r,
+					size_t size_bytes, int rank_a,
+					int rank_b)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rows; i++) {
+		const struct bench_row *row = &r->rows[i];
+
+		if (row->size_bytes == size_bytes && row->rank_a == rank_a &&
+		    row->rank_b == rank_b)
+			return row;
+	}
+	return NULL;
+}
+
+int report_parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int report_parse_percent(const char *s, double *frac)
+{
+	char buf[64];
+	size_t len = strlen(s);
+	double v;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len + 1);
+	if (buf[len - 1] == '%')
+		buf[len - 1] = '\0';
+	if (report_parse_double(buf, &v))
+		return -EINVAL;
+	*frac = v / 100;
+	return 0;
+}

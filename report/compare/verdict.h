@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The comparison rule shared by compare, history and render: what is
+ * measured for a result (its metric), one measured point with its noise,
+ * and the verdict between a baseline point and a candidate point.
+ *
+ * The rule. Let b and c be the baseline and candidate values of the
+ * metric at one size and d = c / b - 1 their relative difference. The
+ * noise of a point is its relative upper spread (p90 - median) / median,
+ * known only for results with per-iteration statistics (ibpong JSON);
+ * an imported result that carries only means has no noise term. The
+ * threshold is
+ *
+ *	t = max(tolerance, k * max(noise_b, noise_c))
+ *
+ * (tolerance 5 %, k 1 by default). Latency (lower is better): d > t is a
+ * regression, d < -t an improvement. Bandwidth (higher is better): d < -t
+ * is a regression, d > t an improvement. Anything else is "same"; a
+ * missing value or a zero baseline gives "n/a".
+ *
+ * Several runs (a --group-by group, a history baseline) aggregate into
+ * one point: the median of their values, and as noise the larger of the
+ * median of their own noises and the robust spread across the runs,
+ * 1.4826 * MAD / median (MAD: the median absolute deviation).
+ */
+#ifndef REPORT_VERDICT_H
+#define REPORT_VERDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+#define REPORT_TOLERANCE_DEFAULT 0.05
+#define REPORT_NOISE_K_DEFAULT   1.0
+
+/* What a comparison measures in a result. */
+struct report_metric {
+	bool bandwidth;          /* bandwidth_MBps, higher is better */
+	enum bench_stat_id stat; /* else this latency statistic (us) */
+};
+
+/* One measured value, ready for a verdict. */
+struct report_point {
+	double value;     /* metric value; NAN if absent */
+	double rel_noise; /* relative spread, >= 0; NAN if unknown */
+};
+
+enum report_verdict {
+	REPORT_VERDICT_NA,
+	REPORT_VERDICT_SAME,
+	REPORT_VERDICT_IMPROVEMENT,
+	REPORT_VERDICT_REGRESSION,
+};
+
+/* The parameters of the rule. */
+struct report_rule {
+	double tolerance; /* fraction: 0.05 for 5 % */
+	double noise_k;   /* weight of the noise term; 0 disables it */
+};
+
+void report_rule_init(struct report_rule *rule);
+
+/*
+ * The metric of a result: bandwidth for bw/bibw tests that carry it,
+ * else latency statistic stat (pass -1 for the default: median if the
+ * result has it, else mean). If the result lacks stat, falls back to the
+ * mean and sets *fell_back (may be NULL).
+ */
+void report_metric_choose(const struct bench_result *r, int stat,
+			  struct report_metric *m, bool *fell_back);
+/* "bandwidth (MB/s)" or "median latency (us)"; buf of len bytes. */
+const char *report_metric_label(const struct report_metric *m, char *buf,
+				size_t len);
+
+/* The point of one row. */
+void report_point_get(const struct bench_row *row,
+		      const struct report_metric *m, struct report_point *out);
+/*
+ * Aggregate n points (n >= 1) as described above. Points whose value is
+ * NAN are skipped; if none is left, out->value is NAN.
+ */
+void report_point_aggregate(const struct report_point *pts, size_t n,
+			    struct report_point *out);
+
+/* Judge cand against base; *threshold (may be NULL) gets t. */
+enum report_verdict report_verdict_judge(const struct report_rule *rule,
+					 bool higher_better,
+					 const struct report_point *base,
+					 const struct report_point *cand,
+					 double *threshold);
+/* "n/a", "same", "improvement", "REGRESSION" */
+const char *report_verdict_name(enum report_verdict v);
+
+/* The row of r for (size, pair), or NULL. */
+const struct bench_row *report_row_find(const struct bench_result *r,
+					size_t size_bytes, int rank_a,
+					int rank_b);
+/* Median of n values (sorted in place); NAN for n == 0. */
+double report_median(double *v, size_t n);
+/* Parse "5" or "5%" (percent) into a fraction; -EINVAL if not >= 0. */
+int report_parse_percent(const char *s, double *frac);
+/* Parse a non-negative number; -EINVAL otherwise. */
+int report_parse_double(const char *s, double *out);
+/* Whether r is a bandwidth test (bw, bibw). */
+bool report_result_is_bw(const struct bench_result *r);
+
+#endif
