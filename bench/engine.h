@@ -95,6 +95,17 @@ struct bench_engine {
 	int timeout_ms;                 /* every wait gives up after this */
 };
 
+/*
+ * Options of the loopback engine (engine cfg; NULL means all zero). They
+ * exist for the tests of the core: a known time per message and a known
+ * corruption.
+ */
+struct bench_loopback_cfg {
+	uint64_t delay_ns;     /* busy-wait per message inside the timing */
+	uint64_t corrupt_iter; /* with validate: damage the payload of this
+				* timed iteration (1-based); 0 never */
+};
+
 extern const struct bench_engine_ops bench_engine_loopback_ops;
 
 #endif

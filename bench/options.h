@@ -31,12 +31,14 @@ struct bench_label {
 
 struct bench_opts {
 	struct bench_sizes sizes;
+	bool sizes_set;          /* --sizes given (else the default list) */
 	uint64_t iters;          /* 0: IMB-like schedule */
 	uint64_t warmup;         /* untimed iterations per size */
 	bool warmup_set;         /* --warmup given */
 	double time_per_size_s;  /* > 0: iteration count from a time budget */
 	enum bench_test test;
 	unsigned window;         /* messages per bandwidth window */
+	bool window_set;         /* --window given */
 	bool validate;
 	enum bench_format format;
 	const char *json_path;   /* NULL: no JSON */
@@ -44,6 +46,12 @@ struct bench_opts {
 	unsigned n_labels;
 	double timeout_s;        /* bound on every wait */
 	bool quiet;              /* no progress on stderr */
+	/*
+	 * Print the table and write --json on every rank, not only rank 0:
+	 * set by two-process commands whose ends each have their own
+	 * command line and terminal (verbs, cm); MPI leaves it false.
+	 */
+	bool print_all_ranks;
 	int argc;                /* the command line, for the metadata */
 	char **argv;
 };
@@ -52,6 +60,8 @@ struct bench_opts {
 #define BENCH_OPT_BASE 0x1000
 
 void bench_opts_init(struct bench_opts *o, int argc, char **argv);
+/* Release what bench_opts_handle() allocated (label keys). */
+void bench_opts_free(struct bench_opts *o);
 /* NULL-terminated getopt_long entries for the shared options. */
 const struct option *bench_opts_longopts(void);
 /* Number of entries (without the terminator). */

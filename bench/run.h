@@ -27,11 +27,39 @@ int bench_run_describe(struct bench_result *r, const struct bench_opts *o,
  * Run every size: init, connect, prepare, the steps, cleanup. Both ends
  * first agree on the whole parameter set (a mismatch fails on both ends
  * with a message naming the field). Rows are added to r on rank 0 and
- * sent to the peer so both ends hold the same table; rows are printed as
- * they complete when print is true. Returns 0 or a negative errno.
+ * sent to the peer so both ends hold the same table. Rank 0 (and every
+ * rank when o->print_all_ranks) prints rows on stdout as they complete,
+ * in o->format, and writes the result to o->json_path when set: set
+ * r->tool (and call bench_run_describe) before. Sets r->test, r->lat_kind
+ * (ONE_MSG for pingping, bw and bibw, else the engine's), r->test_name
+ * when NULL, and adds the engine's describe() to r->run.
+ * Returns 0 or a negative errno (-EINVAL for a parameter mismatch or bad
+ * sizes, -ENOTSUP when the engine cannot run the test, -EIO when a
+ * payload fails validation), after logging the cause.
  */
 int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	      struct bench_bootstrap *bs, const struct bench_opts *o,
 	      const struct bench_clock *clk, struct bench_result *r);
+
+/*
+ * One row's figures from the samples of one step (ticks of clk): lat_us
+ * statistics in microseconds (halved for HALF_RTT; for bw and bibw the
+ * window time divided by the window), msg_rate_per_s and bw_MBps (10^6
+ * B/s: size / mean latency for latency tests, as IMB; the bytes of every
+ * window, twice for bibw, over their total time for bw tests). iters,
+ * warmup and size_bytes are left to the caller. Returns 0, -EINVAL for
+ * no sample, or -ENOMEM.
+ */
+int bench_row_compute(struct bench_row *row, const struct bench_step *st,
+		      const struct bench_samples *s,
+		      const struct bench_clock *clk, enum bench_lat_kind kind);
+
+/*
+ * The parameter agreement alone (bench_run calls it first): every rank
+ * sends its parameter set through the bootstrap; any difference fails
+ * with -EINVAL on every rank, after one line naming the field and both
+ * values.
+ */
+int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o);
 
 #endif

@@ -137,6 +137,7 @@ int bench_sizes_parse(const char *spec, struct bench_sizes *sz,
 
 	if (why)
 		*why = spec_why;
+	sz->count = 0;
 	if (!spec || !*spec || strlen(spec) >= sizeof(buf))
 		return -EINVAL;
 	strcpy(buf, spec);

@@ -1,9 +1,294 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include "report.h"
+/*
+ * ibpong report compare: a baseline against candidates, size by size, or
+ * groups of runs (regions) side by side. The rule is in verdict.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare/verdict.h"
+#include "exit.h"
+#include "log.h"
+
+struct compare_opts {
+	struct report_cmp_rule rule;
+	int stat;             /* bench_stat_id, or -1 for the default */
+	const char *group_by; /* label key, or NULL */
+};
+
+/* Tallies of the verdicts printed. */
+struct compare_count {
+	unsigned n[REPORT_CMP_REGRESSION + 1];
+};
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ibpong report compare [OPTIONS] BASELINE CANDIDATE...\n"
+		"       ibpong report compare [OPTIONS] --group-by LABEL "
+		"FILE...\n\n"
+		"Compare each candidate with the baseline, size by size: the "
+		"values, the\nratio candidate/baseline and a verdict "
+		"(REGRESSION, improvement, same).\nFiles are ibpong/1 JSON or "
+		"IMB, OSU, perftest text.\n\n"
+		"Options:\n"
+		"  --stat NAME       latency statistic: min, median, mean, "
+		"stdev, p90, p99,\n"
+		"                    p999, max (default: median, or mean for "
+		"results that\n"
+		"                    carry only means, as imported ones do)\n"
+		"  --tolerance PCT   smallest relative difference that counts "
+		"(default 5)\n"
+		"  --noise K         weight of the noise term (default 1; 0: "
+		"tolerance only)\n"
+		"  --group-by LABEL  group all files by run.labels[LABEL] "
+		"(e.g. region);\n"
+		"                    a group's value per size is the median of "
+		"its runs; the\n"
+		"                    group of the first file is the baseline\n"
+		"  -h, --help        this help\n\n"
+		"Bandwidth tests (bw, bibw) compare bandwidth, higher is "
+		"better; latency\ntests compare the latency statistic, lower "
+		"is better.\n\n"
+		"Rule: d = candidate / baseline - 1; noise of a run at a size ="
+		"\n(p90 - median) / median when it has both (ibpong JSON), "
+		"else 0;\nthreshold t = max(tolerance, K * max(noise of "
+		"baseline, noise of candidate)).\nLatency: d > t REGRESSION, "
+		"d < -t improvement; bandwidth the reverse;\nelse same. A "
+		"group's noise is the larger of the median of its runs' noises"
+		"\nand 1.4826 * MAD / median of its runs' values.\n\n"
+		"Exit: 0 no regression, 1 a regression, 2 bad usage or input.\n");
+}
+
+static int compare_parse(int argc, char **argv, struct compare_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "stat", required_argument, NULL, 's' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "noise", required_argument, NULL, 'k' },
+		{ "group-by", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	report_cmp_rule_init(&o->rule);
+	o->stat = -1;
+	o->group_by = NULL;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			o->stat = bench_stat_from_name(optarg);
+			if (o->stat < 0) {
+				bench_err("--stat: unknown statistic '%s' "
+					  "(min, median, mean, stdev, p90, "
+					  "p99, p999, max)",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		case 't':
+			if (report_parse_percent(optarg, &o->rule.tolerance)) {
+				bench_err("--tolerance: expected a percentage "
+					  ">= 0, got '%s'",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'k':
+			if (report_parse_double(optarg, &o->rule.noise_k)) {
+				bench_err("--noise: expected a number >= 0, "
+					  "got '%s'",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'g':
+			o->group_by = optarg;
+			break;
+		case 'h':
+			compare_usage(stdout);
+			return 1;
+		default:
+			bench_err("run 'ibpong report compare --help' for "
+				  "the options");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void compare_print_value(double v)
+{
+	if (isnan(v))
+		printf(" %12s", "-");
+	else
+		printf(" %12.3f", v);
+}
+
+static void compare_print_row(const struct bench_row *row, bool pairs,
+			      const struct report_point *b,
+			      const struct report_point *c,
+			      enum report_cmp_verdict v, double t)
+{
+	printf("%10zu", row->size_bytes);
+	if (pairs)
+		printf(" %5d-%-5d", row->rank_a, row->rank_b);
+	compare_print_value(b->value);
+	compare_print_value(c->value);
+	if (v == REPORT_CMP_NA)
+		printf(" %7s %7s", "-", "-");
+	else
+		printf(" %7.3f %6.1f%%", c->value / b->value, 100 * t);
+	printf("  %s\n", report_cmp_verdict_name(v));
+}
+
+static bool compare_has_pairs(const struct bench_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_rows; i++)
+		if (r->rows[i].rank_a >= 0)
+			return true;
+	return false;
+}
+
+/* The baseline result for cand: the same test, preferably by name. */
+static const struct bench_result *
+compare_find_base(const struct report_set *base,
+		  const struct bench_result *cand)
+{
+	const struct bench_result *kind_match = NULL;
+	size_t i;
+
+	for (i = 0; i < base->count; i++) {
+		const struct bench_result *b = &base->items[i];
+
+		if (b->test != cand->test)
+			continue;
+		if (b->test_name && cand->test_name &&
+		    !strcmp(b->test_name, cand->test_name))
+			return b;
+		if (!kind_match)
+			kind_match = b;
+	}
+	return kind_match;
+}
+
+static void compare_header(const char *role, const char *path,
+			   const struct bench_result *r)
+{
+	printf("%-9s %s: %s %s (%s, %s)\n", role, path,
+	       r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
+	       bench_test_name(r->test), bench_lat_kind_name(r->lat_kind));
+}
+
+static void compare_results(const struct compare_opts *o,
+			    const struct bench_result *b,
+			    const struct bench_result *c,
+			    struct compare_count *count)
+{
+	struct report_metric m;
+	struct report_point pb, pc;
+	bool pairs = compare_has_pairs(c), fell_back;
+	enum report_cmp_verdict v;
+	char label[64];
+	size_t i;
+	double t;
+
+	report_metric_choose(b, o->stat, &m, &fell_back);
+	if (fell_back)
+		bench_warn("the baseline has no %s latency; comparing means",
+			   bench_stat_name(o->stat));
+	printf("metric    %s\n\n", report_metric_label(&m, label,
+						       sizeof(label)));
+	printf("%10s%s %12s %12s %7s %7s  %s\n", "size", pairs ? "  pair      "
+							      : "",
+	       "baseline", "candidate", "ratio", "thresh", "verdict");
+	for (i = 0; i < c->n_rows; i++) {
+		const struct bench_row *rc = &c->rows[i], *rb;
+
+		rb = report_row_find(b, rc->size_bytes, rc->rank_a, rc->rank_b);
+		if (!rb)
+			continue;
+		report_point_get(rb, &m, &pb);
+		report_point_get(rc, &m, &pc);
+		v = report_cmp_judge(&o->rule, m.bandwidth, &pb, &pc, &t);
+		count->n[v]++;
+		compare_print_row(rc, pairs, &pb, &pc, v, t);
+	}
+	printf("\n");
+}
+
+static int compare_plain(const struct compare_opts *o, char **paths, int n)
+{
+	struct report_set base, cand;
+	struct compare_count count = { { 0 } };
+	int ret, i;
+	size_t j;
+
+	report_set_init(&base);
+	report_set_init(&cand);
+	ret = report_load_paths(paths, 1, &base);
+	if (!ret)
+		ret = report_load_paths(paths + 1, n - 1, &cand);
+	if (ret)
+		goto out;
+	for (j = 0; j < cand.count; j++) {
+		const struct bench_result *b;
+
+		b = compare_find_base(&base, &cand.items[j]);
+		if (!b) {
+			bench_err("%s: no %s result in the baseline %s",
+				  cand.paths[j],
+				  bench_test_name(cand.items[j].test),
+				  paths[0]);
+			ret = BENCH_EXIT_USAGE;
+			goto out;
+		}
+		i = (int)(b - base.items);
+		compare_header("baseline", base.paths[i], b);
+		compare_header("candidate", cand.paths[j], &cand.items[j]);
+		compare_results(o, b, &cand.items[j], &count);
+	}
+	printf("summary: %u regression(s), %u improvement(s), %u same, %u "
+	       "n/a\n",
+	       count.n[REPORT_CMP_REGRESSION],
+	       count.n[REPORT_CMP_IMPROVEMENT],
+	       count.n[REPORT_CMP_SAME], count.n[REPORT_CMP_NA]);
+	ret = count.n[REPORT_CMP_REGRESSION] ? BENCH_EXIT_CHECK
+						 : BENCH_EXIT_OK;
+out:
+	report_set_free(&base);
+	report_set_free(&cand);
+	return ret;
+}
 
 int report_cmd_compare(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return 3;
+	struct compare_opts o;
+	struct report_set all;
+	int ret, n;
+
+	ret = compare_parse(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? BENCH_EXIT_OK : BENCH_EXIT_USAGE;
+	n = argc - optind;
+	if (n < 1 || (!o.group_by && n < 2)) {
+		bench_err("expected a baseline and at least one candidate; "
+			  "run 'ibpong report compare --help'");
+		return BENCH_EXIT_USAGE;
+	}
+	if (!o.group_by)
+		return compare_plain(&o, argv + optind, n);
+	report_set_init(&all);
+	ret = report_load_paths(argv + optind, n, &all);
+	if (!ret)
+		ret = report_compare_groups(&o.rule, o.stat, o.group_by, &all);
+	report_set_free(&all);
+	return ret;
 }

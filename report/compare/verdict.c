@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "compare/verdict.h"
+#include "exit.h"
+#include "log.h"
 
 /* Scale of the MAD that estimates a normal standard deviation. */
 #define REPORT_MAD_SCALE 1.4826
 
-void report_rule_init(struct report_rule *rule)
+void report_cmp_rule_init(struct report_cmp_rule *rule)
 {
 	rule->tolerance = REPORT_TOLERANCE_DEFAULT;
 	rule->noise_k = REPORT_NOISE_K_DEFAULT;
@@ -130,7 +132,7 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 		out->rel_noise = mad;
 }
 
-enum report_verdict report_verdict_judge(const struct report_rule *rule,
+enum report_cmp_verdict report_cmp_judge(const struct report_cmp_rule *rule,
 					 bool higher_better,
 					 const struct report_point *base,
 					 const struct report_point *cand,
@@ -146,25 +148,25 @@ enum report_verdict report_verdict_judge(const struct report_rule *rule,
 	if (threshold)
 		*threshold = t;
 	if (isnan(base->value) || isnan(cand->value) || !(base->value > 0))
-		return REPORT_VERDICT_NA;
+		return REPORT_CMP_NA;
 	d = cand->value / base->value - 1;
 	if (higher_better)
 		d = -d;
 	if (d > t)
-		return REPORT_VERDICT_REGRESSION;
+		return REPORT_CMP_REGRESSION;
 	if (d < -t)
-		return REPORT_VERDICT_IMPROVEMENT;
-	return REPORT_VERDICT_SAME;
+		return REPORT_CMP_IMPROVEMENT;
+	return REPORT_CMP_SAME;
 }
 
-const char *report_verdict_name(enum report_verdict v)
+const char *report_cmp_verdict_name(enum report_cmp_verdict v)
 {
 	switch (v) {
-	case REPORT_VERDICT_SAME:
+	case REPORT_CMP_SAME:
 		return "same";
-	case REPORT_VERDICT_IMPROVEMENT:
+	case REPORT_CMP_IMPROVEMENT:
 		return "improvement";
-	case REPORT_VERDICT_REGRESSION:
+	case REPORT_CMP_REGRESSION:
 		return "REGRESSION";
 	default:
 		return "n/a";
@@ -214,5 +216,28 @@ int report_parse_percent(const char *s, double *frac)
 	if (report_parse_double(buf, &v))
 		return -EINVAL;
 	*frac = v / 100;
+	return 0;
+}
+
+int report_load_paths(char *const *paths, int n, struct report_set *set)
+{
+	char err[512];
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		err[0] = '\0';
+		ret = report_load(paths[i], set, err, sizeof(err));
+		if (ret == -ENOMEM) {
+			bench_err("%s: out of memory", paths[i]);
+			return BENCH_EXIT_RUNTIME;
+		}
+		if (ret) {
+			if (err[0])
+				bench_err("%s", err);
+			else
+				bench_err("%s: %s", paths[i], strerror(-ret));
+			return BENCH_EXIT_USAGE;
+		}
+	}
 	return 0;
 }

@@ -23,8 +23,8 @@
  * median of their own noises and the robust spread across the runs,
  * 1.4826 * MAD / median (MAD: the median absolute deviation).
  */
-#ifndef REPORT_VERDICT_H
-#define REPORT_VERDICT_H
+#ifndef REPORT_CMP_H
+#define REPORT_CMP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,20 +46,20 @@ struct report_point {
 	double rel_noise; /* relative spread, >= 0; NAN if unknown */
 };
 
-enum report_verdict {
-	REPORT_VERDICT_NA,
-	REPORT_VERDICT_SAME,
-	REPORT_VERDICT_IMPROVEMENT,
-	REPORT_VERDICT_REGRESSION,
+enum report_cmp_verdict {
+	REPORT_CMP_NA,
+	REPORT_CMP_SAME,
+	REPORT_CMP_IMPROVEMENT,
+	REPORT_CMP_REGRESSION,
 };
 
 /* The parameters of the rule. */
-struct report_rule {
+struct report_cmp_rule {
 	double tolerance; /* fraction: 0.05 for 5 % */
 	double noise_k;   /* weight of the noise term; 0 disables it */
 };
 
-void report_rule_init(struct report_rule *rule);
+void report_cmp_rule_init(struct report_cmp_rule *rule);
 
 /*
  * The metric of a result: bandwidth for bw/bibw tests that carry it,
@@ -84,13 +84,13 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 			    struct report_point *out);
 
 /* Judge cand against base; *threshold (may be NULL) gets t. */
-enum report_verdict report_verdict_judge(const struct report_rule *rule,
+enum report_cmp_verdict report_cmp_judge(const struct report_cmp_rule *rule,
 					 bool higher_better,
 					 const struct report_point *base,
 					 const struct report_point *cand,
 					 double *threshold);
 /* "n/a", "same", "improvement", "REGRESSION" */
-const char *report_verdict_name(enum report_verdict v);
+const char *report_cmp_verdict_name(enum report_cmp_verdict v);
 
 /* The row of r for (size, pair), or NULL. */
 const struct bench_row *report_row_find(const struct bench_result *r,
@@ -104,5 +104,19 @@ int report_parse_percent(const char *s, double *frac);
 int report_parse_double(const char *s, double *out);
 /* Whether r is a bandwidth test (bw, bibw). */
 bool report_result_is_bw(const struct bench_result *r);
+/*
+ * Load every file of paths[0..n-1] into set with report_load(), logging
+ * one line on failure. Returns 0 or the exit code to return: 2 for bad
+ * input, 3 for a runtime failure (out of memory).
+ */
+int report_load_paths(char *const *paths, int n, struct report_set *set);
+
+/*
+ * compare --group-by: group the results of set by run.labels[key], print
+ * one side-by-side table per test, the first result's group being the
+ * baseline. Returns the exit code (1 on a regression).
+ */
+int report_compare_groups(const struct report_cmp_rule *rule, int stat,
+			  const char *key, const struct report_set *set);
 
 #endif

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The loopback engine (fio's null engine): one rank copies the payload to
+ * a second buffer and back. It measures memcpy, which is not the point:
+ * it exists so that the run driver, statistics and writers are tested
+ * end to end without a network.
+ *
+ * lat: one iteration copies a -> b then b -> a (a "round trip").
+ * pingping: the same two copies, reported as one message time.
+ * bw: one window copies a -> b window times; bibw also copies b -> a.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "log.h"
+
+struct loopback {
+	unsigned char *a;
+	unsigned char *b;
+	size_t len;	      /* bytes in each buffer */
+	uint64_t delay_ticks; /* cfg->delay_ns in clock ticks */
+	uint64_t corrupt_iter;
+};
+
+/* Keep the compiler from dropping copies whose result nobody reads. */
+#define LOOPBACK_BARRIER() __asm__ __volatile__("" ::: "memory")
+
+static int loopback_init(struct bench_engine *eng)
+{
+	const struct bench_loopback_cfg *cfg = eng->cfg;
+	struct loopback *lb = eng->priv;
+
+	eng->lat_kind = BENCH_LAT_HALF_RTT;
+	if (cfg) {
+		lb->delay_ticks = (uint64_t)((double)cfg->delay_ns /
+					     eng->clock->ns_per_tick);
+		lb->corrupt_iter = cfg->corrupt_iter;
+	}
+	return 0;
+}
+
+static int loopback_prepare(struct bench_engine *eng, size_t max_size_bytes)
+{
+	struct loopback *lb = eng->priv;
+	size_t len = max_size_bytes ? max_size_bytes : 1;
+
+	lb->a = malloc(len);
+	lb->b = malloc(len);
+	if (!lb->a || !lb->b) {
+		bench_err("loopback: cannot allocate 2 x %zu bytes", len);
+		return -ENOMEM;
+	}
+	/* Fault the pages in now rather than in the first timed pass. */
+	memset(lb->a, 0, len);
+	memset(lb->b, 0, len);
+	lb->len = len;
+	return 0;
+}
+
+static inline void spin(const struct bench_clock *clk, uint64_t ticks)
+{
+	uint64_t t0 = bench_clock_now(clk);
+
+	while (bench_clock_now(clk) - t0 < ticks)
+		;
+}
+
+/* One message each way; the delay, when asked for, is per message. */
+static inline __attribute__((always_inline)) void
+round_trip(struct loopback *lb, const struct bench_clock *clk, size_t size,
+	   bool delay)
+{
+	memcpy(lb->b, lb->a, size);
+	if (delay)
+		spin(clk, lb->delay_ticks);
+	memcpy(lb->a, lb->b, size);
+	if (delay)
+		spin(clk, lb->delay_ticks);
+	LOOPBACK_BARRIER();
+}
+
+static void fill(unsigned char *p, size_t size, uint64_t iter)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		p[i] = (unsigned char)(iter * 131 + i * 7 + 1);
+}
+
+static int check(const unsigned char *p, size_t size, uint64_t iter)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (p[i] != (unsigned char)(iter * 131 + i * 7 + 1)) {
+			bench_err("loopback: payload of %zu bytes differs at "
+				  "byte %zu of iteration %llu",
+				  size, i, (unsigned long long)iter);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* The plain variant: no option is looked at inside the loops. */
+static void lat_plain(struct bench_engine *eng, const struct bench_step *st,
+		      struct bench_samples *out, bool delay)
+{
+	const struct bench_clock *clk = eng->clock;
+	struct loopback *lb = eng->priv;
+	uint64_t i, t0;
+
+	for (i = 0; i < st->warmup; i++)
+		round_trip(lb, clk, st->size_bytes, delay);
+	for (i = 0; i < st->iters; i++) {
+		t0 = bench_clock_now(clk);
+		round_trip(lb, clk, st->size_bytes, delay);
+		bench_samples_record(out, bench_clock_now(clk) - t0);
+	}
+}
+
+/* Fill before and check after each pass, both outside the timing. */
+static int lat_validate(struct bench_engine *eng, const struct bench_step *st,
+			struct bench_samples *out)
+{
+	const struct bench_clock *clk = eng->clock;
+	struct loopback *lb = eng->priv;
+	uint64_t i, t0, t1, n = st->warmup + st->iters;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		fill(lb->a, st->size_bytes, i);
+		t0 = bench_clock_now(clk);
+		round_trip(lb, clk, st->size_bytes, lb->delay_ticks != 0);
+		t1 = bench_clock_now(clk);
+		if (lb->corrupt_iter && st->size_bytes &&
+		    i + 1 == st->warmup + lb->corrupt_iter)
+			lb->a[st->size_bytes - 1] ^= 0xff;
+		ret = check(lb->a, st->size_bytes, i);
+		if (ret)
+			return ret;
+		if (i >= st->warmup)
+			bench_samples_record(out, t1 - t0);
+	}
+	return 0;
+}
+
+static int loopback_run_lat(struct bench_engine *eng,
+			    const struct bench_step *st,
+			    struct bench_samples *out)
+{
+	struct loopback *lb = eng->priv;
+
+	if (st->size_bytes > lb->len || out->capacity < st->iters)
+		return -EINVAL;
+	if (st->validate)
+		return lat_validate(eng, st, out);
+	if (lb->delay_ticks)
+		lat_plain(eng, st, out, true);
+	else
+		lat_plain(eng, st, out, false);
+	return 0;
+}
+
+static inline __attribute__((always_inline)) void
+window(struct loopback *lb, const struct bench_clock *clk,
+       const struct bench_step *st, bool bidir)
+{
+	unsigned m;
+
+	for (m = 0; m < st->window; m++) {
+		memcpy(lb->b, lb->a, st->size_bytes);
+		if (bidir)
+			memcpy(lb->a, lb->b, st->size_bytes);
+		if (lb->delay_ticks)
+			spin(clk, lb->delay_ticks);
+		LOOPBACK_BARRIER();
+	}
+}
+
+static int bw_loop(struct bench_engine *eng, const struct bench_step *st,
+		   struct bench_samples *out, bool bidir)
+{
+	const struct bench_clock *clk = eng->clock;
+	struct loopback *lb = eng->priv;
+	uint64_t i, t0, t1, n = st->warmup + st->iters;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (st->validate)
+			fill(lb->a, st->size_bytes, i);
+		t0 = bench_clock_now(clk);
+		window(lb, clk, st, bidir);
+		t1 = bench_clock_now(clk);
+		if (st->validate) {
+			if (lb->corrupt_iter && st->size_bytes &&
+			    i + 1 == st->warmup + lb->corrupt_iter)
+				lb->b[0] ^= 0xff;
+			ret = check(lb->b, st->size_bytes, i);
+			if (ret)
+				return ret;
+		}
+		if (i >= st->warmup)
+			bench_samples_record(out, t1 - t0);
+	}
+	return 0;
+}
+
+static int loopback_run_bw(struct bench_engine *eng,
+			   const struct bench_step *st,
+			   struct bench_samples *out)
+{
+	struct loopback *lb = eng->priv;
+
+	if (st->size_bytes > lb->len || out->capacity < st->iters)
+		return -EINVAL;
+	if (st->test == BENCH_TEST_BIBW)
+		return bw_loop(eng, st, out, true);
+	return bw_loop(eng, st, out, false);
+}
+
+static int loopback_describe(struct bench_engine *eng, json_t *run)
+{
+	(void)eng;
+	return json_object_set_new(run, "transport", json_string("loopback"))
+		       ? -ENOMEM
+		       : 0;
+}
+
+static void loopback_cleanup(struct bench_engine *eng)
+{
+	struct loopback *lb = eng->priv;
+
+	if (!lb)
+		return;
+	free(lb->a);
+	free(lb->b);
+	lb->a = NULL;
+	lb->b = NULL;
+}
+
+const struct bench_engine_ops bench_engine_loopback_ops = {
+	.name = "loopback",
+	.priv_size = sizeof(struct loopback),
+	.caps = BENCH_CAP_LAT | BENCH_CAP_BW | BENCH_CAP_BIBW |
+		BENCH_CAP_PINGPING | BENCH_CAP_ZERO_BYTE,
+	.init = loopback_init,
+	.prepare = loopback_prepare,
+	.run_lat = loopback_run_lat,
+	.run_bw = loopback_run_bw,
+	.describe = loopback_describe,
+	.cleanup = loopback_cleanup,
+};

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The options every benchmark command shares.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+#include "result.h"
+
+enum {
+	OPT_SIZES = BENCH_OPT_BASE,
+	OPT_ITERS,
+	OPT_WARMUP,
+	OPT_TIME_PER_SIZE,
+	OPT_TEST,
+	OPT_WINDOW,
+	OPT_VALIDATE,
+	OPT_FORMAT,
+	OPT_JSON,
+	OPT_LABEL,
+	OPT_TIMEOUT,
+	OPT_QUIET,
+};
+
+#define ITERS_MAX	  1000000000ull
+#define WINDOW_MAX	  4096u
+#define TIME_PER_SIZE_MAX 3600.0
+#define TIMEOUT_MAX	  86400.0
+
+static const struct option shared_longopts[] = {
+	{ "sizes", required_argument, NULL, OPT_SIZES },
+	{ "iters", required_argument, NULL, OPT_ITERS },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "time-per-size", required_argument, NULL, OPT_TIME_PER_SIZE },
+	{ "test", required_argument, NULL, OPT_TEST },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "validate", no_argument, NULL, OPT_VALIDATE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ NULL, 0, NULL, 0 },
+};
+
+void bench_opts_init(struct bench_opts *o, int argc, char **argv)
+{
+	memset(o, 0, sizeof(*o));
+	bench_sizes_default(&o->sizes);
+	o->test = BENCH_TEST_LAT;
+	o->window = 64; /* osu_bw's window */
+	o->format = BENCH_FORMAT_TABLE;
+	o->timeout_s = 30;
+	o->argc = argc;
+	o->argv = argv;
+}
+
+void bench_opts_free(struct bench_opts *o)
+{
+	unsigned i;
+
+	for (i = 0; i < o->n_labels; i++)
+		free((char *)o->labels[i].key);
+	o->n_labels = 0;
+}
+
+const struct option *bench_opts_longopts(void)
+{
+	return shared_longopts;
+}
+
+size_t bench_opts_longopts_count(void)
+{
+	return sizeof(shared_longopts) / sizeof(shared_longopts[0]) - 1;
+}
+
+/* A whole decimal number in [min, max]; no sign, no suffix. */
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* A finite number of seconds in (0, max]. */
+static int parse_seconds(const char *s, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v <= 0 || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int bad(const char *opt, const char *arg, const char *expected)
+{
+	bench_err("--%s '%s': expected %s", opt, arg ? arg : "", expected);
+	return -EINVAL;
+}
+
+static int handle_label(struct bench_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *key;
+
+	if (!eq || eq == arg)
+		return bad("label", arg, "KEY=VALUE with a non-empty key");
+	if (o->n_labels >= BENCH_LABELS_MAX) {
+		bench_err("--label '%s': at most %d labels", arg,
+			  BENCH_LABELS_MAX);
+		return -EINVAL;
+	}
+	/* The value stays in argv's memory; the key is freed by
+	 * bench_opts_free(). */
+	key = strndup(arg, (size_t)(eq - arg));
+	if (!key)
+		return -ENOMEM;
+	o->labels[o->n_labels].key = key;
+	o->labels[o->n_labels].value = eq + 1;
+	o->n_labels++;
+	return 0;
+}
+
+static int handle_enum(struct bench_opts *o, int opt, const char *arg)
+{
+	int t;
+
+	if (opt == OPT_TEST) {
+		t = bench_test_from_name(arg);
+		if (t < 0)
+			return bad("test", arg,
+				   "one of latency, bw, bibw, pingping");
+		o->test = (enum bench_test)t;
+		return 0;
+	}
+	if (strcmp(arg, "table") == 0)
+		o->format = BENCH_FORMAT_TABLE;
+	else if (strcmp(arg, "imb") == 0)
+		o->format = BENCH_FORMAT_IMB;
+	else if (strcmp(arg, "csv") == 0)
+		o->format = BENCH_FORMAT_CSV;
+	else
+		return bad("format", arg, "one of table, imb, csv");
+	return 0;
+}
+
+static int handle_number(struct bench_opts *o, int opt, const char *arg)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case OPT_ITERS:
+		if (parse_u64(arg, 1, ITERS_MAX, &o->iters))
+			return bad("iters", arg,
+				   "a whole number from 1 to 1000000000");
+		return 0;
+	case OPT_WARMUP:
+		if (parse_u64(arg, 0, ITERS_MAX, &o->warmup))
+			return bad("warmup", arg,
+				   "a whole number from 0 to 1000000000");
+		o->warmup_set = true;
+		return 0;
+	case OPT_WINDOW:
+		if (parse_u64(arg, 1, WINDOW_MAX, &v))
+			return bad("window", arg,
+				   "a whole number of messages from 1 to 4096");
+		o->window = (unsigned)v;
+		o->window_set = true;
+		return 0;
+	case OPT_TIME_PER_SIZE:
+		if (parse_seconds(arg, TIME_PER_SIZE_MAX, &o->time_per_size_s))
+			return bad("time-per-size", arg,
+				   "a number of seconds > 0 and <= 3600");
+		return 0;
+	default: /* OPT_TIMEOUT */
+		if (parse_seconds(arg, TIMEOUT_MAX, &o->timeout_s))
+			return bad("timeout", arg,
+				   "a number of seconds > 0 and <= 86400");
+		return 0;
+	}
+}
+
+int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
+{
+	const char *why;
+
+	switch (opt) {
+	case OPT_SIZES:
+		if (bench_sizes_parse(arg, &o->sizes, &why))
+			return bad("sizes", arg, why);
+		o->sizes_set = true;
+		return 0;
+	case OPT_ITERS:
+	case OPT_WARMUP:
+	case OPT_WINDOW:
+	case OPT_TIME_PER_SIZE:
+	case OPT_TIMEOUT:
+		return handle_number(o, opt, arg);
+	case OPT_TEST:
+	case OPT_FORMAT:
+		return handle_enum(o, opt, arg);
+	case OPT_VALIDATE:
+		o->validate = true;
+		return 0;
+	case OPT_JSON:
+		if (!arg || !*arg)
+			return bad("json", arg, "a file name");
+		o->json_path = arg;
+		return 0;
+	case OPT_LABEL:
+		return handle_label(o, arg);
+	case OPT_QUIET:
+		o->quiet = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int bench_opts_finish(struct bench_opts *o)
+{
+	bool lat = o->test == BENCH_TEST_LAT || o->test == BENCH_TEST_PINGPING;
+
+	if (o->iters && o->time_per_size_s > 0) {
+		bench_err("--iters and --time-per-size exclude each other: "
+			  "give one of them");
+		return -EINVAL;
+	}
+	if (lat && o->window_set) {
+		bench_err("--window applies to --test bw and bibw only, not "
+			  "to --test %s",
+			  bench_test_name(o->test));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void bench_opts_usage(FILE *f)
+{
+	fputs("Shared options:\n"
+	      "  --sizes MIN:MAX|LIST   message sizes: 0 (if MIN is 0), MIN, "
+	      "powers of two\n"
+	      "                         and MAX; or a list such as 0,64,4K "
+	      "(K/M/G = 1024^n)\n"
+	      "                         default 0:4M\n"
+	      "  --test latency|bw|bibw|pingping\n"
+	      "                         what to measure (default latency)\n"
+	      "  --iters N              timed iterations per size (default: "
+	      "IMB schedule,\n"
+	      "                         min(1000, 40 MiB / size) ping-pongs or "
+	      "windows)\n"
+	      "  --warmup N             untimed iterations per size "
+	      "(default 10 %, at least 2)\n"
+	      "  --time-per-size SECONDS\n"
+	      "                         iteration count from a time budget "
+	      "per size\n"
+	      "  --window N             messages per bandwidth window "
+	      "(default 64)\n"
+	      "  --validate             fill and check every payload "
+	      "(outside the timing)\n"
+	      "  --format table|imb|csv output layout (default table)\n"
+	      "  --json FILE            write the ibpong/1 result to FILE\n"
+	      "  --label KEY=VALUE      add a label to the result "
+	      "(repeatable)\n"
+	      "  --timeout SECONDS      bound on every wait (default 30)\n"
+	      "  --quiet                no progress on stderr\n",
+	      f);
+}

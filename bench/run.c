@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The run driver: parameter agreement, iteration counts, the steps,
+ * samples to statistics, rows to every rank and to the writers.
+ *
+ * Units. Engines record clock ticks; here ticks become nanoseconds (the
+ * clock's calibrated ns_per_tick), then microseconds. A latency sample of
+ * kind HALF_RTT is halved; RTT and ONE_MSG are reported as they are. A
+ * bandwidth sample is the time of one window: its lat_us statistics are
+ * of the window time divided by the window, i.e. the time per message
+ * while the window streams (the inverse of the message rate, not a
+ * latency), and the row's latency kind is "one-message".
+ *
+ * Bandwidth. MB/s is 10^6 bytes per second everywhere. A latency test
+ * reports size / mean latency (IMB's Mbytes/sec: bytes per microsecond);
+ * a bandwidth test reports the bytes of every timed window (twice for
+ * bibw) over the sum of the window times.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "run.h"
+#include "writers.h"
+
+#define ITERS_CAP    10000000ull /* bound of --time-per-size counts */
+#define PROBE_FIRST  4ull	 /* iterations of the first probe */
+#define PROBE_MIN_NS 20000000.0	 /* a probe this long is trusted: 20 ms */
+
+struct run_ctx {
+	struct bench_engine *eng;
+	struct bench_bootstrap *bs;
+	const struct bench_opts *o;
+	struct bench_result *r;
+	struct bench_writer w;
+	bool print;    /* this rank prints rows and writes --json */
+	bool progress; /* "size x of N" on stderr */
+};
+
+static bool test_is_bw(enum bench_test t)
+{
+	return t == BENCH_TEST_BW || t == BENCH_TEST_BIBW;
+}
+
+/* Every rank receives rank 0's len bytes of buf. */
+static int share_from_root(struct bench_bootstrap *bs, void *buf, size_t len)
+{
+	unsigned char *all;
+	int ret;
+
+	if (bs->size <= 1)
+		return 0;
+	all = malloc(len * (size_t)bs->size);
+	if (!all)
+		return -ENOMEM;
+	ret = bench_bootstrap_exchange(bs, buf, all, len);
+	if (ret)
+		bench_err("bootstrap %s: exchange of %zu bytes failed: %s",
+			  bs->ops->name, len, strerror(-ret));
+	else
+		memcpy(buf, all, len);
+	free(all);
+	return ret;
+}
+
+static uint64_t dbl_bits(double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	return htole64(u);
+}
+
+static double bits_dbl(uint64_t u)
+{
+	double v;
+
+	u = le64toh(u);
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+/*
+ * The parameter set both ends must share, in a fixed little-endian
+ * layout so that ends of different builds still compare field by field.
+ */
+enum wire_param {
+	WP_TEST,
+	WP_SIZES_COUNT,
+	WP_SIZE_MIN,
+	WP_SIZE_MAX,
+	WP_SIZES_HASH,
+	WP_ITERS,
+	WP_WARMUP_SET,
+	WP_WARMUP,
+	WP_WINDOW,
+	WP_VALIDATE,
+	WP_TIME_PER_SIZE_US,
+	WP_NR,
+};
+
+static const char *const wire_param_names[WP_NR] = {
+	[WP_TEST] = "--test",
+	[WP_SIZES_COUNT] = "the number of --sizes",
+	[WP_SIZE_MIN] = "the smallest of --sizes",
+	[WP_SIZE_MAX] = "the largest of --sizes",
+	[WP_SIZES_HASH] = "the list of --sizes (hash)",
+	[WP_ITERS] = "--iters",
+	[WP_WARMUP_SET] = "whether --warmup is given",
+	[WP_WARMUP] = "--warmup",
+	[WP_WINDOW] = "--window",
+	[WP_VALIDATE] = "--validate",
+	[WP_TIME_PER_SIZE_US] = "--time-per-size (us)",
+};
+
+/* FNV-1a over the list: equal lists hash equal, on any host. */
+static uint64_t sizes_hash(const struct bench_sizes *sz)
+{
+	uint64_t h = 0xcbf29ce484222325ull, v;
+	size_t i;
+	int b;
+
+	for (i = 0; i < sz->count; i++) {
+		v = sz->bytes[i];
+		for (b = 0; b < 8; b++) {
+			h ^= (v >> (8 * b)) & 0xff;
+			h *= 0x100000001b3ull;
+		}
+	}
+	return h;
+}
+
+static void params_pack(const struct bench_opts *o, uint64_t *w)
+{
+	const struct bench_sizes *sz = &o->sizes;
+	int i;
+
+	w[WP_TEST] = o->test;
+	w[WP_SIZES_COUNT] = sz->count;
+	w[WP_SIZE_MIN] = sz->count ? sz->bytes[0] : 0;
+	w[WP_SIZE_MAX] = sz->count ? sz->bytes[sz->count - 1] : 0;
+	w[WP_SIZES_HASH] = sizes_hash(sz);
+	w[WP_ITERS] = o->iters;
+	w[WP_WARMUP_SET] = o->warmup_set;
+	w[WP_WARMUP] = o->warmup_set ? o->warmup : 0;
+	w[WP_WINDOW] = test_is_bw(o->test) ? o->window : 0;
+	w[WP_VALIDATE] = o->validate;
+	w[WP_TIME_PER_SIZE_US] = (uint64_t)(o->time_per_size_s * 1e6 + 0.5);
+	for (i = 0; i < WP_NR; i++)
+		w[i] = htole64(w[i]);
+}
+
+static void param_print(char *buf, size_t len, int id, uint64_t v)
+{
+	if (id == WP_TEST)
+		snprintf(buf, len, "%s", bench_test_name((enum bench_test)v));
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* Compare every rank's set with ours; name the first differing field. */
+static int params_compare(const struct bench_bootstrap *bs, const uint64_t *all)
+{
+	const uint64_t *mine = all + (size_t)bs->rank * WP_NR;
+	char here[32], there[32];
+	int rank, id;
+
+	for (rank = 0; rank < bs->size; rank++) {
+		const uint64_t *peer = all + (size_t)rank * WP_NR;
+
+		for (id = 0; id < WP_NR; id++) {
+			if (peer[id] == mine[id])
+				continue;
+			param_print(here, sizeof(here), id, le64toh(mine[id]));
+			param_print(there, sizeof(there), id,
+				    le64toh(peer[id]));
+			bench_err("parameter mismatch: %s is %s on rank %d "
+				  "(this end) but %s on rank %d; give both "
+				  "ends the same options",
+				  wire_param_names[id], here, bs->rank, there,
+				  rank);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o)
+{
+	uint64_t mine[WP_NR], *all;
+	int ret;
+
+	params_pack(o, mine);
+	all = calloc((size_t)bs->size, sizeof(mine));
+	if (!all)
+		return -ENOMEM;
+	ret = bench_bootstrap_exchange(bs, mine, all, sizeof(mine));
+	if (ret)
+		bench_err("bootstrap %s: parameter exchange failed: %s",
+			  bs->ops->name, strerror(-ret));
+	else
+		ret = params_compare(bs, all);
+	free(all);
+	return ret;
+}
+
+/* Rows travel as little-endian 64-bit words. */
+enum wire_row {
+	WR_SIZE,
+	WR_ITERS,
+	WR_WARMUP,
+	WR_COUNT,
+	WR_STATS,
+	WR_BW = WR_STATS + BENCH_STAT_NR,
+	WR_BW_PEAK,
+	WR_MSG_RATE,
+	WR_NR,
+};
+
+static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
+{
+	uint64_t w[WR_NR];
+	int id, ret;
+
+	if (bs->size <= 1)
+		return 0;
+	w[WR_SIZE] = htole64(row->size_bytes);
+	w[WR_ITERS] = htole64(row->iters);
+	w[WR_WARMUP] = htole64(row->warmup);
+	w[WR_COUNT] = htole64(row->lat_us.count);
+	for (id = 0; id < BENCH_STAT_NR; id++)
+		w[WR_STATS + id] = dbl_bits(bench_stats_get(&row->lat_us, id));
+	w[WR_BW] = dbl_bits(row->bw_MBps);
+	w[WR_BW_PEAK] = dbl_bits(row->bw_peak_MBps);
+	w[WR_MSG_RATE] = dbl_bits(row->msg_rate_per_s);
+	ret = share_from_root(bs, w, sizeof(w));
+	if (ret)
+		return ret;
+	bench_row_init(row, le64toh(w[WR_SIZE]));
+	row->iters = le64toh(w[WR_ITERS]);
+	row->warmup = le64toh(w[WR_WARMUP]);
+	row->lat_us.count = le64toh(w[WR_COUNT]);
+	for (id = 0; id < BENCH_STAT_NR; id++)
+		bench_stats_set(&row->lat_us, id, bits_dbl(w[WR_STATS + id]));
+	row->bw_MBps = bits_dbl(w[WR_BW]);
+	row->bw_peak_MBps = bits_dbl(w[WR_BW_PEAK]);
+	row->msg_rate_per_s = bits_dbl(w[WR_MSG_RATE]);
+	return 0;
+}
+
+/* One pass of the engine over step, after both ends are ready. */
+static int run_step(struct run_ctx *c, const struct bench_step *st,
+		    struct bench_samples *s)
+{
+	struct bench_engine *eng = c->eng;
+	int ret;
+
+	ret = bench_bootstrap_barrier(c->bs);
+	if (ret) {
+		bench_err("bootstrap %s: barrier before %zu bytes failed: %s",
+			  c->bs->ops->name, st->size_bytes, strerror(-ret));
+		return ret;
+	}
+	s->count = 0;
+	if (test_is_bw(st->test))
+		ret = eng->ops->run_bw(eng, st, s);
+	else
+		ret = eng->ops->run_lat(eng, st, s);
+	if (ret)
+		bench_err("%s engine: %s of %zu bytes failed: %s",
+			  eng->ops->name, bench_test_name(st->test),
+			  st->size_bytes, strerror(-ret));
+	return ret;
+}
+
+static double samples_sum_ns(const struct bench_engine *eng,
+			     const struct bench_samples *s)
+{
+	double sum = 0;
+	uint64_t i;
+
+	for (i = 0; i < s->count; i++)
+		sum += (double)s->ticks[i];
+	return sum * eng->clock->ns_per_tick;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Rank 0's verdict on a probe of n iterations: 0 to probe again with
+ * more, else the iteration count that fills the budget. The rate comes
+ * from the median iteration, so that one preemption in a short probe
+ * does not shrink the count tenfold.
+ */
+static uint64_t probe_verdict(const struct run_ctx *c, struct bench_samples *s,
+			      uint64_t n)
+{
+	double total_ns = samples_sum_ns(c->eng, s);
+	double budget_ns = c->o->time_per_size_s * 1e9;
+	double per_iter_ns, iters;
+
+	if (total_ns < PROBE_MIN_NS && total_ns < budget_ns / 10 &&
+	    n < ITERS_CAP)
+		return 0;
+	qsort(s->ticks, s->count, sizeof(*s->ticks), cmp_u64);
+	per_iter_ns =
+		bench_clock_ticks_to_ns(c->eng->clock, s->ticks[s->count / 2]);
+	iters = per_iter_ns > 0 ? budget_ns / per_iter_ns : (double)ITERS_CAP;
+	if (iters < 1)
+		return 1;
+	if (iters > (double)ITERS_CAP)
+		return ITERS_CAP;
+	return (uint64_t)iters;
+}
+
+/*
+ * --time-per-size: probe with growing counts until one probe is long
+ * enough to trust its time per iteration. Rank 0 decides; the verdict
+ * goes through the bootstrap so both ends run the same count.
+ */
+static int run_probe(struct run_ctx *c, struct bench_step *st)
+{
+	struct bench_step probe = *st;
+	struct bench_samples s = { 0 };
+	uint64_t n = PROBE_FIRST, verdict = 0;
+	int ret;
+
+	probe.warmup = 2;
+	while (!verdict) {
+		probe.iters = n;
+		bench_samples_free(&s);
+		ret = bench_samples_alloc(&s, n);
+		if (ret)
+			break;
+		ret = run_step(c, &probe, &s);
+		if (ret)
+			break;
+		verdict = c->bs->rank == 0 ? probe_verdict(c, &s, n) : 0;
+		ret = share_from_root(c->bs, &verdict, sizeof(verdict));
+		if (ret)
+			break;
+		probe.warmup = 0;
+		n = n * 8 < ITERS_CAP ? n * 8 : ITERS_CAP;
+	}
+	st->iters = verdict;
+	bench_samples_free(&s);
+	return ret;
+}
+
+/* Iterations and warm-up of one size: --iters, --time-per-size or IMB. */
+static int run_counts(struct run_ctx *c, struct bench_step *st)
+{
+	const struct bench_opts *o = c->o;
+	size_t bytes = st->size_bytes;
+	int ret;
+
+	if (test_is_bw(st->test))
+		bytes *= st->window; /* the schedule bounds bytes per window */
+	if (o->iters) {
+		st->iters = o->iters;
+	} else if (o->time_per_size_s > 0) {
+		ret = run_probe(c, st);
+		if (ret)
+			return ret;
+	} else {
+		st->iters = bench_schedule_iters(bytes);
+	}
+	st->warmup =
+		o->warmup_set ? o->warmup : bench_schedule_warmup(st->iters);
+	return 0;
+}
+
+int bench_row_compute(struct bench_row *row, const struct bench_step *st,
+		      const struct bench_samples *s,
+		      const struct bench_clock *clk, enum bench_lat_kind kind)
+{
+	double scale = clk->ns_per_tick / 1000.0; /* ticks -> us */
+	double *v, total_s, mult;
+	uint64_t i;
+	int ret;
+
+	if (s->count == 0)
+		return -EINVAL;
+	if (test_is_bw(st->test))
+		scale /= st->window;
+	else if (kind == BENCH_LAT_HALF_RTT)
+		scale /= 2;
+	v = malloc(s->count * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < s->count; i++)
+		v[i] = (double)s->ticks[i] * scale;
+	ret = bench_stats_compute(v, s->count, &row->lat_us);
+	free(v);
+	if (ret)
+		return ret;
+	if (test_is_bw(st->test)) {
+		mult = st->test == BENCH_TEST_BIBW ? 2.0 : 1.0;
+		for (i = 0, total_s = 0; i < s->count; i++)
+			total_s += (double)s->ticks[i];
+		total_s *= clk->ns_per_tick / 1e9;
+		row->msg_rate_per_s =
+			mult * st->window * (double)s->count / total_s;
+	} else {
+		row->msg_rate_per_s = 1e6 / row->lat_us.mean;
+	}
+	/* messages per second times bytes, in 10^6 bytes per second; for a
+	 * latency test this is IMB's size / t[usec] */
+	row->bw_MBps = row->msg_rate_per_s * (double)st->size_bytes / 1e6;
+	return 0;
+}
+
+/* Samples of one step to the row's statistics (see the top comment). */
+static int row_fill(const struct run_ctx *c, const struct bench_step *st,
+		    const struct bench_samples *s, struct bench_row *row)
+{
+	const struct bench_engine *eng = c->eng;
+	int ret;
+
+	if (s->count == 0) {
+		bench_err("%s engine recorded no sample for %zu bytes",
+			  eng->ops->name, st->size_bytes);
+		return -EIO;
+	}
+	ret = bench_row_compute(row, st, s, eng->clock, c->r->lat_kind);
+	if (ret)
+		bench_err("statistics of %zu bytes: %s", st->size_bytes,
+			  strerror(-ret));
+	return ret;
+}
+
+static void progress_show(const struct run_ctx *c, size_t idx, size_t n,
+			  size_t bytes)
+{
+	if (c->progress)
+		fprintf(stderr, "\r%s: size %zu of %zu (%zu bytes)...",
+			bench_log_prog(), idx + 1, n, bytes);
+}
+
+static void progress_clear(const struct run_ctx *c)
+{
+	if (c->progress)
+		fprintf(stderr, "\r\033[K");
+}
+
+/* One message size: counts, the timed step, the row on every rank. */
+static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
+{
+	struct bench_samples s = { 0 };
+	struct bench_step st = {
+		.test = c->o->test,
+		.size_bytes = bytes,
+		.window = test_is_bw(c->o->test) ? c->o->window : 1,
+		.validate = c->o->validate,
+	};
+	int ret;
+
+	ret = run_counts(c, &st);
+	if (ret)
+		return ret;
+	ret = bench_samples_alloc(&s, st.iters);
+	if (ret)
+		return ret;
+	ret = run_step(c, &st, &s);
+	if (ret)
+		goto out_free;
+	bench_row_init(row, bytes);
+	row->iters = st.iters;
+	row->warmup = st.warmup;
+	if (c->bs->rank == 0) {
+		ret = row_fill(c, &st, &s, row);
+		if (ret)
+			goto out_free;
+	}
+	ret = row_share(c->bs, row);
+out_free:
+	bench_samples_free(&s);
+	return ret;
+}
+
+static int run_sizes(struct run_ctx *c, const size_t *sizes, size_t n)
+{
+	struct bench_row row;
+	size_t i;
+	int ret;
+
+	if (c->print)
+		bench_writer_header(&c->w);
+	for (i = 0; i < n; i++) {
+		progress_show(c, i, n, sizes[i]);
+		ret = run_size(c, sizes[i], &row);
+		progress_clear(c);
+		if (ret)
+			return ret;
+		ret = bench_result_add_row(c->r, &row);
+		if (ret)
+			return ret;
+		if (c->print)
+			bench_writer_row(&c->w, &row);
+	}
+	if (c->print)
+		bench_writer_footer(&c->w);
+	return 0;
+}
+
+static const unsigned test_caps[BENCH_TEST_NR] = {
+	[BENCH_TEST_LAT] = BENCH_CAP_LAT,
+	[BENCH_TEST_BW] = BENCH_CAP_BW,
+	[BENCH_TEST_BIBW] = BENCH_CAP_BIBW,
+	[BENCH_TEST_PINGPING] = BENCH_CAP_PINGPING,
+};
+
+/*
+ * The sizes this engine runs: without zero-byte support 0 B is dropped
+ * from the default list, and refused when the user asked for it.
+ */
+static int run_sizes_select(const struct bench_engine_ops *ops,
+			    const struct bench_opts *o, const size_t **sizes,
+			    size_t *n)
+{
+	const struct bench_sizes *sz = &o->sizes;
+	size_t skip = 0;
+
+	if (!(ops->caps & test_caps[o->test]) ||
+	    (test_is_bw(o->test) && !ops->run_bw) ||
+	    (!test_is_bw(o->test) && !ops->run_lat)) {
+		bench_err("the %s engine cannot run --test %s", ops->name,
+			  bench_test_name(o->test));
+		return -ENOTSUP;
+	}
+	if (sz->count && sz->bytes[0] == 0 &&
+	    !(ops->caps & BENCH_CAP_ZERO_BYTE)) {
+		if (o->sizes_set) {
+			bench_err("--sizes: the %s engine cannot send 0-byte "
+				  "messages; start at 1",
+				  ops->name);
+			return -EINVAL;
+		}
+		skip = 1;
+	}
+	if (sz->count <= skip) {
+		bench_err("--sizes: no message size to run");
+		return -EINVAL;
+	}
+	*sizes = sz->bytes + skip;
+	*n = sz->count - skip;
+	return 0;
+}
+
+static void engine_close(struct bench_engine *eng)
+{
+	if (eng->ops && eng->ops->cleanup && eng->priv)
+		eng->ops->cleanup(eng);
+	free(eng->priv);
+	eng->priv = NULL;
+}
+
+/* init, connect, prepare; on failure everything is undone. */
+static int engine_open(struct bench_engine *eng, struct bench_bootstrap *bs,
+		       const struct bench_opts *o, size_t max_size)
+{
+	const struct bench_engine_ops *ops = eng->ops;
+	int ret = -ENOMEM;
+
+	eng->priv = calloc(1, ops->priv_size ? ops->priv_size : 1);
+	if (!eng->priv)
+		goto err;
+	eng->bs = bs;
+	eng->lat_kind = BENCH_LAT_HALF_RTT;
+	eng->timeout_ms = (int)(o->timeout_s * 1000);
+	ret = ops->init ? ops->init(eng) : 0;
+	if (ret)
+		goto err;
+	ret = ops->connect ? ops->connect(eng, bs) : 0;
+	if (ret)
+		goto err;
+	ret = ops->prepare(eng, max_size);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	engine_close(eng);
+	return ret;
+}
+
+/* Test, latency kind and engine metadata of the result. */
+static int result_head(struct bench_result *r, struct bench_engine *eng,
+		       const struct bench_opts *o)
+{
+	r->test = o->test;
+	if (o->test == BENCH_TEST_PINGPING || test_is_bw(o->test))
+		r->lat_kind = BENCH_LAT_ONE_MSG;
+	else
+		r->lat_kind = eng->lat_kind;
+	if (!r->test_name) {
+		r->test_name = strdup(bench_test_name(o->test));
+		if (!r->test_name)
+			return -ENOMEM;
+	}
+	if (!r->run) {
+		r->run = json_object();
+		if (!r->run)
+			return -ENOMEM;
+	}
+	if (eng->ops->describe)
+		return eng->ops->describe(eng, r->run);
+	return 0;
+}
+
+static int run_save(const struct run_ctx *c)
+{
+	int ret;
+
+	if (!c->print || !c->o->json_path)
+		return 0;
+	ret = bench_result_write_file(c->r, c->o->json_path);
+	if (ret)
+		bench_err("--json %s: cannot write the result: %s",
+			  c->o->json_path, strerror(-ret));
+	return ret;
+}
+
+int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
+	      struct bench_bootstrap *bs, const struct bench_opts *o,
+	      const struct bench_clock *clk, struct bench_result *r)
+{
+	struct bench_engine eng = { .ops = ops,
+				    .cfg = engine_cfg,
+				    .clock = clk };
+	struct run_ctx c = { .eng = &eng, .bs = bs, .o = o, .r = r };
+	const size_t *sizes;
+	size_t n;
+	int ret;
+
+	ret = run_sizes_select(ops, o, &sizes, &n);
+	if (ret)
+		return ret;
+	/* Agree before touching the transport: a mismatch costs nothing. */
+	ret = bench_run_agree(bs, o);
+	if (ret)
+		return ret;
+	ret = engine_open(&eng, bs, o, sizes[n - 1]);
+	if (ret)
+		return ret;
+	ret = result_head(r, &eng, o);
+	if (ret)
+		goto out_close;
+	c.print = bs->rank == 0 || o->print_all_ranks;
+	c.progress = c.print && !o->quiet && isatty(STDERR_FILENO);
+	bench_writer_init(&c.w, stdout, o->format, r, bs->size, o->window);
+	ret = run_sizes(&c, sizes, n);
+	if (!ret)
+		ret = run_save(&c);
+out_close:
+	engine_close(&eng);
+	return ret;
+}

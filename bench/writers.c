@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Text writers: human table, IMB-MPI1 layout, CSV.
+ */
+#include <inttypes.h>
+#include <math.h>
+
+#include "writers.h"
+
+static bool is_bw(enum bench_test t)
+{
+	return t == BENCH_TEST_BW || t == BENCH_TEST_BIBW;
+}
+
+void bench_writer_init(struct bench_writer *w, FILE *f,
+		       enum bench_format format, const struct bench_result *r,
+		       int n_procs, unsigned window)
+{
+	w->f = f;
+	w->format = format;
+	w->r = r;
+	w->n_procs = n_procs;
+	w->window = window;
+}
+
+const char *bench_imb_name(enum bench_test t)
+{
+	switch (t) {
+	case BENCH_TEST_BW:
+		return "Uniband";
+	case BENCH_TEST_BIBW:
+		return "Biband";
+	case BENCH_TEST_PINGPING:
+		return "PingPing";
+	default:
+		return "PingPong";
+	}
+}
+
+/* A fixed-width number, or "-" right-aligned when the figure is absent. */
+static void put_num(FILE *f, int width, int prec, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %*.*f", width, prec, v);
+	else
+		fprintf(f, " %*s", width, "-");
+}
+
+static void table_header(const struct bench_writer *w)
+{
+	const struct bench_result *r = w->r;
+	FILE *f = w->f;
+
+	if (is_bw(r->test)) {
+		fprintf(f,
+			"# %s: window of %u messages; time per message in "
+			"us (window time / window); MB/s = 10^6 B/s\n",
+			bench_test_name(r->test), w->window);
+		fprintf(f, "# %10s %10s %12s %10s %10s %10s %10s %10s %10s\n",
+			"size[B]", "windows", "MB/s", "Mmsg/s", "min", "median",
+			"mean", "p99", "max");
+		return;
+	}
+	fprintf(f, "# %s: %s latency in us; MB/s = 10^6 B/s\n",
+		bench_test_name(r->test), bench_lat_kind_name(r->lat_kind));
+	fprintf(f, "# %10s %10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %8s\n",
+		"size[B]", "iters", "min", "median", "mean", "stdev", "p90",
+		"p99", "p99.9", "max", "MB/s", "Mmsg/s");
+}
+
+static void table_row(const struct bench_writer *w, const struct bench_row *row)
+{
+	const struct bench_stats *st = &row->lat_us;
+	FILE *f = w->f;
+
+	fprintf(f, "  %10zu %10" PRIu64, row->size_bytes, row->iters);
+	if (is_bw(w->r->test)) {
+		put_num(f, 12, 2, row->bw_MBps);
+		put_num(f, 10, 4, row->msg_rate_per_s / 1e6);
+		put_num(f, 10, 3, st->min);
+		put_num(f, 10, 3, st->median);
+		put_num(f, 10, 3, st->mean);
+		put_num(f, 10, 3, st->p99);
+		put_num(f, 10, 3, st->max);
+	} else {
+		put_num(f, 9, 3, st->min);
+		put_num(f, 9, 3, st->median);
+		put_num(f, 9, 3, st->mean);
+		put_num(f, 9, 3, st->stdev);
+		put_num(f, 9, 3, st->p90);
+		put_num(f, 9, 3, st->p99);
+		put_num(f, 9, 3, st->p999);
+		put_num(f, 9, 3, st->max);
+		put_num(f, 11, 2, row->bw_MBps);
+		put_num(f, 8, 4, row->msg_rate_per_s / 1e6);
+	}
+	fputc('\n', f);
+}
+
+/*
+ * IMB-MPI1 2021: every column is 13 characters wide ("%13s" titles; rows
+ * are the integer columns then "%13.2f"); t[usec] is the mean, Mbytes/sec
+ * is 10^6 B/s. Uniband and Biband print Mbytes/sec and Msg/sec instead.
+ */
+static void imb_header(const struct bench_writer *w)
+{
+	FILE *f = w->f;
+
+	fprintf(f, "#---------------------------------------------------\n");
+	fprintf(f, "# Benchmarking %s \n", bench_imb_name(w->r->test));
+	fprintf(f, "# #processes = %d \n", w->n_procs);
+	fprintf(f, "#---------------------------------------------------\n");
+	if (is_bw(w->r->test))
+		fprintf(f, "%13s%13s%13s%13s\n", "#bytes", "#repetitions",
+			"Mbytes/sec", "Msg/sec");
+	else
+		fprintf(f, "%13s%13s%13s%13s\n", "#bytes", "#repetitions",
+			"t[usec]", "Mbytes/sec");
+}
+
+static void imb_row(const struct bench_writer *w, const struct bench_row *row)
+{
+	FILE *f = w->f;
+
+	fprintf(f, "%13zu%13" PRIu64, row->size_bytes, row->iters);
+	if (row->timed_out) {
+		fprintf(f, "    time-out.\n");
+		return;
+	}
+	if (is_bw(w->r->test))
+		fprintf(f, "%13.2f%13.0f\n", row->bw_MBps, row->msg_rate_per_s);
+	else
+		fprintf(f, "%13.2f%13.2f\n", row->lat_us.mean, row->bw_MBps);
+}
+
+static void csv_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.9g", v);
+	else
+		fputc(',', f);
+}
+
+static void csv_header(const struct bench_writer *w)
+{
+	int id;
+
+	fprintf(w->f, "size_bytes,iterations,warmup");
+	for (id = 0; id < BENCH_STAT_NR; id++)
+		fprintf(w->f, ",latency_%s_us", bench_stat_name(id));
+	fprintf(w->f, ",bandwidth_MBps,message_rate_per_s\n");
+}
+
+static void csv_row(const struct bench_writer *w, const struct bench_row *row)
+{
+	int id;
+
+	fprintf(w->f, "%zu,%" PRIu64 ",%" PRIu64, row->size_bytes, row->iters,
+		row->warmup);
+	for (id = 0; id < BENCH_STAT_NR; id++)
+		csv_num(w->f, bench_stats_get(&row->lat_us, id));
+	csv_num(w->f, row->bw_MBps);
+	csv_num(w->f, row->msg_rate_per_s);
+	fputc('\n', w->f);
+}
+
+void bench_writer_header(const struct bench_writer *w)
+{
+	switch (w->format) {
+	case BENCH_FORMAT_IMB:
+		imb_header(w);
+		break;
+	case BENCH_FORMAT_CSV:
+		csv_header(w);
+		break;
+	default:
+		table_header(w);
+		break;
+	}
+	fflush(w->f);
+}
+
+void bench_writer_row(const struct bench_writer *w, const struct bench_row *row)
+{
+	switch (w->format) {
+	case BENCH_FORMAT_IMB:
+		imb_row(w, row);
+		break;
+	case BENCH_FORMAT_CSV:
+		csv_row(w, row);
+		break;
+	default:
+		table_row(w, row);
+		break;
+	}
+	/* Rows appear as they complete, even through a pipe. */
+	fflush(w->f);
+}
+
+void bench_writer_footer(const struct bench_writer *w)
+{
+	/* IMB closes each benchmark's table with a blank line. */
+	if (w->format == BENCH_FORMAT_IMB)
+		fputc('\n', w->f);
+	fflush(w->f);
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The bootstrap over MPI: rank and size of MPI_COMM_WORLD, barrier and
+ * all-gather as non-blocking collectives polled against the timeout, so
+ * that a rank which never arrives does not hang the others for ever.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "log.h"
+#include "mpi_bench.h"
+
+struct mpi_bootstrap {
+	MPI_Comm comm;	    /* private duplicate of MPI_COMM_WORLD */
+	MPI_Comm exit_comm; /* another, for mpi_bootstrap_agree() only */
+	bool have_comm;	    /* comm and exit_comm are valid */
+	bool finalize;	    /* MPI was initialised here: finalise in cleanup */
+};
+
+static double mpi_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what)
+{
+	double deadline = mpi_now_s() + timeout_s;
+	int done = 0;
+	int rc;
+
+	for (;;) {
+		rc = MPI_Test(req, &done, MPI_STATUS_IGNORE);
+		if (rc != MPI_SUCCESS) {
+			bench_err("%s: MPI_Test failed (MPI error %d)", what,
+				  rc);
+			return -EIO;
+		}
+		if (done)
+			return 0;
+		if (timeout_s > 0 && mpi_now_s() > deadline) {
+			bench_err("%s: no answer from every rank after %g s",
+				  what, timeout_s);
+			return -ETIMEDOUT;
+		}
+		/* Ranks may share cores (--oversubscribe): let them run. */
+		sched_yield();
+	}
+}
+
+static int mpi_bs_setup(struct bench_bootstrap *bs,
+			const struct bench_bootstrap_cfg *cfg)
+{
+	struct mpi_bootstrap *p = bs->priv;
+	int flag = 0;
+
+	MPI_Initialized(&flag);
+	if (!flag) {
+		if (MPI_Init(cfg->argc, cfg->argv) != MPI_SUCCESS) {
+			bench_err("MPI_Init failed");
+			return -EIO;
+		}
+		p->finalize = true;
+	}
+	if (MPI_Comm_dup(MPI_COMM_WORLD, &p->comm) != MPI_SUCCESS) {
+		bench_err("MPI_Comm_dup failed");
+		return -EIO;
+	}
+	if (MPI_Comm_dup(MPI_COMM_WORLD, &p->exit_comm) != MPI_SUCCESS) {
+		bench_err("MPI_Comm_dup failed");
+		MPI_Comm_free(&p->comm);
+		return -EIO;
+	}
+	p->have_comm = true;
+	MPI_Comm_set_errhandler(p->comm, MPI_ERRORS_RETURN);
+	MPI_Comm_set_errhandler(p->exit_comm, MPI_ERRORS_RETURN);
+	MPI_Comm_rank(p->comm, &bs->rank);
+	MPI_Comm_size(p->comm, &bs->size);
+	return 0;
+}
+
+static int mpi_bs_barrier(struct bench_bootstrap *bs)
+{
+	struct mpi_bootstrap *p = bs->priv;
+	MPI_Request req;
+
+	if (MPI_Ibarrier(p->comm, &req) != MPI_SUCCESS) {
+		bench_err("MPI_Ibarrier failed");
+		return -EIO;
+	}
+	return mpi_wait_timeout(&req, bs->timeout_s, "barrier");
+}
+
+static int mpi_bs_exchange(struct bench_bootstrap *bs, const void *mine,
+			   void *all, size_t len)
+{
+	struct mpi_bootstrap *p = bs->priv;
+	MPI_Request req;
+
+	if (len > INT_MAX) {
+		bench_err("exchange: %zu bytes is above MPI's count limit",
+			  len);
+		return -EINVAL;
+	}
+	if (MPI_Iallgather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE,
+			   p->comm, &req) != MPI_SUCCESS) {
+		bench_err("MPI_Iallgather failed");
+		return -EIO;
+	}
+	return mpi_wait_timeout(&req, bs->timeout_s, "exchange");
+}
+
+static void mpi_bs_cleanup(struct bench_bootstrap *bs)
+{
+	struct mpi_bootstrap *p = bs->priv;
+	int flag = 0;
+
+	if (!p)
+		return;
+	if (p->have_comm) {
+		MPI_Comm_free(&p->comm);
+		MPI_Comm_free(&p->exit_comm);
+	}
+	p->have_comm = false;
+	MPI_Finalized(&flag);
+	if (p->finalize && !flag)
+		MPI_Finalize();
+	p->finalize = false;
+}
+
+MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs)
+{
+	const struct mpi_bootstrap *p = bs->priv;
+
+	return p->comm;
+}
+
+/*
+ * On its own communicator: a rank that gave up in the middle of the run
+ * must not have its agreement matched with a collective of the driver
+ * that its peer is still waiting in. The peer's wait times out after
+ * timeout_s, so this one waits twice as long.
+ */
+int mpi_bootstrap_agree(struct bench_bootstrap *bs, int mine, int *agreed)
+{
+	struct mpi_bootstrap *p = bs->priv;
+	MPI_Request req;
+	int worst = mine;
+	int ret;
+
+	if (MPI_Iallreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, p->exit_comm,
+			   &req) != MPI_SUCCESS) {
+		bench_err("MPI_Iallreduce failed");
+		return -EIO;
+	}
+	ret = mpi_wait_timeout(&req, 2 * bs->timeout_s + 5,
+			       "agreeing on the exit code");
+	if (ret)
+		return ret;
+	*agreed = worst;
+	return 0;
+}
+
+const struct bench_bootstrap_ops mpi_bootstrap_ops = {
+	.name = "mpi",
+	.priv_size = sizeof(struct mpi_bootstrap),
+	.setup = mpi_bs_setup,
+	.barrier = mpi_bs_barrier,
+	.exchange = mpi_bs_exchange,
+	.cleanup = mpi_bs_cleanup,
+};

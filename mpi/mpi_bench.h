@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ibpong-mpi: the MPI engine, the MPI bootstrap and the helpers of its
+ * front end (mpi/main.c).
+ */
+#ifndef MPI_BENCH_H
+#define MPI_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mpi.h>
+
+#include "bootstrap.h"
+#include "engine.h"
+#include "options.h"
+
+/*
+ * MPI has no timed wait: a blocking MPI_Send/MPI_Recv to a wedged peer
+ * waits for ever. The bootstrap's collectives (barrier, exchange, agree)
+ * are non-blocking requests polled against bs->timeout_s instead; inside
+ * the timed loops nothing can time out, and a rank whose run fails while
+ * its peer may still be blocked leaves through mpi_front_finish(), which
+ * aborts the job when the ranks cannot agree on the exit code in time.
+ */
+extern const struct bench_bootstrap_ops mpi_bootstrap_ops;
+
+/*
+ * Options of the MPI engine, from the front end (the engine's cfg).
+ */
+struct mpi_engine_cfg {
+	enum bench_test test;  /* sets lat_kind: pingping is one message */
+	uint64_t corrupt_iter; /* testing hook (IBPONG_MPI_CORRUPT_ITER): with
+				* --validate, rank 0 flips one payload byte of
+				* this iteration (warm-up counts); UINT64_MAX:
+				* never */
+};
+
+extern const struct bench_engine_ops mpi_engine_ops;
+
+/*
+ * Poll a non-blocking request until it completes or timeout_s passes
+ * (none if <= 0). Returns 0, -ETIMEDOUT or -EIO, after logging "what".
+ */
+int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what);
+
+/* The bootstrap's communicator (a duplicate of MPI_COMM_WORLD). */
+MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs);
+
+/*
+ * Agree on an exit code: every rank contributes mine, all get the largest
+ * in *agreed. Returns 0, or -ETIMEDOUT when some rank did not arrive
+ * within bs->timeout_s (it may be blocked in a transfer).
+ */
+int mpi_bootstrap_agree(struct bench_bootstrap *bs, int mine, int *agreed);
+
+/*
+ * Split MPI_Get_library_version()'s text ("Open MPI v4.1.4, package:
+ * ...", "MPICH Version: 4.0.2 ...") into library name and version.
+ * Returns 0, or -EINVAL when no version number is found (both outputs
+ * are then empty strings).
+ */
+int mpi_version_parse(const char *raw, char *library, size_t library_len,
+		      char *version, size_t version_len);
+
+/*
+ * Front end. Each returns an exit code (enum bench_exit), or -1 to go on.
+ */
+/* Initialise MPI through the bootstrap. */
+int mpi_front_start(struct bench_bootstrap *bs, int *argc, char ***argv);
+/* Parse the command line on every rank; only rank 0 prints. */
+int mpi_front_parse(struct bench_opts *o, int argc, char **argv, int rank);
+/* Checks before measuring: two ranks at least, a writable --json path. */
+int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o);
+/*
+ * Agree on the exit code with every rank, then finalise MPI; aborts the
+ * job (MPI_Abort) when the ranks cannot agree in time. Returns the code.
+ */
+int mpi_front_finish(struct bench_bootstrap *bs, int code);
+
+#endif

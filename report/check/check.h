@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ibpong report check: acceptance rules (a latency ceiling or a bandwidth
+ * floor over a range of message sizes), profiles that group them, and
+ * their evaluation against loaded results. Private to report/check and
+ * its tests.
+ */
+#ifndef REPORT_CHECK_H
+#define REPORT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report.h"
+
+#define REPORT_RULES_MAX 64
+
+enum report_rule_kind {
+	REPORT_RULE_MAX_LAT, /* latency statistic <= limit (us) */
+	REPORT_RULE_MIN_BW,  /* bandwidth >= limit (MB/s, 10^6 B/s) */
+};
+
+struct report_rule {
+	enum report_rule_kind kind;
+	size_t lo_bytes;   /* sizes covered, inclusive */
+	size_t hi_bytes;
+	double limit;      /* us for latency, MB/s for bandwidth */
+	char sizes[48];    /* the range as written, for messages */
+};
+
+struct report_profile {
+	char name[64];
+	char description[160];
+	int stat;          /* enum bench_stat_id, or -1 if not named */
+	struct report_rule rules[REPORT_RULES_MAX];
+	unsigned n_rules;
+};
+
+/* "0-512", "0:512", "4K-4M", "1M" (K, M, G = powers of 1024). */
+int report_size_range_parse(const char *s, size_t *lo, size_t *hi);
+/* "SIZE_RANGE:LIMIT" of --max-latency / --min-bandwidth; err on -EINVAL. */
+int report_rule_parse(const char *arg, enum report_rule_kind kind,
+		      struct report_rule *out, char *err, size_t err_len);
+/* Append a rule; -E2BIG past REPORT_RULES_MAX. */
+int report_profile_add(struct report_profile *p, const struct report_rule *r);
+void report_profile_init(struct report_profile *p, const char *name);
+
+/* A built-in profile by name, or -ENOENT. */
+int report_profile_builtin(const char *name, struct report_profile *p);
+/* "azure-a8a9, ..." for messages and --help. */
+const char *report_profile_builtin_list(void);
+/* A profile from JSON (see report_profile_usage). err on -EINVAL. */
+int report_profile_from_json(const json_t *doc, const char *what,
+			     struct report_profile *p, char *err,
+			     size_t err_len);
+int report_profile_load(const char *path, struct report_profile *p,
+			char *err, size_t err_len);
+/* --profile NAME|PATH: a built-in name first, else a file. */
+int report_profile_resolve(const char *arg, struct report_profile *p,
+			   char *err, size_t err_len);
+
+/*
+ * Values are compared as printed, rounded to 0.01 (us or MB/s): a 3.00 us
+ * ceiling passes 3.00 and 3.004, fails 3.005 and 3.01.
+ */
+bool report_within(enum report_rule_kind kind, double value, double limit);
+
+enum report_verdict {
+	REPORT_UNCHECKED, /* no rule covers this size */
+	REPORT_PASS,
+	REPORT_FAIL,
+};
+
+/* One size of one result against one rule (or against none). */
+struct report_check_item {
+	size_t result;    /* index in the set */
+	size_t row;       /* index in its rows */
+	int rule;         /* index in the profile, -1 when unchecked */
+	double value;     /* the compared value; NAN if absent */
+	enum report_verdict verdict;
+	const char *why;  /* "timed out", "no value", or NULL */
+};
+
+struct report_check {
+	struct report_check_item *items;
+	size_t n_items;
+	size_t cap_items;
+	size_t n_pass;
+	size_t n_fail;
+};
+
+/*
+ * Evaluate every result of set against p with statistic stat. -EINVAL
+ * (with err) when the input cannot answer: a rule that no size of any
+ * result covers, or a statistic a result does not give.
+ */
+int report_check_run(const struct report_set *set,
+		     const struct report_profile *p, int stat,
+		     struct report_check *out, char *err, size_t err_len);
+void report_check_free(struct report_check *c);
+/* "latency mean (us)" / "bandwidth (MB/s)" */
+void report_rule_metric(const struct report_rule *r, int stat, char *buf,
+			size_t len);
+
+/* Write JUnit XML atomically: one testcase per checked size and rule. */
+int report_junit_write(const char *path, const struct report_set *set,
+		       const struct report_profile *p, int stat,
+		       const struct report_check *c);
+
+#endif

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * JUnit XML for CI dashboards: one testsuite per result, one testcase per
+ * checked size and rule, a <failure> for each failed one.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+/* Text for an XML attribute; characters XML 1.0 forbids become '?'. */
+static void xml_attr(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '"')
+			fputs("&quot;", f);
+		else if (c == '\'')
+			fputs("&apos;", f);
+		else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			fputc('?', f);
+		else
+			fputc(c, f);
+	}
+}
+
+static void junit_case(FILE *f, const struct report_set *set,
+		       const struct report_profile *p, int stat,
+		       const struct report_check_item *it)
+{
+	const struct bench_result *r = &set->items[it->result];
+	const struct report_rule *rule = &p->rules[it->rule];
+	const char *op = rule->kind == REPORT_RULE_MAX_LAT ? "<=" : ">=";
+	size_t size = r->rows[it->row].size_bytes;
+	char metric[48], text[256];
+
+	report_rule_metric(rule, stat, metric, sizeof(metric));
+	fputs("    <testcase classname=\"ibpong.check.", f);
+	xml_attr(f, r->tool ? r->tool : "unknown");
+	fputc('.', f);
+	xml_attr(f, r->test_name ? r->test_name : "unknown");
+	snprintf(text, sizeof(text), "%zu B: %s %s %.2f", size, metric, op,
+		 rule->limit);
+	fputs("\" name=\"", f);
+	xml_attr(f, text);
+	fputs("\" time=\"0\"", f);
+	if (it->verdict == REPORT_PASS) {
+		fputs("/>\n", f);
+		return;
+	}
+	if (it->why)
+		snprintf(text, sizeof(text), "%s at %zu B: %s (limit %s %.2f)",
+			 metric, size, it->why, op, rule->limit);
+	else
+		snprintf(text, sizeof(text), "%s at %zu B: %.2f, limit %s %.2f",
+			 metric, size, it->value, op, rule->limit);
+	fputs(">\n      <failure type=\"limit\" message=\"", f);
+	xml_attr(f, text);
+	fputs("\"/>\n    </testcase>\n", f);
+}
+
+static void junit_suite(FILE *f, const struct report_set *set,
+			const struct report_profile *p, int stat,
+			const struct report_check *c, size_t result)
+{
+	const struct bench_result *r = &set->items[result];
+	size_t i, n = 0, fails = 0;
+	char name[512];
+
+	for (i = 0; i < c->n_items; i++)
+		if (c->items[i].result == result &&
+		    c->items[i].verdict != REPORT_UNCHECKED) {
+			n++;
+			fails += c->items[i].verdict == REPORT_FAIL;
+		}
+	if (!n)
+		return;
+	snprintf(name, sizeof(name), "%s: %s %s", set->paths[result],
+		 r->tool ? r->tool : "unknown",
+		 r->test_name ? r->test_name : "");
+	fputs("  <testsuite name=\"", f);
+	xml_attr(f, name);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", n,
+		fails);
+	fputs("    <properties>\n      <property name=\"profile\" value=\"",
+	      f);
+	xml_attr(f, p->name);
+	fprintf(f, "\"/>\n      <property name=\"statistic\" value=\"%s\"/>\n"
+		   "    </properties>\n",
+		bench_stat_name((enum bench_stat_id)stat));
+	for (i = 0; i < c->n_items; i++)
+		if (c->items[i].result == result &&
+		    c->items[i].verdict != REPORT_UNCHECKED)
+			junit_case(f, set, p, stat, &c->items[i]);
+	fputs("  </testsuite>\n", f);
+}
+
+int report_junit_write(const char *path, const struct report_set *set,
+		       const struct report_profile *p, int stat,
+		       const struct report_check *c)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	int ret;
+
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -ENOMEM;
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"ibpong report check\" tests=\"%zu\" "
+		"failures=\"%zu\">\n",
+		c->n_pass + c->n_fail, c->n_fail);
+	for (i = 0; i < set->count; i++)
+		junit_suite(f, set, p, stat, c, i);
+	fputs("</testsuites>\n", f);
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	ret = bench_write_file_atomic(path, buf, len);
+	free(buf);
+	return ret;
+}

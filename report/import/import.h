@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The importers: IMB-MPI1, OSU and perftest text, and ibpong/1 JSON, read
+ * from a memory buffer (so that the fuzz targets need no files) into a
+ * report_set. Private to report/import, its tests and its fuzz targets.
+ */
+#ifndef REPORT_IMPORT_H
+#define REPORT_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+/* Largest input file accepted (the outputs are a few kilobytes). */
+#define REPORT_IMPORT_MAX_BYTES (64u << 20)
+/* Columns of one table line. */
+#define REPORT_TOKENS_MAX 24
+
+enum report_format {
+	REPORT_FORMAT_UNKNOWN,
+	REPORT_FORMAT_JSON,
+	REPORT_FORMAT_IMB,
+	REPORT_FORMAT_OSU,
+	REPORT_FORMAT_PERFTEST,
+};
+
+/*
+ * Each importer parses buf (len bytes, not NUL-terminated, any content)
+ * and appends its results to set, all or none. name is the file name used
+ * in messages and in run.source.file. On bad input it returns -EINVAL and
+ * writes one line into err: "NAME:LINE: what was found; what was
+ * expected". -ENOMEM otherwise.
+ */
+int report_import_imb(const char *buf, size_t len, const char *name,
+		      struct report_set *set, char *err, size_t err_len);
+int report_import_osu(const char *buf, size_t len, const char *name,
+		      struct report_set *set, char *err, size_t err_len);
+int report_import_perftest(const char *buf, size_t len, const char *name,
+			   struct report_set *set, char *err, size_t err_len);
+int report_import_json(const char *buf, size_t len, const char *name,
+		       struct report_set *set, char *err, size_t err_len);
+
+/* Guess the format from the content (see detect.c for the markers). */
+enum report_format report_detect(const char *buf, size_t len);
+const char *report_format_name(enum report_format f);
+/* Detect, then run the matching importer. */
+int report_import_buf(const char *buf, size_t len, const char *name,
+		      struct report_set *set, char *err, size_t err_len);
+
+/* ---- shared by the importers (lines.c) ---- */
+
+/* Line reader over a buffer: CR, LF and CRLF end a line. */
+struct report_lines {
+	const char *buf;
+	size_t len;
+	size_t pos;
+	unsigned long lineno; /* of the current line, from 1 */
+	char *line;           /* current line, NUL-terminated (owned) */
+	size_t cap;           /* bytes allocated for line */
+	char *work;           /* scratch copy for tokenizing (owned) */
+	char *tok[REPORT_TOKENS_MAX];
+	unsigned n_tok;
+	bool tok_overflow;    /* more than REPORT_TOKENS_MAX fields */
+	const char *name;     /* file name for messages */
+	char *err;
+	size_t err_len;
+};
+
+void report_lines_init(struct report_lines *l, const char *buf, size_t len,
+		       const char *name, char *err, size_t err_len);
+void report_lines_free(struct report_lines *l);
+/* Next line into l->line: 1, or 0 at the end, or -ENOMEM. */
+int report_lines_next(struct report_lines *l);
+/* Split the current line on blanks into l->tok / l->n_tok. */
+void report_lines_tokenize(struct report_lines *l);
+/* Write "NAME:LINE: message" into the error buffer; returns -EINVAL. */
+__attribute__((format(printf, 2, 3))) int
+report_lines_error(struct report_lines *l, const char *fmt, ...);
+/* The current line without leading blanks. */
+const char *report_lines_trimmed(const struct report_lines *l);
+
+/* A decimal integer of digits only. 0 or -EINVAL (also on overflow). */
+int report_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/*
+ * A non-negative decimal number as the tools print it; "inf", "-inf",
+ * "nan" and "-nan" (printf's forms) give 0 with *out = NAN and *nonfinite
+ * set. Anything else, negative numbers included, is -EINVAL.
+ */
+int report_parse_num(const char *s, double *out, bool *nonfinite);
+
+/* One known column of a table header. */
+struct report_col_def {
+	const char *name; /* as printed, words separated by one space */
+	int role;         /* the importer's meaning */
+};
+
+/*
+ * Match the longest column name of defs (NULL-name terminated) at token
+ * first of the current line. Returns the number of tokens it spans, or 0
+ * if none matches; *role gets the def's role.
+ */
+unsigned report_col_match(const struct report_lines *l, unsigned first,
+			  const struct report_col_def *defs, int *role);
+/*
+ * Match a whole header from token first: roles[] gets one role per
+ * column, *n_cols their count. An unknown column is -EINVAL naming it and
+ * what (e.g. "IMB") the table is.
+ */
+int report_cols_parse(struct report_lines *l, unsigned first,
+		      const struct report_col_def *defs, const char *what,
+		      int *roles, unsigned *n_cols);
+
+/* Whether the current (tokenized) line is a perftest test title. */
+bool report_perftest_is_title(const struct report_lines *l);
+
+/* Largest message size and iteration count an importer accepts. */
+#define REPORT_SIZE_MAX  (1ull << 40)
+#define REPORT_ITERS_MAX (1ull << 50)
+
+/* ---- building a result (result.c in this directory: build.c) ---- */
+
+/*
+ * Start a result: tool, version (may be NULL), test kind and name, latency
+ * kind; run = {transport: "imported", source: {file, tool, statistics:{},
+ * notes: []}}.
+ */
+int report_build_start(struct bench_result *r, const char *name,
+		       const char *tool, const char *version,
+		       enum bench_test test, const char *test_name,
+		       enum bench_lat_kind kind);
+/* run.source.statistics[field] = how. */
+int report_build_stat(struct bench_result *r, const char *field,
+		      const char *how);
+/* Append a note to run.source.notes. */
+__attribute__((format(printf, 2, 3))) int
+report_build_note(struct bench_result *r, const char *fmt, ...);
+/* run.source[key] = value (string). */
+int report_build_source(struct bench_result *r, const char *key,
+			const char *value);
+/* run[key] = value (string). */
+int report_build_run(struct bench_result *r, const char *key,
+		     const char *value);
+/*
+ * Append a row; refuses (with l's line in the message) a size that does
+ * not ascend.
+ */
+int report_build_row(struct bench_result *r, const struct bench_row *row,
+		     struct report_lines *l);
+/* Move every result of from into to (all or none), then free from. */
+int report_build_commit(struct report_set *from, struct report_set *to);
+
+#endif

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The content of a report, written once for both writers: summary,
+ * plots, and per result its run metadata, sweep suspects, table and
+ * verdicts.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "render/render.h"
+
+#define DOC_COLS_MAX 16
+#define DOC_CELL     64
+
+/* The verdicts of one result. */
+struct doc_verdict {
+	unsigned over_target;  /* sizes over their --max-latency target */
+	unsigned checked;      /* sizes with a target */
+	unsigned regressions;  /* sizes regressed against the baseline */
+	unsigned compared;     /* sizes compared with the baseline */
+};
+
+struct doc {
+	FILE *f;
+	const struct render_writer_ops *ops;
+	const struct render_opts *o;
+	const struct report_set *set;
+	const struct report_set *baseline;
+};
+
+static void doc_num(char *buf, double v, const char *fmt)
+{
+	if (isnan(v))
+		snprintf(buf, DOC_CELL, "-");
+	else
+		snprintf(buf, DOC_CELL, fmt, v);
+}
+
+static const struct bench_result *doc_base(const struct doc *d,
+					   const struct bench_result *r)
+{
+	const struct bench_result *kind_match = NULL;
+	size_t i;
+
+	for (i = 0; d->baseline && i < d->baseline->count; i++) {
+		const struct bench_result *b = &d->baseline->items[i];
+
+		if (b->test != r->test)
+			continue;
+		if (!strcmp(b->test_name ? b->test_name : "",
+			    r->test_name ? r->test_name : ""))
+			return b;
+		if (!kind_match)
+			kind_match = b;
+	}
+	return kind_match;
+}
+
+/* The target cells of a row; returns whether it is over its target. */
+static bool doc_row_target(const struct doc *d, const struct bench_row *row,
+			   const struct report_metric *m, char *t, char *ok,
+			   struct doc_verdict *v)
+{
+	const struct report_target *tg;
+	struct report_point pt;
+
+	tg = report_target_find(d->o->targets, d->o->n_targets,
+				row->size_bytes);
+	report_point_get(row, m, &pt);
+	snprintf(t, DOC_CELL, "-");
+	snprintf(ok, DOC_CELL, "-");
+	if (!tg || m->bandwidth || isnan(pt.value))
+		return false;
+	v->checked++;
+	doc_num(t, tg->max_us, "%.3f");
+	snprintf(ok, DOC_CELL, "%s", pt.value > tg->max_us ? "FAIL" : "pass");
+	v->over_target += pt.value > tg->max_us;
+	return pt.value > tg->max_us;
+}
+
+/* The baseline cells of a row; returns whether it regressed. */
+static bool doc_row_base(const struct doc *d, const struct bench_result *b,
+			 const struct bench_row *row, char *val, char *ratio,
+			 char *verdict, struct doc_verdict *v)
+{
+	const struct bench_row *rb;
+	struct report_metric m;
+	struct report_point pb, pc;
+	enum report_cmp_verdict vd;
+
+	snprintf(val, DOC_CELL, "-");
+	snprintf(ratio, DOC_CELL, "-");
+	snprintf(verdict, DOC_CELL, "n/a");
+	rb = report_row_find(b, row->size_bytes, row->rank_a, row->rank_b);
+	if (!rb)
+		return false;
+	report_metric_choose(b, d->o->stat, &m, NULL);
+	report_point_get(rb, &m, &pb);
+	report_point_get(row, &m, &pc);
+	vd = report_cmp_judge(&d->o->rule, m.bandwidth, &pb, &pc, NULL);
+	doc_num(val, pb.value, "%.3f");
+	if (vd != REPORT_CMP_NA)
+		doc_num(ratio, pc.value / pb.value, "%.3f");
+	snprintf(verdict, DOC_CELL, "%s", report_cmp_verdict_name(vd));
+	v->compared += vd != REPORT_CMP_NA;
+	v->regressions += vd == REPORT_CMP_REGRESSION;
+	return vd == REPORT_CMP_REGRESSION;
+}
+
+static size_t doc_head(const struct doc *d, const struct bench_result *b,
+		       const char **head)
+{
+	static const char *const base_cols[] = {
+		"size (B)", "iterations", "min us", "median us", "mean us",
+		"p90 us",   "p99 us",     "max us", "MB/s",      "msg/s",
+	};
+	size_t n = sizeof(base_cols) / sizeof(base_cols[0]), i;
+
+	for (i = 0; i < n; i++)
+		head[i] = base_cols[i];
+	if (d->o->n_targets) {
+		head[n++] = "target us";
+		head[n++] = "target";
+	}
+	if (b) {
+		head[n++] = "baseline";
+		head[n++] = "ratio";
+		head[n++] = "vs baseline";
+	}
+	return n;
+}
+
+static void doc_rows(const struct doc *d, const struct bench_result *r,
+		     const struct bench_result *b, struct doc_verdict *v)
+{
+	static const enum bench_stat_id stats[] = {
+		BENCH_STAT_MIN, BENCH_STAT_MEDIAN, BENCH_STAT_MEAN,
+		BENCH_STAT_P90, BENCH_STAT_P99,    BENCH_STAT_MAX,
+	};
+	char cells[DOC_COLS_MAX][DOC_CELL];
+	const char *head[DOC_COLS_MAX], *cp[DOC_COLS_MAX];
+	struct report_metric m;
+	size_t i, k, n = doc_head(d, b, head), c;
+	bool bad;
+
+	report_metric_choose(r, d->o->stat, &m, NULL);
+	d->ops->table_begin(d->f, head, n);
+	for (i = 0; i < r->n_rows; i++) {
+		const struct bench_row *row = &r->rows[i];
+
+		snprintf(cells[0], DOC_CELL, "%zu", row->size_bytes);
+		if (row->rank_a >= 0)
+			snprintf(cells[0], DOC_CELL, "%zu (%d-%d)",
+				 row->size_bytes, row->rank_a, row->rank_b);
+		snprintf(cells[1], DOC_CELL, "%llu",
+			 (unsigned long long)row->iters);
+		for (k = 0; k < 6; k++)
+			doc_num(cells[2 + k],
+				bench_stats_get(&row->lat_us, stats[k]),
+				"%.3f");
+		doc_num(cells[8], row->bw_MBps, "%.2f");
+		doc_num(cells[9], row->msg_rate_per_s, "%.0f");
+		if (row->timed_out)
+			snprintf(cells[3], DOC_CELL, "timed out");
+		c = 10;
+		bad = false;
+		if (d->o->n_targets) {
+			bad |= doc_row_target(d, row, &m, cells[c],
+					      cells[c + 1], v);
+			c += 2;
+		}
+		if (b)
+			bad |= doc_row_base(d, b, row, cells[c], cells[c + 1],
+					    cells[c + 2], v);
+		for (k = 0; k < n; k++)
+			cp[k] = cells[k];
+		d->ops->table_row(d->f, cp, n, bad);
+	}
+	d->ops->table_end(d->f);
+}
+
+/* A metadata value as one line of text (caller frees). */
+static char *doc_json_text(const json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+	char *s = NULL, *part, *tmp;
+
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_number(v)) {
+		if (asprintf(&s, "%g", json_number_value(v)) < 0)
+			return NULL;
+		return s;
+	}
+	if (!json_is_object(v) && !json_is_array(v))
+		return json_dumps(v, JSON_ENCODE_ANY);
+	s = strdup("");
+	json_array_foreach(v, i, item)
+	{
+		part = doc_json_text(item);
+		if (!s || !part || asprintf(&tmp, "%s%s%s", s, i ? ", " : "",
+					    part) < 0)
+			tmp = NULL;
+		free(part);
+		free(s);
+		s = tmp;
+	}
+	json_object_foreach((json_t *)v, key, item)
+	{
+		part = doc_json_text(item);
+		if (!s || !part || asprintf(&tmp, "%s%s%s=%s", s,
+					    *s ? ", " : "", key, part) < 0)
+			tmp = NULL;
+		free(part);
+		free(s);
+		s = tmp;
+	}
+	return s;
+}
+
+static void doc_meta(const struct doc *d, const struct bench_result *r,
+		     const char *path)
+{
+	static const char *const head[] = { "field", "value" };
+	char tool[256], test[256];
+	const char *cells[2];
+	const char *key;
+	json_t *v;
+	char *text;
+
+	snprintf(tool, sizeof(tool), "%s %s", r->tool ? r->tool : "?",
+		 r->tool_version ? r->tool_version : "");
+	snprintf(test, sizeof(test), "%s (%s, latency %s)",
+		 r->test_name ? r->test_name : "?", bench_test_name(r->test),
+		 bench_lat_kind_name(r->lat_kind));
+	d->ops->table_begin(d->f, head, 2);
+	cells[0] = "file";
+	cells[1] = path;
+	d->ops->table_row(d->f, cells, 2, false);
+	cells[0] = "tool";
+	cells[1] = tool;
+	d->ops->table_row(d->f, cells, 2, false);
+	cells[0] = "test";
+	cells[1] = test;
+	d->ops->table_row(d->f, cells, 2, false);
+	json_object_foreach(r->run, key, v)
+	{
+		if (!strcmp(key, "suspects"))
+			continue;
+		text = doc_json_text(v);
+		cells[0] = key;
+		cells[1] = text ? text : "?";
+		d->ops->table_row(d->f, cells, 2, false);
+		free(text);
+	}
+	d->ops->table_end(d->f);
+}
+
+/* run.suspects (sweeps): each entry a string or an object. */
+static void doc_suspects(const struct doc *d, const struct bench_result *r)
+{
+	json_t *sus = json_object_get(r->run, "suspects"), *item;
+	size_t i;
+	char *text;
+
+	if (!json_is_array(sus) || !json_array_size(sus))
+		return;
+	d->ops->heading(d->f, 3, "Sweep suspects");
+	d->ops->list_begin(d->f);
+	json_array_foreach(sus, i, item)
+	{
+		text = doc_json_text(item);
+		d->ops->list_item(d->f, text ? text : "?");
+		free(text);
+	}
+	d->ops->list_end(d->f);
+}
+
+static const char *doc_verdict_word(const struct doc_verdict *v, bool *bad)
+{
+	*bad = v->over_target || v->regressions;
+	if (*bad)
+		return "FAIL";
+	return v->checked || v->compared ? "PASS" : "no target";
+}
+
+static void doc_verdict_text(const struct doc_verdict *v, char *buf,
+			     size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (v->checked)
+		off += (size_t)snprintf(buf, len,
+					"%u of %u size(s) over target",
+					v->over_target, v->checked);
+	if (v->compared && off < len)
+		snprintf(buf + off, len - off,
+			 "%s%u of %u size(s) regressed against the baseline",
+			 off ? "; " : "", v->regressions, v->compared);
+	if (!v->checked && !v->compared)
+		snprintf(buf, len, "no --max-latency target and no baseline");
+}
+
+static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
+{
+	const struct bench_result *r = &d->set->items[i], *b = doc_base(d, r);
+	char title[512], text[256];
+	const char *word;
+	bool bad;
+
+	snprintf(title, sizeof(title), "%zu. %s %s (%s)", i + 1,
+		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
+		 d->set->paths[i]);
+	d->ops->heading(d->f, 2, title);
+	d->ops->heading(d->f, 3, "Run");
+	doc_meta(d, r, d->set->paths[i]);
+	doc_suspects(d, r);
+	d->ops->heading(d->f, 3, "Results");
+	doc_rows(d, r, b, v);
+	doc_verdict_text(v, text, sizeof(text));
+	word = doc_verdict_word(v, &bad);
+	d->ops->verdict(d->f, text, word, bad);
+}
+
+static void doc_summary(const struct doc *d, const struct doc_verdict *v,
+			bool *any_bad, bool *any_checked)
+{
+	static const char *const head[] = { "#",     "result", "tool",
+					    "test",  "sizes",  "start time",
+					    "verdict" };
+	char cells[7][DOC_CELL * 4];
+	const char *cp[7];
+	size_t i, k;
+	bool bad;
+
+	d->ops->heading(d->f, 2, "Summary");
+	d->ops->table_begin(d->f, head, 7);
+	for (i = 0; i < d->set->count; i++) {
+		const struct bench_result *r = &d->set->items[i];
+		const char *start = json_string_value(
+			json_object_get(r->run, "start_time"));
+
+		snprintf(cells[0], sizeof(cells[0]), "%zu", i + 1);
+		snprintf(cells[1], sizeof(cells[1]), "%s", d->set->paths[i]);
+		snprintf(cells[2], sizeof(cells[2]), "%s",
+			 r->tool ? r->tool : "?");
+		snprintf(cells[3], sizeof(cells[3]), "%s (%s)",
+			 r->test_name ? r->test_name : "?",
+			 bench_test_name(r->test));
+		snprintf(cells[4], sizeof(cells[4]), "%zu", r->n_rows);
+		snprintf(cells[5], sizeof(cells[5]), "%s", start ? start : "-");
+		snprintf(cells[6], sizeof(cells[6]), "%s",
+			 doc_verdict_word(&v[i], &bad));
+		*any_bad |= bad;
+		*any_checked |= v[i].checked || v[i].compared;
+		for (k = 0; k < 7; k++)
+			cp[k] = cells[k];
+		d->ops->table_row(d->f, cp, 7, bad);
+	}
+	d->ops->table_end(d->f);
+}
+
+static void doc_intro(const struct doc *d, const char *title)
+{
+	char text[512], now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S", &tm);
+	d->ops->begin(d->f, title);
+	d->ops->heading(d->f, 1, title);
+	snprintf(text, sizeof(text),
+		 "Generated by ibpong report %s on %s UTC from %zu "
+		 "result(s).%s%s",
+		 IBPONG_VERSION, now, d->set->count,
+		 d->o->baseline_path ? " Baseline: " : "",
+		 d->o->baseline_path ? d->o->baseline_path : "");
+	d->ops->para(d->f, text);
+}
+
+int render_document(FILE *f, const struct render_writer_ops *ops,
+		    const struct render_opts *o, const struct report_set *set,
+		    const struct report_set *baseline,
+		    const struct render_image *images, size_t n_images)
+{
+	struct doc d = { .ops = ops, .o = o, .set = set, .baseline = baseline };
+	const char *title = o->title && *o->title ? o->title
+						  : "ibpong benchmark report";
+	struct doc_verdict *v;
+	char *body = NULL;
+	size_t len = 0, i;
+	bool bad = false, checked = false;
+	int ret = 0;
+
+	v = calloc(set->count + 1, sizeof(*v));
+	d.f = open_memstream(&body, &len);
+	if (!v || !d.f) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (i = 0; i < set->count; i++)
+		doc_result(&d, i, &v[i]);
+	fclose(d.f);
+	d.f = f;
+	doc_intro(&d, title);
+	doc_summary(&d, v, &bad, &checked);
+	ops->verdict(f, "Overall verdict",
+		     bad ? "FAIL" : checked ? "PASS" : "no target", bad);
+	if (n_images)
+		ops->heading(f, 2, "Plots");
+	for (i = 0; i < n_images && !ret; i++)
+		ret = ops->figure(f, &images[i], (int)i + 1);
+	if (body)
+		fwrite(body, 1, len, f);
+	ops->end(f);
+	free(body);
+	free(v);
+	if (ret)
+		return ret;
+	return bad ? 1 : 0;
+}

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The figures of a set of results: one latency and one bandwidth plot per
+ * test, each run (or label group) a line.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "render/render.h"
+
+/* "dir/base_run.json" -> "base_run" */
+static void figure_run_title(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	char *dot;
+
+	snprintf(buf, len, "%s", base ? base + 1 : path);
+	dot = strrchr(buf, '.');
+	if (dot && dot != buf)
+		*dot = '\0';
+}
+
+static bool figure_same_test(const struct bench_result *a,
+			     const struct bench_result *b)
+{
+	return a->test == b->test &&
+	       !strcmp(a->test_name ? a->test_name : "",
+		       b->test_name ? b->test_name : "");
+}
+
+static bool figure_in_group(const struct bench_result *r, const char *key,
+			    const char *group)
+{
+	const char *v = bench_result_label(r, key);
+
+	return !strcmp(v ? v : "(unlabelled)", group);
+}
+
+static double figure_x(const struct bench_row *row)
+{
+	return row->size_bytes ? (double)row->size_bytes : REPORT_PLOT_ZERO_X;
+}
+
+/* The median at s->pts[k].x over the group's runs. */
+static void figure_group_point(const struct report_set *set,
+			       const size_t *members, size_t n,
+			       const struct report_metric *m, const char *key,
+			       struct report_series *s, size_t k,
+			       struct report_point *pts)
+{
+	struct report_point agg;
+	size_t i, j, np = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct bench_result *r = &set->items[members[i]];
+
+		if (!figure_in_group(r, key, s->title))
+			continue;
+		for (j = 0; j < r->n_rows; j++)
+			if (figure_x(&r->rows[j]) == s->pts[k].x)
+				report_point_get(&r->rows[j], m, &pts[np++]);
+	}
+	report_point_aggregate(pts, np, &agg);
+	s->pts[k].y = agg.value;
+}
+
+static int figure_cmp_x(const void *a, const void *b)
+{
+	const struct report_xy *p = a, *q = b;
+
+	return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Series of one group of runs: the median per size. */
+static int figure_group_series(const struct report_set *set,
+			       const size_t *members, size_t n,
+			       const struct report_metric *m, const char *key,
+			       const char *group, struct report_series *s)
+{
+	struct report_point *pts;
+	size_t i, j, k, rows = 0;
+
+	for (i = 0; i < n; i++)
+		rows += set->items[members[i]].n_rows;
+	pts = calloc(rows + 1, sizeof(*pts));
+	s->title = strdup(group);
+	s->pts = calloc(rows + 1, sizeof(*s->pts));
+	s->n = 0;
+	if (!pts || !s->title || !s->pts) {
+		free(pts);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const struct bench_result *r = &set->items[members[i]];
+
+		if (!figure_in_group(r, key, group))
+			continue;
+		for (j = 0; j < r->n_rows; j++) {
+			double x = figure_x(&r->rows[j]);
+
+			if (m->bandwidth && !r->rows[j].size_bytes)
+				continue;
+			for (k = 0; k < s->n && s->pts[k].x != x; k++)
+				;
+			if (k == s->n)
+				s->pts[s->n++].x = x;
+		}
+	}
+	qsort(s->pts, s->n, sizeof(*s->pts), figure_cmp_x);
+	for (k = 0; k < s->n; k++)
+		figure_group_point(set, members, n, m, key, s, k, pts);
+	free(pts);
+	return 0;
+}
+
+/* The series of a test: one per run, or one per group. */
+static int figure_series(const struct report_set *set, const size_t *members,
+			 size_t n, const struct report_metric *m,
+			 const char *group_by, struct report_series *s,
+			 size_t *n_series)
+{
+	char title[256];
+	size_t i, k;
+	int ret = 0;
+
+	*n_series = 0;
+	for (i = 0; i < n && !ret; i++) {
+		const struct bench_result *r = &set->items[members[i]];
+		const char *g;
+
+		if (!group_by) {
+			figure_run_title(set->paths[members[i]], title,
+					 sizeof(title));
+			ret = report_series_from_result(r, m, title,
+							&s[(*n_series)++]);
+			continue;
+		}
+		g = bench_result_label(r, group_by);
+		g = g ? g : "(unlabelled)";
+		for (k = 0; k < *n_series && strcmp(s[k].title, g); k++)
+			;
+		if (k == *n_series)
+			ret = figure_group_series(set, members, n, m, group_by,
+						  g, &s[(*n_series)++]);
+	}
+	return ret;
+}
+
+static int figure_draw(const struct report_set *set, const size_t *members,
+		       size_t n, const struct report_metric *m,
+		       const struct render_opts *o, const char *name,
+		       struct render_image *img)
+{
+	const struct bench_result *r = &set->items[members[0]];
+	struct report_series *s;
+	struct report_figure fig = { 0 };
+	char ylabel[64], title[256];
+	size_t n_series = 0;
+	int ret;
+
+	s = calloc(n, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	ret = figure_series(set, members, n, m, o->group_by, s, &n_series);
+	snprintf(title, sizeof(title), "%s %s: %s against message size%s",
+		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
+		 m->bandwidth ? "bandwidth" : "latency",
+		 m->bandwidth ? "" : (r->lat_kind == BENCH_LAT_RTT ? " (round trip)" : ""));
+	fig.kind = m->bandwidth ? "bandwidth" : "latency";
+	fig.title = o->title && *o->title ? o->title : title;
+	fig.ylabel = report_metric_label(m, ylabel, sizeof(ylabel));
+	fig.series = s;
+	fig.n_series = n_series;
+	if (!m->bandwidth) {
+		fig.targets = o->targets;
+		fig.n_targets = o->n_targets;
+	}
+	if (!ret)
+		ret = report_plot_draw(&fig, o->out_dir, name, o->format,
+				       img->path, sizeof(img->path));
+	snprintf(img->caption, sizeof(img->caption), "%s", title);
+	report_series_free(s, n_series);
+	free(s);
+	return ret;
+}
+
+static bool figure_has_bw(const struct report_set *set, const size_t *members,
+			  size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < set->items[members[i]].n_rows; k++)
+			if (!isnan(set->items[members[i]].rows[k].bw_MBps) &&
+			    set->items[members[i]].rows[k].size_bytes)
+				return true;
+	return false;
+}
+
+/* Both figures of one test (members of set). */
+static int figure_test(const struct report_set *set, const size_t *members,
+		       size_t n, const struct render_opts *o, unsigned idx,
+		       struct render_image *img, size_t *n_img)
+{
+	const struct bench_result *r = &set->items[members[0]];
+	struct report_metric m;
+	char name[64];
+	int ret = 0;
+
+	report_metric_choose(r, o->stat, &m, NULL);
+	if (!m.bandwidth) {
+		snprintf(name, sizeof(name), "plot%u-latency", idx);
+		ret = figure_draw(set, members, n, &m, o, name,
+				  &img[(*n_img)++]);
+	}
+	m.bandwidth = true;
+	if (!ret && figure_has_bw(set, members, n)) {
+		snprintf(name, sizeof(name), "plot%u-bandwidth", idx);
+		ret = figure_draw(set, members, n, &m, o, name,
+				  &img[(*n_img)++]);
+	}
+	return ret;
+}
+
+int render_figures(const struct report_set *set, const struct render_opts *o,
+		   struct render_image **images, size_t *n_images)
+{
+	struct render_image *img;
+	size_t *members, i, k, n, n_img = 0;
+	unsigned idx = 0;
+	bool *done;
+	int ret = 0;
+
+	img = calloc(2 * set->count + 1, sizeof(*img));
+	members = calloc(set->count + 1, sizeof(*members));
+	done = calloc(set->count + 1, sizeof(*done));
+	if (!img || !members || !done) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < set->count && !ret; i++) {
+		if (done[i])
+			continue;
+		for (n = 0, k = i; k < set->count; k++)
+			if (!done[k] &&
+			    figure_same_test(&set->items[k], &set->items[i])) {
+				done[k] = true;
+				members[n++] = k;
+			}
+		ret = figure_test(set, members, n, o, ++idx, img, &n_img);
+	}
+out:
+	free(members);
+	free(done);
+	if (ret) {
+		free(img);
+		return ret;
+	}
+	*images = img;
+	*n_images = n_img;
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ibpong report plot and render: figures of a set of results, and the
+ * report document written through one of two writers (Markdown, HTML).
+ */
+#ifndef REPORT_RENDER_H
+#define REPORT_RENDER_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "render/plot.h"
+
+/* Options shared by plot and render. */
+struct render_opts {
+	const char *out_dir;
+	const char *title;
+	const char *group_by;       /* overlay groups, not runs; or NULL */
+	const char *baseline_path;  /* render: compare with it; or NULL */
+	int stat;                   /* bench_stat_id or -1 */
+	enum report_plot_format format;
+	struct report_target targets[REPORT_TARGETS_MAX];
+	size_t n_targets;
+	struct report_cmp_rule rule;
+};
+
+/* One image drawn. */
+struct render_image {
+	char path[PATH_MAX];
+	char caption[256];
+};
+
+/*
+ * Draw the figures of set into o->out_dir: per test, latency against
+ * size and bandwidth against size, the runs (or groups) overlaid.
+ * *images (free()) gets what was drawn. Returns 0 or a negative errno.
+ */
+int render_figures(const struct report_set *set, const struct render_opts *o,
+		   struct render_image **images, size_t *n_images);
+
+/* A document writer (Markdown, HTML). Text arguments are plain text. */
+struct render_writer_ops {
+	void (*begin)(FILE *f, const char *title);
+	void (*heading)(FILE *f, int level, const char *text);
+	void (*para)(FILE *f, const char *text);
+	/* A paragraph with a verdict word; bad: it is a failure. */
+	void (*verdict)(FILE *f, const char *label, const char *word,
+			bool bad);
+	void (*list_begin)(FILE *f);
+	void (*list_item)(FILE *f, const char *text);
+	void (*list_end)(FILE *f);
+	void (*table_begin)(FILE *f, const char *const *head, size_t n);
+	/* bad: highlight the row (a failure or regression). */
+	void (*table_row)(FILE *f, const char *const *cells, size_t n,
+			  bool bad);
+	void (*table_end)(FILE *f);
+	/* An image written by render_figures (HTML inlines its SVG). */
+	int (*figure)(FILE *f, const struct render_image *img, int idx);
+	void (*end)(FILE *f);
+};
+
+extern const struct render_writer_ops render_md_ops;
+extern const struct render_writer_ops render_html_ops;
+
+/*
+ * Write the whole report for set through ops into f. baseline (or NULL)
+ * is compared with each result of the same test.
+ */
+int render_document(FILE *f, const struct render_writer_ops *ops,
+		    const struct render_opts *o, const struct report_set *set,
+		    const struct report_set *baseline,
+		    const struct render_image *images, size_t n_images);
+
+#endif

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Check an ibpong-verbs result: verbs_check_json.py FILE KIND LATENCY SIZES
+
+KIND is latency, bw or bibw; LATENCY the expected test.latency (one-way,
+round-trip, one-message); SIZES a comma-separated list of the expected
+message sizes. Prints one line naming the first problem and exits 1."""
+import json
+import math
+import sys
+
+
+def fail(msg):
+    print(f"{sys.argv[1]}: {msg}")
+    sys.exit(1)
+
+
+def main():
+    path, kind, lat, sizes = sys.argv[1:5]
+    want = [int(s) for s in sizes.split(",")]
+    with open(path) as f:
+        doc = json.load(f)
+    if doc.get("format") != "ibpong/1":
+        fail(f"format is {doc.get('format')!r}")
+    if doc["tool"]["name"] != "ibpong-verbs":
+        fail(f"tool.name is {doc['tool']['name']!r}")
+    if doc["test"]["kind"] != kind:
+        fail(f"test.kind is {doc['test']['kind']!r}, expected {kind}")
+    if doc["test"]["latency"] != lat:
+        fail(f"test.latency is {doc['test']['latency']!r}, expected {lat}")
+    run = doc["run"]
+    if run.get("transport") != "verbs":
+        fail(f"run.transport is {run.get('transport')!r}")
+    dev = run.get("device", {})
+    for key in ("name", "fw_ver", "node_guid", "port", "port_state",
+                "link_layer", "active_mtu", "active_speed", "active_width",
+                "gid_index", "gid", "driver"):
+        if key not in dev:
+            fail(f"run.device.{key} is missing")
+    for key in ("op", "qp", "inline_bytes", "mtu", "tx_depth", "poll"):
+        if key not in run.get("verbs", {}):
+            fail(f"run.verbs.{key} is missing")
+    got = [r["size_bytes"] for r in doc["results"]]
+    if got != want:
+        fail(f"sizes {got}, expected {want}")
+    for r in doc["results"]:
+        st = r["latency_us"]
+        if not (0 <= st["min"] <= st["median"] <= st["max"]):
+            fail(f"{r['size_bytes']} B: not min <= median <= max: {st}")
+        if not (st["min"] <= st["mean"] <= st["max"]):
+            fail(f"{r['size_bytes']} B: mean outside [min, max]: {st}")
+        bw = r.get("bandwidth_MBps", 0)
+        if r["size_bytes"] and not (bw > 0 and math.isfinite(bw)):
+            fail(f"{r['size_bytes']} B: bandwidth {bw}")
+        if r.get("iterations", 0) < 1:
+            fail(f"{r['size_bytes']} B: iterations {r.get('iterations')}")
+
+
+main()

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Integration tests of ibpong-mpi under a real mpirun (Open MPI, shared
+memory).
+
+Usage: mpi_test.py MPIRUN IBPONG_MPI CASE
+Runs one case (see CASES) and exits 0 on success, 1 on failure with the
+reason and the command's output. Run as root, Open MPI needs
+OMPI_ALLOW_RUN_AS_ROOT*; the environment below sets it.
+"""
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import check_result  # noqa: E402
+
+# Shared memory only, two ranks on however many cores there are.
+MPI_ENV = {
+    "OMPI_ALLOW_RUN_AS_ROOT": "1",
+    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+    "OMPI_MCA_btl": "self,vader",
+    "OMPI_MCA_pml": "ob1",
+    "OMPI_MCA_rmaps_base_oversubscribe": "1",
+    "OMPI_MCA_btl_base_warn_component_unused": "0",
+}
+RUN_TIMEOUT_S = 120
+
+
+class Failure(Exception):
+    pass
+
+
+class Ctx:
+    def __init__(self, mpirun, exe, tmp):
+        self.mpirun = mpirun
+        self.exe = exe
+        self.tmp = tmp
+
+    def run(self, args, np=2, env=None, wrap=None):
+        """Run ibpong-mpi under mpirun; returns (rc, stdout, stderr)."""
+        e = dict(os.environ)
+        e.update(MPI_ENV)
+        e.update(env or {})
+        prog = [self.exe] + args
+        if wrap:
+            prog = ["/bin/sh", "-c", wrap + ' && exec "$0" "$@"'] + prog
+        cmd = [self.mpirun, "-np", str(np)] + prog
+        print("+", " ".join(cmd), flush=True)
+        p = subprocess.run(cmd, env=e, capture_output=True, text=True,
+                           timeout=RUN_TIMEOUT_S)
+        self.last = (cmd, p.returncode, p.stdout, p.stderr)
+        return p.returncode, p.stdout, p.stderr
+
+    def expect(self, cond, what):
+        if not cond:
+            cmd, rc, out, err = self.last
+            raise Failure(f"{what}\ncommand: {' '.join(cmd)}\nexit: {rc}\n"
+                          f"--- stdout\n{out}--- stderr\n{err}")
+
+    def json_path(self, name="result.json"):
+        return os.path.join(self.tmp, name)
+
+    def check_json(self, path, **kw):
+        argv = [path, "--tool", "ibpong-mpi", "--transport", "mpi"]
+        for k, v in kw.items():
+            if v is None:
+                continue
+            if k == "label":
+                for lv in v:
+                    argv += ["--label", lv]
+                continue
+            if k == "sizes":
+                v = ",".join(str(s) for s in v)
+            argv += ["--" + k, str(v)]
+        args = check_result.parse_args(argv)
+        try:
+            with open(path, encoding="utf-8") as f:
+                doc = check_result.json.load(f)
+        except (OSError, ValueError) as e:
+            self.expect(False, f"{path}: {e}")
+        problems = check_result.check(doc, args)
+        self.expect(not problems, "JSON check failed:\n" + "\n".join(problems))
+        return doc
+
+
+def table_rows(out):
+    """Data lines of the human table: those not starting with '#'."""
+    return [ln.split() for ln in out.splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def pow2_sizes(lo, hi, zero=True):
+    s = [0] if zero else []
+    v = max(lo, 1)
+    while v <= hi:
+        s.append(v)
+        v *= 2
+    return s
+
+
+def run_test_kind(ctx, kind, sizes_spec, sizes, iters, extra=()):
+    path = ctx.json_path(f"{kind}.json")
+    rc, out, err = ctx.run(["--test", kind, "--sizes", sizes_spec,
+                            "--iters", str(iters), "--json", path,
+                            "--label", "suite=mpi"] + list(extra))
+    ctx.expect(rc == 0, f"--test {kind}: exit 0 expected")
+    doc = ctx.check_json(path, kind=kind, sizes=sizes, iters=iters, hosts=2,
+                         label=["suite=mpi"])
+    rows = table_rows(out)
+    ctx.expect([int(r[0]) for r in rows] == sizes,
+               f"table sizes {[r[0] for r in rows]} != {sizes}")
+    for r, row in zip(rows, doc["results"]):
+        ctx.expect(int(r[1]) == row["iterations"], "table iterations differ "
+                   "from the JSON")
+    return doc
+
+
+def case_latency(ctx):
+    doc = run_test_kind(ctx, "latency", "0:512", pow2_sizes(1, 512), 500)
+    lat0 = doc["results"][0]["latency_us"]
+    # Shared memory: a 0-byte one-way latency is well under a millisecond.
+    ctx.expect(0 < lat0["median"] < 1000,
+               f"0 B median {lat0['median']} us is not plausible")
+    ctx.expect(doc["run"]["mpi"]["library"] == "Open MPI",
+               f"run.mpi.library {doc['run']['mpi']!r}")
+
+
+def case_pingping(ctx):
+    run_test_kind(ctx, "pingping", "0:4K", pow2_sizes(1, 4096), 200)
+
+
+def case_bw(ctx):
+    run_test_kind(ctx, "bw", "1:64K", pow2_sizes(1, 65536, False), 20,
+                  ["--window", "16"])
+
+
+def case_bibw(ctx):
+    run_test_kind(ctx, "bibw", "1:64K", pow2_sizes(1, 65536, False), 20,
+                  ["--window", "16"])
+
+
+def run_validate(ctx, kind, sizes):
+    path = ctx.json_path(f"validate-{kind}.json")
+    spec = ",".join(str(s) for s in sizes)
+    extra = ["--window", "4"] if kind in ("bw", "bibw") else []
+    rc, out, err = ctx.run(["--test", kind, "--validate", "--sizes", spec,
+                            "--iters", "8", "--warmup", "2", "--json",
+                            path] + extra)
+    ctx.expect(rc == 0, f"--validate --test {kind}: exit 0 expected")
+    ctx.check_json(path, kind=kind, sizes=sizes, iters=8)
+
+
+def case_validate(ctx):
+    # Eager and rendezvous (single copy) sizes, odd ones included.
+    for kind in ("latency", "pingping"):
+        run_validate(ctx, kind, [0, 1, 3, 4096, 65537, 1 << 20])
+    for kind in ("bw", "bibw"):
+        run_validate(ctx, kind, [1, 3, 4096, 65537, 1 << 20])
+
+
+def case_corrupt(ctx):
+    # The testing hook flips one byte of iteration 3 on rank 0.
+    rc, out, err = ctx.run(["--validate", "--sizes", "4K", "--iters", "10",
+                            "--warmup", "0", "--timeout", "5"],
+                           env={"IBPONG_MPI_CORRUPT_ITER": "3"})
+    ctx.expect(rc == 3, "a corrupted payload must exit 3")
+    ctx.expect(re.search(r"validation failed.*size 4096 B, iteration 3, "
+                         r"offset 2048", err),
+               "the message names size, iteration and offset")
+    ctx.expect("MPI_ABORT" not in err, "both ranks see it: no abort needed")
+
+
+def case_corrupt_bw(ctx):
+    # Only the receiver sees it while the sender waits for the ack: the
+    # receiver cannot agree on the exit code in time and aborts the job.
+    rc, out, err = ctx.run(["--test", "bw", "--window", "4", "--validate",
+                            "--sizes", "64K", "--iters", "10",
+                            "--warmup", "0", "--timeout", "2"],
+                           env={"IBPONG_MPI_CORRUPT_ITER": "3"})
+    ctx.expect(rc == 3, "MPI_Abort(3): a corrupted payload exits 3")
+    ctx.expect(re.search(r"validation failed on rank 1: size 65536 B, "
+                         r"iteration 3, offset 32768", err),
+               "the message names rank, size, iteration and offset")
+
+
+def case_format_imb(ctx):
+    rc, out, err = ctx.run(["--format", "imb", "--sizes", "0:1K",
+                            "--iters", "100"])
+    ctx.expect(rc == 0, "--format imb: exit 0 expected")
+    lines = out.splitlines()
+    ctx.expect("# Benchmarking PingPong " in lines, "IMB benchmark title")
+    ctx.expect("# #processes = 2 " in lines, "IMB #processes line")
+    head = [i for i, ln in enumerate(lines)
+            if ln.split() == ["#bytes", "#repetitions", "t[usec]",
+                              "Mbytes/sec"]]
+    ctx.expect(len(head) == 1, "one IMB column header")
+    rows = []
+    for ln in lines[head[0] + 1:]:
+        if not ln.strip():
+            break
+        ctx.expect(re.match(r"^( {0,12}\d+){2}( {0,12}\d+\.\d\d){2}$", ln)
+                   and len(ln) == 52, f"IMB row layout: {ln!r}")
+        f = ln.split()
+        rows.append((int(f[0]), int(f[1]), float(f[2]), float(f[3])))
+    ctx.expect([r[0] for r in rows] == pow2_sizes(1, 1024), "IMB sizes")
+    for size, reps, t, mbs in rows:
+        ctx.expect(reps == 100 and t > 0, f"IMB row {size}")
+        # Both columns come from the unrounded mean: size / (t +- 0.005).
+        if size:
+            lo, hi = size / (t + 0.005), size / max(t - 0.005, 1e-9)
+            ctx.expect(lo - 0.005 <= mbs <= hi + 0.005,
+                       f"IMB Mbytes/sec of {size}: {mbs} not in "
+                       f"[{lo}, {hi}]")
+
+
+def case_format_csv(ctx):
+    rc, out, err = ctx.run(["--format", "csv", "--test", "pingping",
+                            "--sizes", "0,8,100", "--iters", "50"])
+    ctx.expect(rc == 0, "--format csv: exit 0 expected")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    ctx.expect([int(r["size_bytes"]) for r in rows] == [0, 8, 100],
+               "CSV sizes")
+    for r in rows:
+        stats = {k: float(r[f"latency_{k}_us"])
+                 for k in check_result.STATS}
+        ctx.expect(int(r["iterations"]) == 50, "CSV iterations")
+        ctx.expect(stats["min"] <= stats["median"] <= stats["max"]
+                   and stats["p99"] <= stats["max"], f"CSV order {r}")
+        ctx.expect(float(r["message_rate_per_s"]) > 0, "CSV message rate")
+
+
+def case_np1(ctx):
+    rc, out, err = ctx.run(["--sizes", "0:8"], np=1)
+    ctx.expect(rc == 2, "one rank must exit 2")
+    ctx.expect(err.count("needs 2 MPI ranks, got 1") == 1,
+               "one clear line, once")
+    ctx.expect("MPI_ABORT" not in err, "no MPI_Abort for a usage error")
+
+
+def case_np3(ctx):
+    path = ctx.json_path("np3.json")
+    rc, out, err = ctx.run(["--sizes", "0:64", "--iters", "50",
+                            "--json", path], np=3)
+    ctx.expect(rc == 0, "three ranks: exit 0 expected")
+    ctx.check_json(path, kind="latency", sizes=pow2_sizes(1, 64), hosts=3)
+
+
+BAD_OPTIONS = [
+    (["--sizes", "abc"], "--sizes 'abc'"),
+    (["--bogus"], "bogus"),
+    (["--iters", "0"], "--iters '0'"),
+    (["--test", "latency", "--window", "8"], "--window"),
+    (["--format", "xml"], "--format 'xml'"),
+    (["stray"], "unexpected argument 'stray'"),
+    (["--sizes", "2G"], "above MPI's largest count"),
+]
+
+
+def case_bad_options(ctx):
+    for args, needle in BAD_OPTIONS:
+        rc, out, err = ctx.run(args)
+        ctx.expect(rc == 2, f"{args}: exit 2 expected")
+        ctx.expect(err.count(needle) == 1,
+                   f"{args}: {needle!r} printed once (rank 0 only)")
+        ctx.expect(out == "", f"{args}: nothing measured")
+        ctx.expect("MPI_ABORT" not in err, "no MPI_Abort for a usage error")
+
+
+def case_json_unwritable(ctx):
+    for path, needle in (("/nonexistent-dir/x.json", "cannot create"),
+                         (ctx.tmp, "is a directory")):
+        rc, out, err = ctx.run(["--sizes", "0:8", "--json", path])
+        ctx.expect(rc == 2, f"--json {path}: exit 2 expected")
+        ctx.expect(err.count(needle) == 1, f"{needle!r} printed once")
+        ctx.expect(out == "", "checked before measuring")
+
+
+def case_huge_size(ctx):
+    # 2 x 2000 MiB of buffers under a 3 GiB address-space limit per rank:
+    # MPI_Init fits whatever the rank's baseline, the buffers never do.
+    rc, out, err = ctx.run(["--sizes", "2000M", "--iters", "1"],
+                           wrap="ulimit -v 3145728")
+    ctx.expect(rc == 3, "an allocation failure must exit 3")
+    ctx.expect("cannot allocate the buffers of the largest size, "
+               "2 x 2097152000 B: posix_memalign: Cannot allocate memory"
+               in err, "a clear line naming the allocation")
+    ctx.expect("MPI_ABORT" not in err, "all ranks agree: no abort")
+
+
+def case_help(ctx):
+    for args, needle in ((["--help"], "Usage: mpirun -np 2 ibpong-mpi"),
+                         (["--version"], "ibpong-mpi ")):
+        rc, out, err = ctx.run(args)
+        ctx.expect(rc == 0, f"{args}: exit 0 expected")
+        ctx.expect(out.count(needle) == 1, f"{needle!r} once (rank 0 only)")
+
+
+CASES = {name[5:]: fn for name, fn in globals().items()
+         if name.startswith("case_")}
+
+
+def main(argv):
+    if len(argv) != 3 or argv[2] not in CASES:
+        print(f"usage: mpi_test.py MPIRUN IBPONG_MPI "
+              f"{{{','.join(sorted(CASES))}}}", file=sys.stderr)
+        return 2
+    mpirun, exe, case = argv
+    with tempfile.TemporaryDirectory(prefix="ibpong-mpi-test-") as tmp:
+        try:
+            CASES[case](Ctx(mpirun, os.path.abspath(exe), tmp))
+        except Failure as e:
+            print(f"FAIL {case}: {e}")
+            return 1
+        except subprocess.TimeoutExpired as e:
+            print(f"FAIL {case}: timed out: {e}")
+            return 1
+    print(f"PASS {case}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Shared options: values, defaults and one clear line per bad value.
+ */
+#include "check.h"
+
+#include "log.h"
+#include "options.h"
+
+static struct bench_opts opts;
+
+/*
+ * Parse argv as a command would: getopt_long over the shared table.
+ * Returns the first non-zero bench_opts_handle() result, else
+ * bench_opts_finish(); err receives stderr.
+ */
+static int parse(char **argv, char *err, size_t err_len)
+{
+	const struct option *lo = bench_opts_longopts();
+	struct capture cap;
+	int argc = 0, c, ret = 0;
+
+	while (argv[argc])
+		argc++;
+	bench_opts_init(&opts, argc, argv);
+	optind = 0; /* GNU: restart the scan */
+	opterr = 0;
+	capture_begin(&cap, 2);
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		ret = c == '?' ? 1 : bench_opts_handle(&opts, c, optarg);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		ret = bench_opts_finish(&opts);
+	capture_end(&cap, 2, err, err_len);
+	return ret;
+}
+
+static void test_defaults(void **state)
+{
+	char *argv[] = { "t", NULL };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(argv, err, sizeof(err)), 0);
+	assert_int_equal(opts.sizes.count, 24);
+	assert_false(opts.sizes_set);
+	assert_int_equal(opts.iters, 0);
+	assert_int_equal(opts.window, 64);
+	assert_near(opts.timeout_s, 30, 0);
+	assert_int_equal(opts.test, BENCH_TEST_LAT);
+	assert_int_equal(opts.format, BENCH_FORMAT_TABLE);
+	assert_null(opts.json_path);
+	assert_false(opts.validate);
+	assert_false(opts.print_all_ranks);
+	assert_int_equal(bench_opts_longopts_count(), 12);
+	assert_null(bench_opts_longopts()[12].name);
+}
+
+static void test_all_values(void **state)
+{
+	char *argv[] = { "t",	      "--sizes",  "1:1K",    "--iters",
+			 "500",	      "--warmup", "0",	     "--test",
+			 "bibw",      "--window", "16",	     "--validate",
+			 "--format",  "csv",	  "--json",  "out.json",
+			 "--label",   "site=lab", "--label", "empty=",
+			 "--timeout", "2.5",	  "--quiet", NULL };
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(argv, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(opts.sizes.count, 11);
+	assert_true(opts.sizes_set);
+	assert_int_equal(opts.iters, 500);
+	assert_int_equal(opts.warmup, 0);
+	assert_true(opts.warmup_set);
+	assert_int_equal(opts.test, BENCH_TEST_BIBW);
+	assert_int_equal(opts.window, 16);
+	assert_true(opts.validate);
+	assert_int_equal(opts.format, BENCH_FORMAT_CSV);
+	assert_string_equal(opts.json_path, "out.json");
+	assert_int_equal(opts.n_labels, 2);
+	assert_string_equal(opts.labels[0].key, "site");
+	assert_string_equal(opts.labels[0].value, "lab");
+	assert_string_equal(opts.labels[1].key, "empty");
+	assert_string_equal(opts.labels[1].value, "");
+	assert_near(opts.timeout_s, 2.5, 0);
+	assert_true(opts.quiet);
+	bench_opts_free(&opts);
+}
+
+static void test_time_per_size(void **state)
+{
+	char *argv[] = {
+		"t", "--time-per-size", "0.25", "--format", "imb", NULL
+	};
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(argv, err, sizeof(err)), 0);
+	assert_near(opts.time_per_size_s, 0.25, 0);
+	assert_int_equal(opts.format, BENCH_FORMAT_IMB);
+}
+
+/* Each bad value: -EINVAL and one line naming the option. */
+static void expect_error(const char *opt, const char *val, const char *what)
+{
+	char *argv[] = { "t", (char *)opt, (char *)val, NULL };
+	char err[512];
+
+	if (parse(argv, err, sizeof(err)) != -EINVAL)
+		fail_msg("%s %s accepted", opt, val ? val : "");
+	if (!strstr(err, opt) || !strstr(err, what))
+		fail_msg("%s %s: message '%s' lacks '%s'", opt, val, err, what);
+	/* one line, with the program's prefix */
+	assert_non_null(strstr(err, "error: "));
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+	bench_opts_free(&opts);
+}
+
+static void test_bad_values(void **state)
+{
+	(void)state;
+	expect_error("--iters", "0", "whole number");
+	expect_error("--iters", "abc", "whole number");
+	expect_error("--iters", "-5", "whole number");
+	expect_error("--iters", "1e3", "whole number");
+	expect_error("--iters", "10000000000", "whole number");
+	expect_error("--warmup", "x", "whole number");
+	expect_error("--window", "0", "1 to 4096");
+	expect_error("--window", "5000", "1 to 4096");
+	expect_error("--test", "foo", "latency, bw, bibw, pingping");
+	expect_error("--format", "xml", "table, imb, csv");
+	expect_error("--label", "novalue", "KEY=VALUE");
+	expect_error("--label", "=x", "KEY=VALUE");
+	expect_error("--timeout", "0", "seconds");
+	expect_error("--timeout", "-1", "seconds");
+	expect_error("--timeout", "nan", "seconds");
+	expect_error("--timeout", "inf", "seconds");
+	expect_error("--time-per-size", "0", "seconds");
+	expect_error("--time-per-size", "1s", "seconds");
+	expect_error("--sizes", "10:5", "MIN:MAX");
+	expect_error("--sizes", "1,,2", "MIN:MAX");
+	expect_error("--json", "", "file name");
+}
+
+static void test_bad_combinations(void **state)
+{
+	char *a1[] = { "t", "--iters", "5", "--time-per-size", "1", NULL };
+	char *a2[] = { "t", "--window", "8", NULL };
+	char *a3[] = { "t", "--test", "pingping", "--window", "8", NULL };
+	char *a4[] = { "t", "--test", "bw", "--window", "8", NULL };
+	char err[512];
+
+	(void)state;
+	assert_int_equal(parse(a1, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--time-per-size"));
+	assert_int_equal(parse(a2, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--window"));
+	assert_int_equal(parse(a3, err, sizeof(err)), -EINVAL);
+	assert_int_equal(parse(a4, err, sizeof(err)), 0);
+}
+
+static void test_too_many_labels(void **state)
+{
+	char *argv[2 * BENCH_LABELS_MAX + 4];
+	char labels[BENCH_LABELS_MAX + 1][16], err[512];
+	int i, n = 0;
+
+	(void)state;
+	argv[n++] = "t";
+	for (i = 0; i <= BENCH_LABELS_MAX; i++) {
+		snprintf(labels[i], sizeof(labels[i]), "k%d=v", i);
+		argv[n++] = "--label";
+		argv[n++] = labels[i];
+	}
+	argv[n] = NULL;
+	assert_int_equal(parse(argv, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--label"));
+	assert_int_equal(opts.n_labels, BENCH_LABELS_MAX);
+	bench_opts_free(&opts);
+}
+
+static void test_not_shared(void **state)
+{
+	(void)state;
+	bench_opts_init(&opts, 0, NULL);
+	assert_int_equal(bench_opts_handle(&opts, 'd', "mlx5_0"), 1);
+	assert_int_equal(bench_opts_handle(&opts, BENCH_OPT_BASE - 1, NULL), 1);
+}
+
+static void test_usage(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	size_t i;
+
+	(void)state;
+	assert_non_null(f);
+	bench_opts_usage(f);
+	fclose(f);
+	/* every shared option is documented */
+	for (i = 0; i < bench_opts_longopts_count(); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "--%s",
+			 bench_opts_longopts()[i].name);
+		if (!strstr(buf, name))
+			fail_msg("usage lacks %s", name);
+	}
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_values),
+		cmocka_unit_test(test_time_per_size),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_bad_combinations),
+		cmocka_unit_test(test_too_many_labels),
+		cmocka_unit_test(test_not_shared),
+		cmocka_unit_test(test_usage),
+	};
+
+	bench_log_set_prog("test-options");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The ibpong/1 JSON form: a result survives to_json/from_json and a file
+ * round trip field by field; a bad document names the field.
+ */
+#include "check.h"
+
+#include "result.h"
+
+static void result_sample(struct bench_result *r)
+{
+	struct bench_row row;
+	int id;
+
+	bench_result_init(r);
+	r->tool = strdup("ibpong-verbs");
+	r->tool_version = strdup("0.1.0");
+	r->test = BENCH_TEST_LAT;
+	r->test_name = strdup("latency");
+	r->lat_kind = BENCH_LAT_RTT;
+	r->run = json_pack("{s:s, s:[s, s]}", "transport", "verbs", "hosts",
+			   "a", "b");
+	assert_non_null(r->run);
+	assert_int_equal(bench_result_set_label(r, "cluster", "hb120"), 0);
+	bench_row_init(&row, 0);
+	row.iters = 1000;
+	row.warmup = 100;
+	row.lat_us.count = 1000;
+	for (id = 0; id < BENCH_STAT_NR; id++)
+		bench_stats_set(&row.lat_us, id, 0.25 * (id + 1));
+	row.bw_MBps = 0;
+	row.msg_rate_per_s = 4166666.75;
+	assert_int_equal(bench_result_add_row(r, &row), 0);
+	bench_row_init(&row, 4194304);
+	row.iters = 10;
+	row.lat_us.mean = 2430.14; /* only a mean, like an IMB import */
+	row.bw_MBps = 1725.95;
+	assert_int_equal(bench_result_add_row(r, &row), 0);
+}
+
+static void same_double(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		assert_true(isnan(a) && isnan(b));
+	else
+		assert_near(a, b, fabs(a) * 1e-15);
+}
+
+static void compare(const struct bench_result *a, const struct bench_result *b)
+{
+	size_t i;
+	int id;
+
+	assert_string_equal(a->tool, b->tool);
+	assert_string_equal(a->tool_version, b->tool_version);
+	assert_string_equal(a->test_name, b->test_name);
+	assert_int_equal(a->test, b->test);
+	assert_int_equal(a->lat_kind, b->lat_kind);
+	assert_string_equal(bench_result_label(b, "cluster"), "hb120");
+	assert_true(json_equal(a->run, b->run));
+	assert_int_equal(a->n_rows, b->n_rows);
+	for (i = 0; i < a->n_rows; i++) {
+		const struct bench_row *x = &a->rows[i], *y = &b->rows[i];
+
+		assert_int_equal(x->size_bytes, y->size_bytes);
+		assert_int_equal(x->iters, y->iters);
+		assert_int_equal(x->warmup, y->warmup);
+		for (id = 0; id < BENCH_STAT_NR; id++)
+			same_double(bench_stats_get(&x->lat_us, id),
+				    bench_stats_get(&y->lat_us, id));
+		same_double(x->bw_MBps, y->bw_MBps);
+		same_double(x->bw_peak_MBps, y->bw_peak_MBps);
+		same_double(x->msg_rate_per_s, y->msg_rate_per_s);
+	}
+}
+
+static void test_json_round_trip(void **state)
+{
+	struct bench_result a, b;
+	char err[256] = "";
+	json_t *doc, *back;
+	char *text;
+
+	(void)state;
+	result_sample(&a);
+	assert_int_equal(bench_result_to_json(&a, &doc), 0);
+	assert_string_equal(json_string_value(json_object_get(doc, "format")),
+			    "ibpong/1");
+	text = json_dumps(doc, JSON_COMPACT);
+	assert_non_null(text);
+	back = json_loads(text, 0, NULL);
+	assert_non_null(back);
+	bench_result_init(&b);
+	if (bench_result_from_json(back, &b, err, sizeof(err)))
+		fail_msg("from_json: %s", err);
+	compare(&a, &b);
+	free(text);
+	json_decref(doc);
+	json_decref(back);
+	bench_result_free(&a);
+	bench_result_free(&b);
+}
+
+static void test_file_round_trip(void **state)
+{
+	char dir[] = "/tmp/ibpong-test-XXXXXX", path[64], err[256] = "";
+	struct bench_result a, b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	result_sample(&a);
+	assert_int_equal(bench_result_write_file(&a, path), 0);
+	bench_result_init(&b);
+	if (bench_result_read_file(path, &b, err, sizeof(err)))
+		fail_msg("read_file: %s", err);
+	compare(&a, &b);
+	bench_result_free(&a);
+	bench_result_free(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_bad_document(void **state)
+{
+	struct bench_result a, b;
+	char err[256] = "";
+	json_t *doc;
+
+	(void)state;
+	result_sample(&a);
+	assert_int_equal(bench_result_to_json(&a, &doc), 0);
+	json_object_set_new(doc, "format", json_string("ibpong/2"));
+	bench_result_init(&b);
+	assert_int_equal(bench_result_from_json(doc, &b, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "format"));
+	bench_result_free(&b);
+	json_decref(doc);
+	bench_result_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_file_round_trip),
+		cmocka_unit_test(test_bad_document),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

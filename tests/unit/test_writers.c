@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Writers: IMB layout against a real IMB-MPI1 table, CSV, human table.
+ */
+#include "check.h"
+
+#include "imb_sample.h"
+#include "writers.h"
+
+struct out {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static void out_open(struct out *o)
+{
+	o->buf = NULL;
+	o->len = 0;
+	o->f = open_memstream(&o->buf, &o->len);
+	assert_non_null(o->f);
+}
+
+static void out_close(struct out *o)
+{
+	fclose(o->f);
+}
+
+/* Line i (0-based) of text, without its newline. */
+static void nth_line(const char *text, int i, char *line, size_t len)
+{
+	const char *p = text, *nl;
+
+	while (i-- > 0) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	nl = strchr(p, '\n');
+	assert_non_null(nl);
+	assert_true((size_t)(nl - p) < len);
+	memcpy(line, p, (size_t)(nl - p));
+	line[nl - p] = '\0';
+}
+
+static void result_setup(struct bench_result *r, enum bench_test t)
+{
+	bench_result_init(r);
+	r->test = t;
+	r->lat_kind =
+		t == BENCH_TEST_LAT ? BENCH_LAT_HALF_RTT : BENCH_LAT_ONE_MSG;
+}
+
+/* Rebuild each sample row from its numbers; the text must be identical. */
+static void test_imb_matches_sample(void **state)
+{
+	unsigned long long size, reps;
+	struct bench_writer w;
+	struct bench_result r;
+	struct bench_row row;
+	double t, mbs;
+	char line[256];
+	struct out o;
+	size_t i;
+
+	(void)state;
+	result_setup(&r, BENCH_TEST_LAT);
+	out_open(&o);
+	bench_writer_init(&w, o.f, BENCH_FORMAT_IMB, &r, 2, 64);
+	bench_writer_header(&w);
+	for (i = 0; i < IMB_SAMPLE_ROWS; i++) {
+		assert_int_equal(sscanf(imb_sample_rows[i], "%llu %llu %lf %lf",
+					&size, &reps, &t, &mbs),
+				 4);
+		bench_row_init(&row, size);
+		row.iters = reps;
+		row.lat_us.mean = t;
+		row.lat_us.median = 99999; /* IMB's t is the mean */
+		row.bw_MBps = mbs;
+		bench_writer_row(&w, &row);
+	}
+	bench_writer_footer(&w);
+	out_close(&o);
+	for (i = 0; i < 5; i++) {
+		nth_line(o.buf, (int)i, line, sizeof(line));
+		assert_string_equal(line, imb_sample_header[i]);
+	}
+	for (i = 0; i < IMB_SAMPLE_ROWS; i++) {
+		nth_line(o.buf, (int)i + 5, line, sizeof(line));
+		assert_string_equal(line, imb_sample_rows[i]);
+	}
+	free(o.buf);
+}
+
+/* IMB 2021's Uniband layout (from the Uniband/Biband sample). */
+static void test_imb_uniband(void **state)
+{
+	struct bench_writer w;
+	struct bench_result r;
+	struct bench_row row;
+	char line[256];
+	struct out o;
+
+	(void)state;
+	result_setup(&r, BENCH_TEST_BIBW);
+	out_open(&o);
+	bench_writer_init(&w, o.f, BENCH_FORMAT_IMB, &r, 2, 64);
+	bench_writer_header(&w);
+	bench_row_init(&row, 1);
+	row.iters = 1000;
+	row.bw_MBps = 2.74;
+	row.msg_rate_per_s = 2737078;
+	bench_writer_row(&w, &row);
+	out_close(&o);
+	nth_line(o.buf, 1, line, sizeof(line));
+	assert_string_equal(line, "# Benchmarking Biband ");
+	nth_line(o.buf, 4, line, sizeof(line));
+	assert_string_equal(
+		line, "       #bytes #repetitions   Mbytes/sec      Msg/sec");
+	nth_line(o.buf, 5, line, sizeof(line));
+	assert_string_equal(
+		line, "            1         1000         2.74      2737078");
+	free(o.buf);
+}
+
+static void test_csv(void **state)
+{
+	struct bench_writer w;
+	struct bench_result r;
+	struct bench_row row;
+	char line[512];
+	struct out o;
+
+	(void)state;
+	result_setup(&r, BENCH_TEST_LAT);
+	out_open(&o);
+	bench_writer_init(&w, o.f, BENCH_FORMAT_CSV, &r, 2, 64);
+	bench_writer_header(&w);
+	bench_row_init(&row, 4096);
+	row.iters = 1000;
+	row.warmup = 100;
+	row.lat_us.count = 1000;
+	row.lat_us.min = 1.25;
+	row.lat_us.median = 1.5;
+	row.lat_us.mean = 2;
+	row.lat_us.max = 17.125;
+	row.bw_MBps = 2048;
+	row.msg_rate_per_s = 500000;
+	bench_writer_row(&w, &row);
+	bench_writer_footer(&w);
+	out_close(&o);
+	nth_line(o.buf, 0, line, sizeof(line));
+	assert_string_equal(line,
+			    "size_bytes,iterations,warmup,latency_min_us,"
+			    "latency_median_us,latency_mean_us,"
+			    "latency_stdev_us,latency_p90_us,latency_p99_us,"
+			    "latency_p999_us,latency_max_us,bandwidth_MBps,"
+			    "message_rate_per_s");
+	nth_line(o.buf, 1, line, sizeof(line));
+	/* absent statistics are empty fields */
+	assert_string_equal(line,
+			    "4096,1000,100,1.25,1.5,2,,,,,17.125,2048,500000");
+	assert_int_equal(strlen(o.buf),
+			 strchr(o.buf, '\n') - o.buf + 1 + strlen(line) + 1);
+	free(o.buf);
+}
+
+static void test_table(void **state)
+{
+	struct bench_writer w;
+	struct bench_result r;
+	struct bench_row row;
+	char line[512];
+	struct out o;
+
+	(void)state;
+	result_setup(&r, BENCH_TEST_LAT);
+	out_open(&o);
+	bench_writer_init(&w, o.f, BENCH_FORMAT_TABLE, &r, 2, 64);
+	bench_writer_header(&w);
+	bench_row_init(&row, 64);
+	row.iters = 1000;
+	row.lat_us.min = 0.5;
+	row.lat_us.median = 0.625;
+	row.bw_MBps = 100;
+	row.msg_rate_per_s = 2e6;
+	bench_writer_row(&w, &row);
+	out_close(&o);
+	nth_line(o.buf, 0, line, sizeof(line));
+	assert_non_null(strstr(line, "one-way"));
+	assert_non_null(strstr(line, "MB/s = 10^6 B/s"));
+	nth_line(o.buf, 1, line, sizeof(line));
+	assert_non_null(strstr(line, "median"));
+	assert_non_null(strstr(line, "p99.9"));
+	assert_non_null(strstr(line, "Mmsg/s"));
+	nth_line(o.buf, 2, line, sizeof(line));
+	assert_non_null(
+		strstr(line, "      64       1000     0.500     0.625"));
+	assert_non_null(strstr(line, "100.00   2.0000"));
+	assert_non_null(strstr(line, " - ")); /* absent mean */
+	free(o.buf);
+}
+
+static void test_table_bw(void **state)
+{
+	struct bench_writer w;
+	struct bench_result r;
+	char line[512];
+	struct out o;
+
+	(void)state;
+	result_setup(&r, BENCH_TEST_BW);
+	out_open(&o);
+	bench_writer_init(&w, o.f, BENCH_FORMAT_TABLE, &r, 2, 32);
+	bench_writer_header(&w);
+	out_close(&o);
+	nth_line(o.buf, 0, line, sizeof(line));
+	assert_non_null(strstr(line, "window of 32 messages"));
+	assert_non_null(strstr(line, "MB/s = 10^6 B/s"));
+	nth_line(o.buf, 1, line, sizeof(line));
+	assert_non_null(strstr(line, "windows"));
+	free(o.buf);
+}
+
+static void test_imb_names(void **state)
+{
+	(void)state;
+	assert_string_equal(bench_imb_name(BENCH_TEST_LAT), "PingPong");
+	assert_string_equal(bench_imb_name(BENCH_TEST_PINGPING), "PingPing");
+	assert_string_equal(bench_imb_name(BENCH_TEST_BW), "Uniband");
+	assert_string_equal(bench_imb_name(BENCH_TEST_BIBW), "Biband");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_imb_matches_sample),
+		cmocka_unit_test(test_imb_uniband),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_bw),
+		cmocka_unit_test(test_imb_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,816 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The verbs engine: ping-pong and windowed loops over one QP and one CQ.
+ *
+ * Counters instead of per-WR bookkeeping: every send WR gets its sequence
+ * number as wr_id, and one in (sig_mask + 1) is signalled, so a send
+ * completion says "all WRs up to wr_id are done" (sq_done). Receives are
+ * counted in rx_done and reposted in batches. A CQ poll may pop the next
+ * window's completions early; cumulative counters make that harmless.
+ *
+ * Each loop is a static inline function whose role (ping, pong, window
+ * sender...) and poll mode are compile-time constants of small wrapper
+ * functions: the choice is made once per step, never per iteration. The
+ * timed loop reads the clock once per iteration: the end of one iteration
+ * is the start of the next.
+ *
+ * Latency semantics, as perftest's: send and write-with-immediate complete
+ * a receive at the peer; RDMA write polls the last byte of the receive
+ * buffer (ib_write_lat), except at 0 bytes or with --poll event, where
+ * there is no byte to poll or nothing to wake up on, so it becomes a write
+ * with immediate; RDMA read is timed on the reader alone and reported as
+ * the round trip (ib_read_lat).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "verbs.h"
+
+#define DP_INLINE     static inline __attribute__((always_inline))
+#define DP_WC_BATCH   16
+#define DP_RX_BATCH   16   /* as VERBS_RX_BATCH in resources.c */
+#define DP_SPIN_CHECK 1023 /* read the clock once every 1024 empty polls */
+#define DP_MR_WIRE    20
+
+/* A prebuilt send WR; only wr_id and the signal flag change per post. */
+struct dp_wr {
+	struct ibv_send_wr wr;
+	struct ibv_sge sge;
+	unsigned flags; /* IBV_SEND_INLINE or 0 */
+};
+
+enum dp_role {
+	DP_MSG_PING,   /* post, then wait for the peer's message */
+	DP_MSG_PONG,   /* wait for the peer's message, then post */
+	DP_WRITE_PING, /* write, then poll the last byte */
+	DP_WRITE_PONG, /* poll the last byte, then write */
+	DP_READ,       /* read and wait for its completion */
+	DP_WIN_SEND,   /* a window, then wait for the ack */
+	DP_WIN_RECV,   /* wait for the window, then ack */
+	DP_WIN_BI,     /* a window out and one in, acks both ways */
+	DP_WIN_READ,   /* a window of reads */
+	DP_IDLE,       /* nothing: the peer alone works (reads) */
+	DP_ROLE_NR,
+};
+
+/* One step's plan. */
+struct dp_step {
+	struct dp_wr data; /* the message of the test */
+	struct dp_wr last; /* last of a window: notifies the peer */
+	struct dp_wr ack;  /* 0-byte send acknowledging a window */
+	unsigned window;
+	unsigned notify;	/* receives per window of the peer's data */
+	uint64_t rx_target;	/* rx_done to wait for */
+	volatile uint8_t *flag; /* write ping-pong: last byte received */
+	uint8_t *tx_flag;	/* write ping-pong: last byte sent */
+	uint8_t v;		/* write ping-pong: current flag value */
+};
+
+/* Wait state: the clock is first read after DP_SPIN_CHECK empty polls. */
+struct dp_wait {
+	uint64_t spins;
+	uint64_t start;
+};
+
+static int dp_timeout(struct verbs_ctx *c)
+{
+	bench_err("nothing from the peer within %d ms on QP 0x%x: it stopped, "
+		  "or the link is down (raise --timeout for slow links)",
+		  c->timeout_ms, c->qp->qp_num);
+	return -ETIMEDOUT;
+}
+
+static int dp_wc_failed(struct verbs_ctx *c, const struct ibv_wc *wc)
+{
+	bench_err("completion error on QP 0x%x: %s (vendor error 0x%x)%s",
+		  c->qp->qp_num, ibv_wc_status_str(wc->status), wc->vendor_err,
+		  wc->status == IBV_WC_RETRY_EXC_ERR ||
+				  wc->status == IBV_WC_RNR_RETRY_EXC_ERR
+			  ? ": the peer stopped responding"
+			  : "");
+	return -EIO;
+}
+
+static int dp_poll_failed(struct verbs_ctx *c, int n)
+{
+	bench_err("ibv_poll_cq on QP 0x%x: %s", c->qp->qp_num,
+		  strerror(n < 0 ? -n : EIO));
+	return -EIO;
+}
+
+static int dp_post_failed(struct verbs_ctx *c, int ret)
+{
+	bench_err("ibv_post_send(QP 0x%x): %s", c->qp->qp_num, strerror(ret));
+	return -ret;
+}
+
+/*
+ * --poll event: arm the CQ and poll once more before sleeping, so that a
+ * completion that came before the arming is not waited for (the rdma-core
+ * idiom). A stale event left by an arming that was not slept on only
+ * causes one extra wake-up.
+ */
+static int dp_sleep(struct verbs_ctx *c, struct dp_wait *w)
+{
+	struct pollfd pfd = { .fd = c->channel->fd, .events = POLLIN };
+	struct ibv_cq *ev_cq;
+	void *ev_ctx;
+	int ret;
+
+	if (!w->spins) {
+		w->spins = 1;
+		ret = ibv_req_notify_cq(c->cq, 0);
+		if (ret) {
+			bench_err("ibv_req_notify_cq: %s", strerror(ret));
+			return -ret;
+		}
+		return 0;
+	}
+	w->spins = 0;
+	do {
+		ret = poll(&pfd, 1, c->timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret == 0)
+		return dp_timeout(c);
+	if (ret < 0 || ibv_get_cq_event(c->channel, &ev_cq, &ev_ctx)) {
+		ret = errno;
+		bench_err("waiting for a completion event: %s", strerror(ret));
+		return -ret;
+	}
+	c->cq_events++;
+	return 0;
+}
+
+/* Nothing polled: 0 to poll again, or a negative errno. */
+DP_INLINE int dp_idle(struct verbs_ctx *c, struct dp_wait *w, const bool event)
+{
+	uint64_t now;
+
+	if (event)
+		return dp_sleep(c, w);
+	if ((++w->spins & DP_SPIN_CHECK) != 0)
+		return 0;
+	now = bench_clock_now(c->clock);
+	if (w->spins == DP_SPIN_CHECK + 1)
+		w->start = now;
+	else if (now - w->start > c->timeout_ticks)
+		return dp_timeout(c);
+	return 0;
+}
+
+/* Poll once: count completions; 0 if none, n, or a negative errno. */
+DP_INLINE int dp_poll(struct verbs_ctx *c)
+{
+	struct ibv_wc wc[DP_WC_BATCH];
+	int i, n;
+
+	n = ibv_poll_cq(c->cq, DP_WC_BATCH, wc);
+	if (n <= 0)
+		return n < 0 ? dp_poll_failed(c, n) : 0;
+	for (i = 0; i < n; i++) {
+		if (wc[i].status != IBV_WC_SUCCESS)
+			return dp_wc_failed(c, &wc[i]);
+		if (wc[i].opcode & IBV_WC_RECV)
+			c->rx_done++;
+		else
+			c->sq_done = wc[i].wr_id + 1;
+	}
+	if (c->rx_posted - c->rx_done + DP_RX_BATCH <= c->rx_depth)
+		return verbs_rx_fill(c) ?: n;
+	return n;
+}
+
+/* Poll until *count reaches target (counters only grow). */
+DP_INLINE int dp_wait(struct verbs_ctx *c, const uint64_t *count,
+		      uint64_t target, const bool event)
+{
+	struct dp_wait w = { 0 };
+	int n;
+
+	while (*count < target) {
+		n = dp_poll(c);
+		if (n < 0)
+			return n;
+		if (n == 0) {
+			n = dp_idle(c, &w, event);
+			if (n)
+				return n;
+		}
+	}
+	return 0;
+}
+
+/* Busy-wait for the peer's write to set the last byte to v. */
+DP_INLINE int dp_wait_flag(struct verbs_ctx *c, volatile uint8_t *flag,
+			   uint8_t v)
+{
+	struct dp_wait w = { 0 };
+	int ret;
+
+	while (*flag != v) {
+		ret = dp_idle(c, &w, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Post one WR when the send queue has room; signal every (mask+1)-th. */
+DP_INLINE int dp_post(struct verbs_ctx *c, struct dp_wr *d, const bool force,
+		      const bool event)
+{
+	struct ibv_send_wr *bad;
+	int ret;
+
+	if (c->sq_posted - c->sq_done >= c->tx_depth) {
+		ret = dp_wait(c, &c->sq_done, c->sq_posted - c->tx_depth + 1,
+			      event);
+		if (ret)
+			return ret;
+	}
+	d->wr.wr_id = c->sq_posted;
+	d->wr.send_flags = d->flags;
+	if (force || (c->sq_posted & c->sig_mask) == c->sig_mask)
+		d->wr.send_flags |= IBV_SEND_SIGNALED;
+	ret = ibv_post_send(c->qp, &d->wr, &bad);
+	if (ret)
+		return dp_post_failed(c, ret);
+	c->sq_posted++;
+	return 0;
+}
+
+/* Post a window; its last WR notifies the peer. */
+DP_INLINE int dp_window(struct verbs_ctx *c, struct dp_step *s,
+			const bool event)
+{
+	unsigned j;
+	int ret;
+
+	for (j = 1; j < s->window; j++) {
+		ret = dp_post(c, &s->data, false, event);
+		if (ret)
+			return ret;
+	}
+	return dp_post(c, &s->last, false, event);
+}
+
+/* Wait for the peer's window, then acknowledge it. */
+DP_INLINE int dp_window_ack(struct verbs_ctx *c, struct dp_step *s,
+			    const bool event)
+{
+	int ret;
+
+	s->rx_target += s->notify;
+	ret = dp_wait(c, &c->rx_done, s->rx_target, event);
+	if (ret)
+		return ret;
+	return dp_post(c, &s->ack, false, event);
+}
+
+/* One iteration (latency) or one window (bandwidth) of a role. */
+DP_INLINE int dp_iter(struct verbs_ctx *c, struct dp_step *s,
+		      const enum dp_role role, const bool event)
+{
+	unsigned j;
+	int ret = 0;
+
+	switch (role) {
+	case DP_MSG_PING:
+		ret = dp_post(c, &s->data, false, event);
+		if (!ret)
+			ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
+		break;
+	case DP_MSG_PONG:
+		ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
+		if (!ret)
+			ret = dp_post(c, &s->data, false, event);
+		break;
+	case DP_WRITE_PING:
+		s->v = (uint8_t)(s->v + 1 + (s->v == 255)); /* never 0 */
+		*s->tx_flag = s->v;
+		ret = dp_post(c, &s->data, false, false);
+		if (!ret)
+			ret = dp_wait_flag(c, s->flag, s->v);
+		break;
+	case DP_WRITE_PONG:
+		s->v = (uint8_t)(s->v + 1 + (s->v == 255));
+		ret = dp_wait_flag(c, s->flag, s->v);
+		*s->tx_flag = s->v;
+		if (!ret)
+			ret = dp_post(c, &s->data, false, false);
+		break;
+	case DP_READ:
+		ret = dp_post(c, &s->data, true, event);
+		if (!ret)
+			ret = dp_wait(c, &c->sq_done, c->sq_posted, event);
+		break;
+	case DP_WIN_SEND:
+		ret = dp_window(c, s, event);
+		if (!ret)
+			ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
+		break;
+	case DP_WIN_RECV:
+		ret = dp_window_ack(c, s, event);
+		break;
+	case DP_WIN_BI:
+		ret = dp_window(c, s, event);
+		if (!ret)
+			ret = dp_window_ack(c, s, event);
+		if (!ret)
+			ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
+		break;
+	case DP_WIN_READ:
+		for (j = 1; j < s->window && !ret; j++)
+			ret = dp_post(c, &s->data, false, event);
+		if (!ret)
+			ret = dp_post(c, &s->data, true, event);
+		if (!ret)
+			ret = dp_wait(c, &c->sq_done, c->sq_posted, event);
+		break;
+	case DP_IDLE:
+	case DP_ROLE_NR:
+		break;
+	}
+	return ret;
+}
+
+/* Warm-up, then the timed iterations (recorded when out is given). */
+DP_INLINE int dp_loop(struct verbs_ctx *c, struct dp_step *s,
+		      const struct bench_step *st, struct bench_samples *out,
+		      const enum dp_role role, const bool event)
+{
+	const struct bench_clock *clk = c->clock;
+	uint64_t i, t0, t1;
+	int ret;
+
+	for (i = 0; i < st->warmup; i++) {
+		ret = dp_iter(c, s, role, event);
+		if (ret)
+			return ret;
+	}
+	if (!out) {
+		for (i = 0; i < st->iters; i++) {
+			ret = dp_iter(c, s, role, event);
+			if (ret)
+				return ret;
+		}
+		return 0;
+	}
+	t0 = bench_clock_now(clk);
+	for (i = 0; i < st->iters; i++) {
+		ret = dp_iter(c, s, role, event);
+		if (ret)
+			return ret;
+		t1 = bench_clock_now(clk);
+		bench_samples_record(out, t1 - t0);
+		t0 = t1;
+	}
+	return 0;
+}
+
+typedef int (*dp_loop_fn)(struct verbs_ctx *c, struct dp_step *s,
+			  const struct bench_step *st,
+			  struct bench_samples *out);
+
+#define DP_VARIANT(role)                                                       \
+	static int dp_##role##_busy(struct verbs_ctx *c, struct dp_step *s,    \
+				    const struct bench_step *st,               \
+				    struct bench_samples *out)                 \
+	{                                                                      \
+		return dp_loop(c, s, st, out, role, false);                    \
+	}                                                                      \
+	static int dp_##role##_event(struct verbs_ctx *c, struct dp_step *s,   \
+				     const struct bench_step *st,              \
+				     struct bench_samples *out)                \
+	{                                                                      \
+		return dp_loop(c, s, st, out, role, true);                     \
+	}
+
+DP_VARIANT(DP_MSG_PING)
+DP_VARIANT(DP_MSG_PONG)
+DP_VARIANT(DP_WRITE_PING)
+DP_VARIANT(DP_WRITE_PONG)
+DP_VARIANT(DP_READ)
+DP_VARIANT(DP_WIN_SEND)
+DP_VARIANT(DP_WIN_RECV)
+DP_VARIANT(DP_WIN_BI)
+DP_VARIANT(DP_WIN_READ)
+DP_VARIANT(DP_IDLE)
+
+#define DP_ENTRY(role) [role] = { dp_##role##_busy, dp_##role##_event }
+
+static const dp_loop_fn dp_loops[DP_ROLE_NR][2] = {
+	DP_ENTRY(DP_MSG_PING),	 DP_ENTRY(DP_MSG_PONG), DP_ENTRY(DP_WRITE_PING),
+	DP_ENTRY(DP_WRITE_PONG), DP_ENTRY(DP_READ),	DP_ENTRY(DP_WIN_SEND),
+	DP_ENTRY(DP_WIN_RECV),	 DP_ENTRY(DP_WIN_BI),	DP_ENTRY(DP_WIN_READ),
+	DP_ENTRY(DP_IDLE),
+};
+
+/* Fill a WR of the given opcode for size bytes. */
+static void dp_wr_build(struct verbs_ctx *c, struct dp_wr *d,
+			enum ibv_wr_opcode opcode, size_t size)
+{
+	memset(d, 0, sizeof(*d));
+	d->sge.addr = (uintptr_t)(opcode == IBV_WR_RDMA_READ ? c->rx : c->tx);
+	d->sge.length = (uint32_t)size;
+	d->sge.lkey = c->mr->lkey;
+	d->wr.sg_list = &d->sge;
+	d->wr.num_sge = size ? 1 : 0;
+	d->wr.opcode = opcode;
+	d->wr.imm_data = htonl(0x1b90u);
+	if (opcode != IBV_WR_RDMA_READ && size && size <= c->max_inline)
+		d->flags = IBV_SEND_INLINE;
+	if (c->cfg->qp_type == IBV_QPT_UD) {
+		d->wr.wr.ud.ah = c->remote.ah;
+		d->wr.wr.ud.remote_qpn = c->remote.qpn;
+		d->wr.wr.ud.remote_qkey = c->remote.qkey;
+	} else {
+		d->wr.wr.rdma.remote_addr = opcode == IBV_WR_RDMA_READ
+						    ? c->remote.tx_addr
+						    : c->remote.rx_addr;
+		d->wr.wr.rdma.rkey = c->remote.rkey;
+	}
+}
+
+static const enum ibv_wr_opcode dp_opcodes[VERBS_OP_NR] = {
+	[VERBS_OP_SEND] = IBV_WR_SEND,
+	[VERBS_OP_WRITE] = IBV_WR_RDMA_WRITE,
+	[VERBS_OP_READ] = IBV_WR_RDMA_READ,
+	[VERBS_OP_WRITE_IMM] = IBV_WR_RDMA_WRITE_WITH_IMM,
+};
+
+/* Write ping-pong polls memory unless there is no byte or it must sleep. */
+static bool dp_write_polls(const struct verbs_ctx *c, size_t size)
+{
+	return c->cfg->op == VERBS_OP_WRITE && size &&
+	       c->cfg->poll == VERBS_POLL_BUSY;
+}
+
+static enum dp_role dp_lat_role(const struct verbs_ctx *c, size_t size)
+{
+	bool ping = c->rank == 0;
+
+	if (c->cfg->op == VERBS_OP_READ)
+		return ping ? DP_READ : DP_IDLE;
+	if (dp_write_polls(c, size))
+		return ping ? DP_WRITE_PING : DP_WRITE_PONG;
+	return ping ? DP_MSG_PING : DP_MSG_PONG;
+}
+
+static enum dp_role dp_bw_role(const struct verbs_ctx *c, enum bench_test t)
+{
+	if (c->cfg->op == VERBS_OP_READ)
+		return c->rank == 0 || t == BENCH_TEST_BIBW ? DP_WIN_READ
+							    : DP_IDLE;
+	if (t == BENCH_TEST_BIBW)
+		return DP_WIN_BI;
+	return c->rank == 0 ? DP_WIN_SEND : DP_WIN_RECV;
+}
+
+static void dp_step_build(struct verbs_ctx *c, const struct bench_step *st,
+			  enum dp_role role, struct dp_step *s)
+{
+	enum ibv_wr_opcode op = dp_opcodes[c->cfg->op];
+	size_t size = st->size_bytes;
+
+	memset(s, 0, sizeof(*s));
+	if (role == DP_MSG_PING || role == DP_MSG_PONG) {
+		if (op == IBV_WR_RDMA_WRITE)
+			op = IBV_WR_RDMA_WRITE_WITH_IMM;
+	}
+	dp_wr_build(c, &s->data, op, size);
+	/* the last WR of a write window carries the immediate */
+	dp_wr_build(c, &s->last,
+		    op == IBV_WR_RDMA_WRITE ? IBV_WR_RDMA_WRITE_WITH_IMM : op,
+		    size);
+	dp_wr_build(c, &s->ack, IBV_WR_SEND, 0);
+	s->window = st->window;
+	s->notify = op == IBV_WR_RDMA_WRITE ? 1 : st->window;
+	s->rx_target = c->rx_done;
+	s->flag = size ? c->rx + size - 1 : c->rx;
+	s->tx_flag = size ? c->tx + size - 1 : c->tx;
+}
+
+/* The validation pattern of one rank for one size. */
+static uint8_t dp_pattern(size_t i, size_t size, int rank)
+{
+	return (uint8_t)(i * 31 + size * 7 + (size_t)rank * 101 + 1);
+}
+
+/* Does this end receive the peer's payload in this step? */
+static bool dp_receives_data(const struct verbs_ctx *c, enum bench_test t)
+{
+	bool both = t != BENCH_TEST_BW;
+
+	if (c->cfg->op == VERBS_OP_READ)
+		return c->rank == 0 || t == BENCH_TEST_BIBW;
+	return both || c->rank == 1;
+}
+
+static int dp_validate(struct verbs_ctx *c, const struct bench_step *st,
+		       enum dp_role role)
+{
+	size_t i, n = st->size_bytes;
+	const uint8_t *got = c->rx;
+	int peer = 1 - c->rank;
+
+	if (!dp_receives_data(c, st->test))
+		return 0;
+	if (c->cfg->qp_type == IBV_QPT_UD && c->cfg->op != VERBS_OP_READ)
+		got += VERBS_GRH_BYTES;
+	if (role == DP_WRITE_PING || role == DP_WRITE_PONG)
+		n--; /* the last byte carries the ping-pong counter */
+	for (i = 0; i < n; i++) {
+		if (got[i] == dp_pattern(i, st->size_bytes, peer))
+			continue;
+		bench_err("payload check failed at %zu bytes: byte %zu is "
+			  "0x%02x, expected 0x%02x",
+			  st->size_bytes, i, got[i],
+			  dp_pattern(i, st->size_bytes, peer));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * Before a step: clear the receive area (write ping-pong polls it) and
+ * fill the send area for --validate, then a barrier so that no peer
+ * writes or reads an area being prepared.
+ */
+static int dp_step_prologue(struct bench_engine *eng,
+			    const struct bench_step *st)
+{
+	struct verbs_ctx *c = eng->priv;
+	size_t i, n = st->size_bytes;
+	int ret;
+
+	if (n > c->max_size) {
+		bench_err("%zu bytes is more than the %zu prepared", n,
+			  c->max_size);
+		return -EINVAL;
+	}
+	memset(c->rx, 0, n + VERBS_GRH_BYTES);
+	if (st->validate)
+		for (i = 0; i < n; i++)
+			c->tx[i] = dp_pattern(i, n, c->rank);
+	ret = bench_bootstrap_barrier(eng->bs);
+	if (ret)
+		bench_err("barrier before %zu bytes failed: %s", n,
+			  strerror(-ret));
+	return ret;
+}
+
+static int dp_run(struct bench_engine *eng, const struct bench_step *st,
+		  struct bench_samples *out, enum dp_role role)
+{
+	struct verbs_ctx *c = eng->priv;
+	bool event = c->cfg->poll == VERBS_POLL_EVENT;
+	struct dp_step s;
+	int ret;
+
+	ret = dp_step_prologue(eng, st);
+	if (ret)
+		return ret;
+	dp_step_build(c, st, role, &s);
+	ret = dp_loops[role][event](c, &s, st, c->rank == 0 ? out : NULL);
+	if (ret)
+		return ret;
+	return st->validate ? dp_validate(c, st, role) : 0;
+}
+
+static int verbs_run_lat(struct bench_engine *eng, const struct bench_step *st,
+			 struct bench_samples *out)
+{
+	struct verbs_ctx *c = eng->priv;
+
+	return dp_run(eng, st, out, dp_lat_role(c, st->size_bytes));
+}
+
+static int verbs_run_bw(struct bench_engine *eng, const struct bench_step *st,
+			struct bench_samples *out)
+{
+	struct verbs_ctx *c = eng->priv;
+
+	if (2 * (uint64_t)st->window + 2 > c->rx_depth) {
+		bench_err("--window %u needs %u receive queue entries; the "
+			  "device allows %u",
+			  st->window, 2 * st->window + 2, c->rx_depth);
+		return -EINVAL;
+	}
+	return dp_run(eng, st, out, dp_bw_role(c, st->test));
+}
+
+/* Engine set-up and tear-down */
+
+static int verbs_init(struct bench_engine *eng)
+{
+	struct verbs_ctx *c = eng->priv;
+	int ret;
+
+	c->cfg = eng->cfg;
+	c->conn = c->cfg->conn ? c->cfg->conn : &verbs_conn_bootstrap_ops;
+	c->clock = eng->clock;
+	c->timeout_ms = eng->timeout_ms > 0 ? eng->timeout_ms : 30000;
+	c->timeout_ticks =
+		(uint64_t)(c->timeout_ms * 1e6 / eng->clock->ns_per_tick);
+	eng->lat_kind = c->cfg->op == VERBS_OP_READ ? BENCH_LAT_RTT
+						    : BENCH_LAT_HALF_RTT;
+	ret = c->conn->open(c);
+	if (ret)
+		return ret;
+	return verbs_res_open(c);
+}
+
+/* The verbs options both ends must share, by name for the message. */
+enum dp_param { DPP_OP, DPP_QP, DPP_MTU, DPP_INLINE, DPP_TX_DEPTH, DPP_NR };
+
+static void dp_param_text(enum dp_param p, uint32_t v, char *buf, size_t len)
+{
+	switch (p) {
+	case DPP_OP:
+		snprintf(buf, len, "--op %s", verbs_op_name(v));
+		return;
+	case DPP_QP:
+		snprintf(buf, len, "--qp %s", verbs_qp_name(v));
+		return;
+	case DPP_MTU:
+		if (v)
+			snprintf(buf, len, "--mtu %u", verbs_mtu_bytes(v));
+		else
+			snprintf(buf, len, "the active MTU (no --mtu)");
+		return;
+	case DPP_INLINE:
+		if (v == UINT32_MAX)
+			snprintf(buf, len, "the default --inline");
+		else
+			snprintf(buf, len, "--inline %" PRIu32, v);
+		return;
+	case DPP_TX_DEPTH:
+	case DPP_NR:
+		snprintf(buf, len, "--tx-depth %" PRIu32, v);
+		return;
+	}
+}
+
+static int dp_params_agree(struct verbs_ctx *c, struct bench_bootstrap *bs)
+{
+	const struct verbs_cfg *cfg = c->cfg;
+	uint32_t all[2][DPP_NR], *mine = all[bs->rank];
+	uint32_t *peer = all[1 - bs->rank];
+	char here[64], there[64];
+	int i, ret;
+
+	mine[DPP_OP] = htonl(cfg->op);
+	mine[DPP_QP] = htonl(cfg->qp_type);
+	mine[DPP_MTU] = htonl(cfg->mtu);
+	mine[DPP_INLINE] = htonl((uint32_t)cfg->inline_bytes);
+	mine[DPP_TX_DEPTH] = htonl(cfg->tx_depth);
+	ret = bench_bootstrap_exchange(bs, mine, all, sizeof(all[0]));
+	if (ret) {
+		bench_err("exchange of verbs options failed: %s",
+			  strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < DPP_NR; i++) {
+		if (mine[i] == peer[i])
+			continue;
+		dp_param_text(i, ntohl(peer[i]), there, sizeof(there));
+		dp_param_text(i, ntohl(mine[i]), here, sizeof(here));
+		bench_err("parameter mismatch: peer uses %s, this end %s; give "
+			  "both ends the same options",
+			  there, here);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int verbs_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
+{
+	struct verbs_ctx *c = eng->priv;
+	unsigned sig;
+	int ret;
+
+	c->rank = bs->rank;
+	ret = dp_params_agree(c, bs);
+	if (ret)
+		return ret;
+	ret = c->conn->connect(c, bs);
+	if (ret)
+		return ret;
+	if (c->cfg->inline_bytes >= 0 &&
+	    (unsigned)c->cfg->inline_bytes < c->max_inline)
+		c->max_inline = (unsigned)c->cfg->inline_bytes;
+	/* signal every sig-th send, sig a power of two <= tx_depth / 2 */
+	for (sig = 1; sig * 4 <= c->tx_depth; sig *= 2)
+		;
+	c->sig_mask = sig - 1;
+	return 0;
+}
+
+static void mr_wire_pack(const struct verbs_ctx *c, uint8_t *w)
+{
+	uint64_t rx = htobe64((uintptr_t)c->rx), tx = htobe64((uintptr_t)c->tx);
+	uint32_t rkey = htonl(c->mr->rkey);
+
+	memcpy(w, &rx, 8);
+	memcpy(w + 8, &tx, 8);
+	memcpy(w + 16, &rkey, 4);
+}
+
+static void mr_wire_unpack(const uint8_t *w, struct verbs_remote *r)
+{
+	uint64_t v64;
+	uint32_t v32;
+
+	memcpy(&v64, w, 8);
+	r->rx_addr = be64toh(v64);
+	memcpy(&v64, w + 8, 8);
+	r->tx_addr = be64toh(v64);
+	memcpy(&v32, w + 16, 4);
+	r->rkey = ntohl(v32);
+}
+
+static int verbs_prepare(struct bench_engine *eng, size_t max_size_bytes)
+{
+	struct verbs_ctx *c = eng->priv;
+	uint8_t wire[2][DP_MR_WIRE];
+	unsigned mtu = verbs_mtu_bytes(c->path_mtu);
+	int ret;
+
+	if (c->cfg->qp_type == IBV_QPT_UD && max_size_bytes > mtu) {
+		bench_err("--qp ud carries at most the path MTU, %u bytes, in "
+			  "a message: use --sizes up to %u",
+			  mtu, mtu);
+		return -EMSGSIZE;
+	}
+	ret = verbs_mr_open(c, max_size_bytes);
+	if (ret)
+		return ret;
+	mr_wire_pack(c, wire[c->rank]);
+	ret = bench_bootstrap_exchange(eng->bs, wire[c->rank], wire,
+				       DP_MR_WIRE);
+	if (ret) {
+		bench_err("exchange of buffer addresses failed: %s",
+			  strerror(-ret));
+		return ret;
+	}
+	mr_wire_unpack(wire[1 - c->rank], &c->remote);
+	return verbs_rx_fill(c);
+}
+
+static int verbs_describe(struct bench_engine *eng, json_t *run)
+{
+	struct verbs_ctx *c = eng->priv;
+	const struct verbs_cfg *cfg = c->cfg;
+	json_t *dev, *v;
+	int ret;
+
+	ret = verbs_dev_describe(&c->dev, &dev);
+	if (ret)
+		return ret;
+	v = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s}", "op",
+		      verbs_op_name(cfg->op), "qp", verbs_qp_name(cfg->qp_type),
+		      "inline_bytes", c->max_inline, "mtu",
+		      verbs_mtu_bytes(c->path_mtu), "tx_depth", c->tx_depth,
+		      "rx_depth", c->rx_depth, "signal_every",
+		      (int)c->sig_mask + 1, "poll", verbs_poll_name(cfg->poll),
+		      "connection", c->conn->name);
+	if (!v || json_object_set_new(run, "device", dev) ||
+	    json_object_set_new(run, "verbs", v) ||
+	    json_object_set_new(run, "transport", json_string("verbs"))) {
+		if (!v)
+			json_decref(dev);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void verbs_cleanup(struct bench_engine *eng)
+{
+	struct verbs_ctx *c = eng->priv;
+
+	if (!c)
+		return;
+	verbs_res_close(c);
+	if (c->conn)
+		c->conn->close(c);
+}
+
+const struct bench_engine_ops verbs_engine_ops = {
+	.name = "verbs",
+	.priv_size = sizeof(struct verbs_ctx),
+	.caps = BENCH_CAP_LAT | BENCH_CAP_BW | BENCH_CAP_BIBW |
+		BENCH_CAP_ZERO_BYTE,
+	.init = verbs_init,
+	.connect = verbs_connect,
+	.prepare = verbs_prepare,
+	.run_lat = verbs_run_lat,
+	.run_bw = verbs_run_bw,
+	.describe = verbs_describe,
+	.cleanup = verbs_cleanup,
+};
