@@ -128,13 +128,13 @@ static int handle_label(struct bench_opts *o, const char *arg)
 			  BENCH_LABELS_MAX);
 		return -EINVAL;
 	}
-	/* The value stays in argv's memory; the key is freed by
-	 * bench_opts_free(). */
-	key = strndup(arg, (size_t)(eq - arg));
+	/* One copy holds both: the caller's arg need not outlive o. */
+	key = strdup(arg);
 	if (!key)
 		return -ENOMEM;
+	key[eq - arg] = '\0';
 	o->labels[o->n_labels].key = key;
-	o->labels[o->n_labels].value = eq + 1;
+	o->labels[o->n_labels].value = key + (eq - arg) + 1;
 	o->n_labels++;
 	return 0;
 }

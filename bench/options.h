@@ -60,7 +60,7 @@ struct bench_opts {
 #define BENCH_OPT_BASE 0x1000
 
 void bench_opts_init(struct bench_opts *o, int argc, char **argv);
-/* Release what bench_opts_handle() allocated (label keys). */
+/* Release what bench_opts_handle() allocated (the copies of labels). */
 void bench_opts_free(struct bench_opts *o);
 /* NULL-terminated getopt_long entries for the shared options. */
 const struct option *bench_opts_longopts(void);

@@ -308,6 +308,8 @@ static uint64_t probe_verdict(const struct run_ctx *c, struct bench_samples *s,
 	double budget_ns = c->o->time_per_size_s * 1e9;
 	double per_iter_ns, iters;
 
+	if (s->count == 0)
+		return 1; /* the engine recorded nothing: row_fill says so */
 	if (total_ns < PROBE_MIN_NS && total_ns < budget_ns / 10 &&
 	    n < ITERS_CAP)
 		return 0;
@@ -468,8 +470,11 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 	if (ret)
 		return ret;
 	ret = bench_samples_alloc(&s, st.iters);
-	if (ret)
+	if (ret) {
+		bench_err("cannot hold %" PRIu64 " samples of %zu bytes: %s",
+			  st.iters, bytes, strerror(-ret));
 		return ret;
+	}
 	ret = run_step(c, &st, &s);
 	if (ret)
 		goto out_free;

@@ -20,10 +20,12 @@ struct bench_sizes {
 void bench_sizes_default(struct bench_sizes *sz);
 
 /*
- * Parse "MIN:MAX" (0 if MIN is 0, then every power of two in [MIN, MAX],
- * plus MAX itself) or "A,B,C" (a list). Numbers take K, M, G suffixes
- * (powers of 1024). Returns 0 or -EINVAL; on error *why (if not NULL)
- * points at a static description of what was expected.
+ * Parse "MIN:MAX" (MIN itself, then every power of two in (MIN, MAX],
+ * plus MAX itself: "0:4M" is 0, 1, 2, ... 4M; "3:100" is 3, 4, 8, ... 64,
+ * 100) or "A,B,C" (a list, sorted and without duplicates). Numbers take
+ * K, M, G suffixes (powers of 1024); sizes above 2G are refused. Returns
+ * 0 or -EINVAL; on error *why (if not NULL) points at a static
+ * description of what was expected.
  */
 int bench_sizes_parse(const char *spec, struct bench_sizes *sz,
 		      const char **why);

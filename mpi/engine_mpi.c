@@ -184,22 +184,25 @@ static int mpi_step_end(const struct bench_step *st, int err)
 
 /* --validate: payload patterns, checked outside the timing. */
 
-static uint8_t mpi_pattern_seed(uint64_t iter, int sender)
+/*
+ * A 64-bit seed per (iteration, sender), distinct for every iteration
+ * (an odd multiplier is a bijection), spread over each 8-byte group and
+ * mixed with the offset, so that a stale, shifted or foreign payload fails.
+ */
+static uint64_t mpi_pattern_seed(uint64_t iter, int sender)
 {
-	uint64_t h = (iter * 2 + (uint64_t)sender + 1) * 0x9e3779b97f4a7c15ull;
-
-	return (uint8_t)(h >> 56);
+	return (iter * 2 + (uint64_t)sender + 1) * 0x9e3779b97f4a7c15ull;
 }
 
-static inline uint8_t mpi_pattern_byte(uint8_t seed, size_t off)
+static inline uint8_t mpi_pattern_byte(uint64_t seed, size_t off)
 {
-	return (uint8_t)(seed ^ (off * 131u) ^ (off >> 8) ^ (off >> 16));
+	return (uint8_t)((seed >> ((off & 7) * 8)) ^ (off >> 3) ^ (off >> 11));
 }
 
 static void mpi_pattern_fill(uint8_t *buf, size_t len, uint64_t iter,
 			     int sender)
 {
-	uint8_t seed = mpi_pattern_seed(iter, sender);
+	uint64_t seed = mpi_pattern_seed(iter, sender);
 
 	for (size_t i = 0; i < len; i++)
 		buf[i] = mpi_pattern_byte(seed, i);
@@ -208,7 +211,7 @@ static void mpi_pattern_fill(uint8_t *buf, size_t len, uint64_t iter,
 static int mpi_pattern_check(const uint8_t *buf, size_t len, uint64_t iter,
 			     int sender, int rank)
 {
-	uint8_t seed = mpi_pattern_seed(iter, sender);
+	uint64_t seed = mpi_pattern_seed(iter, sender);
 
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] == mpi_pattern_byte(seed, i))
@@ -226,7 +229,7 @@ static int mpi_pattern_check(const uint8_t *buf, size_t len, uint64_t iter,
 struct mpi_role {
 	mpi_iter_fn fn;
 	bool fill;	/* fill sbuf with this rank's pattern first */
-	int check_from; /* rbuf then holds this rank's pattern; -1: none */
+	int check_from; /* whose pattern rbuf then holds; -1: none */
 };
 
 static struct mpi_role mpi_role_get(enum bench_test test, int rank)

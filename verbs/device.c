@@ -195,6 +195,7 @@ static int dev_try(struct verbs_dev *dev, struct ibv_device *d,
 		bench_err("ibv_open_device(%s): %s", name, strerror(-ret));
 		return ret;
 	}
+	dev->ctx = ctx;
 	ret = ibv_query_device(ctx, &dev->attr);
 	if (ret) {
 		bench_err("ibv_query_device(%s): %s", name, strerror(ret));
@@ -204,7 +205,6 @@ static int dev_try(struct verbs_dev *dev, struct ibv_device *d,
 	ret = port_pick(dev, cfg, name, quiet);
 	if (ret)
 		goto err_close;
-	dev->ctx = ctx;
 	dev->close_ctx = true;
 	ret = gid_setup(dev, cfg, name);
 	if (ret)

@@ -212,7 +212,7 @@ static void check_print_head(const struct report_profile *p, int stat,
 	printf("statistic: %s%s\n", bench_stat_name(stat),
 	       overridden ? " (--stat, overrides the profile's)" : "");
 	for (i = 0; i < p->n_rules; i++) {
-		report_rule_metric(&p->rules[i], stat, metric, sizeof(metric));
+		report_rule_metric(p->rules[i].kind, stat, metric, sizeof(metric));
 		printf("rule: %s %s %.2f for sizes %s\n", metric,
 		       p->rules[i].kind == REPORT_RULE_MAX_LAT ? "<=" : ">=",
 		       p->rules[i].limit, p->rules[i].sizes);
@@ -229,7 +229,7 @@ static void check_print_item(const struct report_set *set,
 						       : NULL;
 	char metric[48], value[32], limit[32];
 
-	report_rule_metric(rule, stat, metric, sizeof(metric));
+	report_rule_metric(it->kind, stat, metric, sizeof(metric));
 	if (row->timed_out)
 		snprintf(value, sizeof(value), "time-out");
 	else if (isfinite(it->value))
@@ -261,11 +261,18 @@ static void check_print(const struct report_set *set,
 		if (c->items[i].result != last) {
 			last = c->items[i].result;
 			r = &set->items[last];
-			printf("\n%s: %s %s %s (%s, latency %s)\n",
+			printf("\n%s: %s %s %s (%s test%s%s)\n",
 			       set->paths[last], r->tool,
 			       r->tool_version ? r->tool_version : "",
 			       r->test_name, bench_test_name(r->test),
-			       bench_lat_kind_name(r->lat_kind));
+			       r->test == BENCH_TEST_LAT ||
+					       r->test == BENCH_TEST_PINGPING
+				       ? ", latency "
+				       : "",
+			       r->test == BENCH_TEST_LAT ||
+					       r->test == BENCH_TEST_PINGPING
+				       ? bench_lat_kind_name(r->lat_kind)
+				       : "");
 			printf("%10s  %-20s %12s  %13s  %s\n", "size",
 			       "metric", "value", "limit", "result");
 		}

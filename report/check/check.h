@@ -61,7 +61,7 @@ int report_profile_resolve(const char *arg, struct report_profile *p,
 
 /*
  * Values are compared as printed, rounded to 0.01 (us or MB/s): a 3.00 us
- * ceiling passes 3.00 and 3.004, fails 3.005 and 3.01.
+ * ceiling passes 3.00 and 3.004 (printed 3.00), fails 3.006 and 3.01.
  */
 bool report_within(enum report_rule_kind kind, double value, double limit);
 
@@ -76,6 +76,7 @@ struct report_check_item {
 	size_t result;    /* index in the set */
 	size_t row;       /* index in its rows */
 	int rule;         /* index in the profile, -1 when unchecked */
+	enum report_rule_kind kind; /* what value is: latency or bandwidth */
 	double value;     /* the compared value; NAN if absent */
 	enum report_verdict verdict;
 	const char *why;  /* "timed out", "no value", or NULL */
@@ -99,7 +100,7 @@ int report_check_run(const struct report_set *set,
 		     struct report_check *out, char *err, size_t err_len);
 void report_check_free(struct report_check *c);
 /* "latency mean (us)" / "bandwidth (MB/s)" */
-void report_rule_metric(const struct report_rule *r, int stat, char *buf,
+void report_rule_metric(enum report_rule_kind kind, int stat, char *buf,
 			size_t len);
 
 /* Write JUnit XML atomically: one testcase per checked size and rule. */

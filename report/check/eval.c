@@ -43,10 +43,10 @@ bool report_within(enum report_rule_kind kind, double value, double limit)
 	return kind == REPORT_RULE_MAX_LAT ? v <= l : v >= l;
 }
 
-void report_rule_metric(const struct report_rule *r, int stat, char *buf,
+void report_rule_metric(enum report_rule_kind kind, int stat, char *buf,
 			size_t len)
 {
-	if (r && r->kind == REPORT_RULE_MIN_BW)
+	if (kind == REPORT_RULE_MIN_BW)
 		snprintf(buf, len, "bandwidth (MB/s)");
 	else
 		snprintf(buf, len, "latency %s (us)",
@@ -163,12 +163,12 @@ static int check_stat_present(const struct report_set *set, size_t i,
 		for (j = 0; j < r->n_rows; j++) {
 			const struct bench_row *row = &r->rows[j];
 
+			/* A timed-out size fails whatever the statistic. */
 			if (row->size_bytes < rule->lo_bytes ||
-			    row->size_bytes > rule->hi_bytes)
+			    row->size_bytes > rule->hi_bytes || row->timed_out)
 				continue;
 			covers = true;
-			if (row->timed_out ||
-			    isfinite(bench_stats_get(&row->lat_us, stat)))
+			if (isfinite(bench_stats_get(&row->lat_us, stat)))
 				return 0;
 		}
 	}
@@ -205,9 +205,13 @@ static int check_row(struct report_check *c, const struct report_set *set,
 		    row->size_bytes > rule->hi_bytes ||
 		    !rule_applies(rule, r))
 			continue;
-		it = (struct report_check_item){ i, j, (int)k,
+		it = (struct report_check_item){ i,
+						 j,
+						 (int)k,
+						 rule->kind,
 						 row_value(row, rule, stat),
-						 REPORT_FAIL, NULL };
+						 REPORT_FAIL,
+						 NULL };
 		if (row->timed_out)
 			it.why = "timed out";
 		else if (!isfinite(it.value))
@@ -222,11 +226,15 @@ static int check_row(struct report_check *c, const struct report_set *set,
 	}
 	if (covered)
 		return 0;
-	it = (struct report_check_item){ i, j, -1,
-					 has_lat ? bench_stats_get(&row->lat_us,
-								   stat)
-						 : row->bw_MBps,
-					 REPORT_UNCHECKED, NULL };
+	it = (struct report_check_item){
+		i,
+		j,
+		-1,
+		has_lat ? REPORT_RULE_MAX_LAT : REPORT_RULE_MIN_BW,
+		has_lat ? bench_stats_get(&row->lat_us, stat) : row->bw_MBps,
+		REPORT_UNCHECKED,
+		NULL
+	};
 	return check_push(c, &it);
 }
 
@@ -251,9 +259,9 @@ int report_check_run(const struct report_set *set,
 	for (k = 0; k < p->n_rules; k++) {
 		if (matched[k])
 			continue;
-		report_rule_metric(&p->rules[k], stat, metric, sizeof(metric));
+		report_rule_metric(p->rules[k].kind, stat, metric, sizeof(metric));
 		snprintf(err, err_len,
-			 "rule %s %s %g for sizes %s matches no size of any "
+			 "rule %s %s %.2f for sizes %s matches no size of any "
 			 "result with %s figures; check the inputs and the "
 			 "size range",
 			 metric,

@@ -44,7 +44,7 @@ static void junit_case(FILE *f, const struct report_set *set,
 	size_t size = r->rows[it->row].size_bytes;
 	char metric[48], text[256];
 
-	report_rule_metric(rule, stat, metric, sizeof(metric));
+	report_rule_metric(rule->kind, stat, metric, sizeof(metric));
 	fputs("    <testcase classname=\"ibpong.check.", f);
 	xml_attr(f, r->tool ? r->tool : "unknown");
 	fputc('.', f);

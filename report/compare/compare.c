@@ -200,10 +200,11 @@ static void compare_results(const struct compare_opts *o,
 	size_t i;
 	double t;
 
-	report_metric_choose(b, o->stat, &m, &fell_back);
+	report_metric_choose_pair(b, c, o->stat, &m, &fell_back);
 	if (fell_back)
-		bench_warn("the baseline has no %s latency; comparing means",
-			   bench_stat_name(o->stat));
+		bench_warn("no %s latency in both results; comparing means",
+			   bench_stat_name(o->stat < 0 ? BENCH_STAT_MEDIAN
+						       : o->stat));
 	printf("metric    %s\n\n", report_metric_label(&m, label,
 						       sizeof(label)));
 	printf("%10s%s %12s %12s %7s %7s  %s\n", "size", pairs ? "  pair      "

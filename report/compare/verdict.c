@@ -66,6 +66,18 @@ void report_metric_choose(const struct bench_result *r, int stat,
 	}
 }
 
+void report_metric_choose_pair(const struct bench_result *base,
+			       const struct bench_result *cand, int stat,
+			       struct report_metric *m, bool *fell_back)
+{
+	report_metric_choose(base, stat, m, fell_back);
+	if (m->bandwidth || report_result_has_stat(cand, m->stat))
+		return;
+	if (fell_back && m->stat != BENCH_STAT_MEAN)
+		*fell_back = true;
+	m->stat = BENCH_STAT_MEAN;
+}
+
 const char *report_metric_label(const struct report_metric *m, char *buf,
 				size_t len)
 {

@@ -69,6 +69,10 @@ void report_cmp_rule_init(struct report_cmp_rule *rule);
  */
 void report_metric_choose(const struct bench_result *r, int stat,
 			  struct report_metric *m, bool *fell_back);
+/* The metric for comparing cand with base: the mean if either lacks stat. */
+void report_metric_choose_pair(const struct bench_result *base,
+			       const struct bench_result *cand, int stat,
+			       struct report_metric *m, bool *fell_back);
 /* "bandwidth (MB/s)" or "median latency (us)"; buf of len bytes. */
 const char *report_metric_label(const struct report_metric *m, char *buf,
 				size_t len);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "history/db.h"
 #include "log.h"
@@ -94,38 +95,92 @@ static int report_db_int(sqlite3 *h, const char *sql, int64_t *out)
 	return rc;
 }
 
-/*
- * Check an existing file without any write: a read-only connection, then
- * PRAGMA quick_check, which reads every page. Returns 0 or -EINVAL.
- */
-static int report_db_check_file(const char *path)
+/* The first line of quick_check's answer, for a one-line message. */
+static void report_db_first_line(const char *s, char *out, size_t len)
 {
-	sqlite3 *h = NULL;
+	size_t n = strcspn(s, "\n");
+
+	if (!strncmp(s, "*** in database main ***\n", 25)) {
+		s += 25;
+		n = strcspn(s, "\n");
+	}
+	snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), s);
+}
+
+/*
+ * A read-only connection to a WAL database creates its -wal and -shm
+ * files; when the file turns out to be unusable, remove those we made
+ * (an empty -wal holds nothing) so that nothing is left behind.
+ */
+static void report_db_unlink_new(const char *path, const bool existed[2])
+{
+	static const char *const sfx[] = { "-wal", "-shm" };
+	char side[4096];
+	struct stat sb;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (existed[i] || (size_t)snprintf(side, sizeof(side), "%s%s",
+						   path, sfx[i]) >=
+					  sizeof(side))
+			continue;
+		if (!stat(side, &sb) && (i == 1 || sb.st_size == 0))
+			unlink(side);
+	}
+}
+
+static int report_db_quick_check(sqlite3 *h, char *what, size_t len)
+{
 	sqlite3_stmt *st = NULL;
-	const char *what = NULL;
+	const char *row;
 	int rc;
 
-	rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(h, REPORT_DB_BUSY_MS);
-		rc = sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &st, NULL);
-	}
+	sqlite3_busy_timeout(h, REPORT_DB_BUSY_MS);
+	rc = sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		what = (const char *)sqlite3_column_text(st, 0);
-		rc = what && !strcmp(what, "ok") ? SQLITE_OK : SQLITE_CORRUPT;
+		row = (const char *)sqlite3_column_text(st, 0);
+		rc = row && !strcmp(row, "ok") ? SQLITE_OK : SQLITE_CORRUPT;
+		if (rc)
+			report_db_first_line(row ? row : "?", what, len);
+	} else if (rc != SQLITE_OK) {
+		snprintf(what, len, "%s", sqlite3_errmsg(h));
 	}
-	if (rc != SQLITE_OK)
-		bench_err("%s: not a usable SQLite database (%s); left "
-			  "untouched",
-			  path,
-			  what ? what : h ? sqlite3_errmsg(h) : "cannot open");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Check an existing file without any write: a read-only connection, then
+ * PRAGMA quick_check, which reads every page. Returns 0, -EBUSY or
+ * -EINVAL.
+ */
+static int report_db_check_file(const char *path)
+{
+	char what[160] = "cannot open", side[4096];
+	bool existed[2];
+	sqlite3 *h = NULL;
+	int rc;
+
+	snprintf(side, sizeof(side), "%s-wal", path);
+	existed[0] = !access(side, F_OK);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	existed[1] = !access(side, F_OK);
+	rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = report_db_quick_check(h, what, sizeof(what));
 	sqlite3_close(h);
-	if ((rc & 0xff) == SQLITE_BUSY)
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY) {
+		bench_err("%s: %s", path, what);
 		return -EBUSY;
-	return rc == SQLITE_OK ? 0 : -EINVAL;
+	}
+	report_db_unlink_new(path, existed);
+	bench_err("%s: not a usable SQLite database (%s); left untouched", path,
+		  what);
+	return -EINVAL;
 }
 
 /* Inside BEGIN IMMEDIATE: bring the schema to REPORT_DB_VERSION. */

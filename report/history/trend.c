@@ -250,8 +250,10 @@ int report_history_print(const struct report_history_params *p,
 					     p->stat, &t.metric, NULL);
 			regressions += trend_print(p, &t);
 		}
-		if (!ret && p->plot_dir)
+		if (!ret && p->plot_dir && t.n > 1)
 			ret = trend_plot(p, &t, ++idx);
+		else if (!ret && p->plot_dir)
+			printf("plot: none (a single run)\n\n");
 		free(t.members);
 	}
 	free(done);

@@ -308,8 +308,10 @@ static int import_write(const struct report_set *set, char **paths)
 				  paths[i], strerror(-ret));
 			return ret;
 		}
-		printf("%s: %s %s, %zu sizes (from %s)\n", paths[i], r->tool,
-		       r->test_name, r->n_rows, set->paths[i]);
+		printf("%s: %s%s%s, %zu sizes (from %s)\n", paths[i], r->tool,
+		       strcmp(r->tool, r->test_name) ? " " : "",
+		       strcmp(r->tool, r->test_name) ? r->test_name : "",
+		       r->n_rows, set->paths[i]);
 	}
 	return 0;
 }

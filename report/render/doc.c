@@ -33,6 +33,13 @@ struct doc {
 	const struct report_set *baseline;
 };
 
+static const char *doc_basename(const char *path)
+{
+	const char *b = strrchr(path, '/');
+
+	return b && b[1] ? b + 1 : path;
+}
+
 static void doc_num(char *buf, double v, const char *fmt)
 {
 	if (isnan(v))
@@ -85,6 +92,7 @@ static bool doc_row_target(const struct doc *d, const struct bench_row *row,
 
 /* The baseline cells of a row; returns whether it regressed. */
 static bool doc_row_base(const struct doc *d, const struct bench_result *b,
+			 const struct bench_result *r,
 			 const struct bench_row *row, char *val, char *ratio,
 			 char *verdict, struct doc_verdict *v)
 {
@@ -99,7 +107,7 @@ static bool doc_row_base(const struct doc *d, const struct bench_result *b,
 	rb = report_row_find(b, row->size_bytes, row->rank_a, row->rank_b);
 	if (!rb)
 		return false;
-	report_metric_choose(b, d->o->stat, &m, NULL);
+	report_metric_choose_pair(b, r, d->o->stat, &m, NULL);
 	report_point_get(rb, &m, &pb);
 	report_point_get(row, &m, &pc);
 	vd = report_cmp_judge(&d->o->rule, m.bandwidth, &pb, &pc, NULL);
@@ -175,8 +183,8 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 			c += 2;
 		}
 		if (b)
-			bad |= doc_row_base(d, b, row, cells[c], cells[c + 1],
-					    cells[c + 2], v);
+			bad |= doc_row_base(d, b, r, row, cells[c],
+					    cells[c + 1], cells[c + 2], v);
 		for (k = 0; k < n; k++)
 			cp[k] = cells[k];
 		d->ops->table_row(d->f, cp, n, bad);
@@ -318,7 +326,7 @@ static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
 
 	snprintf(title, sizeof(title), "%zu. %s %s (%s)", i + 1,
 		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
-		 d->set->paths[i]);
+		 doc_basename(d->set->paths[i]));
 	d->ops->heading(d->f, 2, title);
 	d->ops->heading(d->f, 3, "Run");
 	doc_meta(d, r, d->set->paths[i]);
@@ -349,7 +357,8 @@ static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 			json_object_get(r->run, "start_time"));
 
 		snprintf(cells[0], sizeof(cells[0]), "%zu", i + 1);
-		snprintf(cells[1], sizeof(cells[1]), "%s", d->set->paths[i]);
+		snprintf(cells[1], sizeof(cells[1]), "%s",
+			 doc_basename(d->set->paths[i]));
 		snprintf(cells[2], sizeof(cells[2]), "%s",
 			 r->tool ? r->tool : "?");
 		snprintf(cells[3], sizeof(cells[3]), "%s (%s)",

@@ -158,7 +158,7 @@ static int figure_draw(const struct report_set *set, const size_t *members,
 	const struct bench_result *r = &set->items[members[0]];
 	struct report_series *s;
 	struct report_figure fig = { 0 };
-	char ylabel[64], title[256];
+	char ylabel[64], title[256], full[512];
 	size_t n_series = 0;
 	int ret;
 
@@ -171,7 +171,11 @@ static int figure_draw(const struct report_set *set, const size_t *members,
 		 m->bandwidth ? "bandwidth" : "latency",
 		 m->bandwidth ? "" : (r->lat_kind == BENCH_LAT_RTT ? " (round trip)" : ""));
 	fig.kind = m->bandwidth ? "bandwidth" : "latency";
-	fig.title = o->title && *o->title ? o->title : title;
+	if (o->title && *o->title && !o->is_render)
+		snprintf(full, sizeof(full), "%s: %s", o->title, title);
+	else
+		snprintf(full, sizeof(full), "%s", title);
+	fig.title = full;
 	fig.ylabel = report_metric_label(m, ylabel, sizeof(ylabel));
 	fig.series = s;
 	fig.n_series = n_series;

@@ -24,10 +24,11 @@ static const char html_style[] =
 	"padding-bottom:0.2em}"
 	"h3{font-size:1.05em;margin:1.2em 0 0.4em;color:#445}"
 	"table{border-collapse:collapse;margin:0.4em 0 1em;font-size:0.86em}"
-	"th,td{border:1px solid #d5d9e0;padding:3px 8px;text-align:right;"
+	"th,td{border:1px solid #d5d9e0;padding:3px 8px;text-align:left;"
 	"font-variant-numeric:tabular-nums}"
-	"th{background:#eef1f6;font-weight:600}"
-	"td:first-child,th:first-child{text-align:left}"
+	"th{background:#eef1f6;font-weight:600}td.n{text-align:right}"
+	"td.FAIL,td.REGRESSION{color:#c62828;font-weight:600}"
+	"td.improvement,td.pass{color:#1a7f37}"
 	"table.meta td{text-align:left;max-width:860px;overflow-wrap:anywhere}"
 	"tbody tr:nth-child(even){background:#fafbfc}"
 	"tr.bad,tr.bad:nth-child(even){background:#fde8e8}"
@@ -131,14 +132,36 @@ static void html_table_begin(FILE *f, const char *const *head, size_t n)
 	fputs("</tr></thead>\n<tbody>\n", f);
 }
 
+/* The class of a cell: numbers align right, verdict words are colored. */
+static const char *html_cell_class(const char *s)
+{
+	static const char *const words[] = { "FAIL", "REGRESSION",
+					     "improvement", "pass" };
+	char *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return words[i];
+	if (!strcmp(s, "-"))
+		return "n";
+	strtod(s, &end);
+	return end != s && (!*end || *end == ' ') ? "n" : NULL;
+}
+
 static void html_table_row(FILE *f, const char *const *cells, size_t n,
 			   bool bad)
 {
+	const char *cls;
 	size_t i;
 
 	fputs(bad ? "<tr class=\"bad\">" : "<tr>", f);
 	for (i = 0; i < n; i++) {
-		fputs("<td>", f);
+		cls = html_cell_class(cells[i]);
+		if (cls)
+			fprintf(f, "<td class=\"%s\">", cls);
+		else
+			fputs("<td>", f);
 		html_text(f, cells[i]);
 		fputs("</td>", f);
 	}

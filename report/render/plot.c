@@ -209,6 +209,19 @@ static int plot_wait(pid_t pid, int timeout_s)
 	return 0;
 }
 
+/* $IBPONG_GNUPLOT_TIMEOUT (seconds), else REPORT_PLOT_TIMEOUT_S. */
+static int plot_timeout_s(void)
+{
+	const char *env = getenv("IBPONG_GNUPLOT_TIMEOUT");
+	long v;
+	char *end;
+
+	if (!env || !*env)
+		return REPORT_PLOT_TIMEOUT_S;
+	v = strtol(env, &end, 10);
+	return *end || v < 1 || v > 3600 ? REPORT_PLOT_TIMEOUT_S : (int)v;
+}
+
 /* Run gnuplot argv in dir, stdin from /dev/null, with a timeout. */
 static int plot_run(char **argv, const char *dir)
 {
@@ -230,7 +243,7 @@ static int plot_run(char **argv, const char *dir)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	return plot_wait(pid, REPORT_PLOT_TIMEOUT_S);
+	return plot_wait(pid, plot_timeout_s());
 }
 
 /* Write one series as "x y" lines under a header naming it. */
@@ -324,7 +337,7 @@ static void plot_size_label(double x, char *buf, size_t len)
 
 /* A tic list over the x range of fig: powers of 2 or 4, "0" at the floor. */
 static void plot_size_tics(const struct report_figure *fig, char *out,
-			   size_t len, bool *zero)
+			   size_t len, bool *zero, double *xlo, double *xhi)
 {
 	double lo = INFINITY, hi = 0, x;
 	size_t i, k, off;
@@ -341,6 +354,8 @@ static void plot_size_tics(const struct report_figure *fig, char *out,
 		}
 	p_lo = isinf(lo) ? 0 : (int)floor(log2(lo));
 	p_hi = hi >= 1 ? (int)ceil(log2(hi)) : 0;
+	*xlo = *zero ? REPORT_PLOT_ZERO_X : ldexp(1, p_lo);
+	*xhi = ldexp(1, p_hi) > *xlo ? ldexp(1, p_hi) : 2 * *xlo;
 	while ((p_hi - p_lo) / step > 12)
 		step *= 2;
 	off = (size_t)snprintf(out, len, "(%s", *zero ? "\"0\" 0.5" : "");
@@ -447,6 +462,7 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 {
 	const char *gp = getenv("IBPONG_GNUPLOT");
 	char tics[PLOT_VAR_MAX];
+	double xlo = 1, xhi = 2;
 	bool zero = false;
 	int ret;
 
@@ -454,7 +470,7 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 	if (fig->xtics)
 		snprintf(tics, sizeof(tics), "%s", fig->xtics);
 	else if (strcmp(fig->kind, "trend"))
-		plot_size_tics(fig, tics, sizeof(tics), &zero);
+		plot_size_tics(fig, tics, sizeof(tics), &zero, &xlo, &xhi);
 	else
 		tics[0] = '\0';
 	ret = plot_var(argv, argc, "fmt", report_plot_ext(fmt));
@@ -471,7 +487,10 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 	if (ret)
 		return ret;
 	argv[(*argc)++] = strdup("-e");
-	argv[(*argc)++] = strdup(zero ? "zeronote=1" : "zeronote=0");
+	if (asprintf(&argv[*argc], "zeronote=%d; xlo=%.17g; xhi=%.17g",
+		     zero, xlo, xhi) < 0)
+		return -ENOMEM;
+	(*argc)++;
 	if (asprintf(&argv[*argc], "%s/%s.gp", tpl, fig->kind) < 0)
 		return -ENOMEM;
 	(*argc)++;

@@ -6,7 +6,8 @@
  *
  * Templates are looked up in $IBPONG_GNUPLOT_DIR, then
  * <executable's dir>/../share/ibpong/gnuplot, then the source tree.
- * The gnuplot program is $IBPONG_GNUPLOT, else "gnuplot" from $PATH.
+ * The gnuplot program is $IBPONG_GNUPLOT, else "gnuplot" from $PATH; it
+ * is killed after $IBPONG_GNUPLOT_TIMEOUT seconds (default 60).
  */
 #ifndef REPORT_PLOT_H
 #define REPORT_PLOT_H

@@ -137,6 +137,7 @@ static int render_parse(int argc, char **argv, bool is_render,
 
 	memset(o, 0, sizeof(*o));
 	o->stat = -1;
+	o->is_render = is_render;
 	o->format = is_render ? REPORT_PLOT_SVG : REPORT_PLOT_PNG;
 	report_cmp_rule_init(&o->rule);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {

@@ -22,6 +22,7 @@ struct render_opts {
 	struct report_target targets[REPORT_TARGETS_MAX];
 	size_t n_targets;
 	struct report_cmp_rule rule;
+	bool is_render;             /* render (title is the report's) */
 };
 
 /* One image drawn. */

@@ -44,7 +44,9 @@ for c in "rc send latency" "rc write latency" "rc read latency" \
 	set -- $c
 	sz=$SZ
 	[ "$1" = ud ] && sz=$UDSZ
-	vpair "validate-$1-$2-$3" 0 0 $base --window 8 --validate --qp "$1" \
+	w=
+	[ "$3" != latency ] && w="--window 8"
+	vpair "validate-$1-$2-$3" 0 0 $base $w --validate --qp "$1" \
 		--op "$2" --test "$3" --sizes "$sz"
 done
 
@@ -53,8 +55,10 @@ for c in "send latency" "write latency" "read latency" "write bw" \
 	"send bibw"; do
 	set -- $c
 	n=event-$1-$2
-	vpair2 "$n" 0 0 "$base --window 8 --poll event --op $1 --test $2 --sizes $SZ" \
-		"$base --window 8 --poll event --op $1 --test $2 --sizes $SZ --json $OUT/$n.json" &&
+	w=
+	[ "$2" != latency ] && w="--window 8"
+	vpair2 "$n" 0 0 "$base $w --poll event --op $1 --test $2 --sizes $SZ" \
+		"$base $w --poll event --op $1 --test $2 --sizes $SZ --json $OUT/$n.json" &&
 		vjson "$n" "$([ "$2" = latency ] && echo latency || echo "$2")" \
 			"$([ "$2" = latency ] && lat_kind "$1" || echo one-message)" "$SZL"
 done

@@ -191,6 +191,26 @@ static void test_not_shared(void **state)
 	assert_int_equal(bench_opts_handle(&opts, BENCH_OPT_BASE - 1, NULL), 1);
 }
 
+/* A label is copied: the caller's buffer may change afterwards. */
+static void test_label_copied(void **state)
+{
+	const struct option *lo = bench_opts_longopts();
+	char arg[] = "rack=r12";
+
+	(void)state;
+	while (lo->name && strcmp(lo->name, "label"))
+		lo++;
+	assert_non_null(lo->name);
+	bench_opts_init(&opts, 0, NULL);
+	assert_int_equal(bench_opts_handle(&opts, lo->val, arg), 0);
+	memset(arg, 'x', sizeof(arg) - 1);
+	assert_int_equal(opts.n_labels, 1);
+	assert_string_equal(opts.labels[0].key, "rack");
+	assert_string_equal(opts.labels[0].value, "r12");
+	bench_opts_free(&opts);
+	assert_int_equal(opts.n_labels, 0);
+}
+
 static void test_usage(void **state)
 {
 	char *buf = NULL;
@@ -224,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_bad_combinations),
 		cmocka_unit_test(test_too_many_labels),
 		cmocka_unit_test(test_not_shared),
+		cmocka_unit_test(test_label_copied),
 		cmocka_unit_test(test_usage),
 	};
 

@@ -1,0 +1,89 @@
+#!/bin/bash
+# store and history: insertion, duplicates, filters, rolling baseline.
+. "$(dirname "$0")/common.sh"
+O=$WORK/out
+DB=$WORK/h.db
+
+# Five nightly runs around 1.0x, then a 1.3x regression at >= 4K.
+mkdir -p "$WORK/runs"
+for i in 1 2 3 4 5; do
+	sed -e "s/2026-11-20T02:00:00Z/2026-11-1${i}T02:00:00Z/" \
+		-e "s/\"median\": \([0-9.]*\)/\"median\": \1${i}/" \
+		"$DATA/lat-base.json" >"$WORK/runs/n$i.json"
+done
+sed 's/2026-11-21T02:00:00Z/2026-11-19T02:00:00Z/' \
+	"$DATA/lat-regress.json" >"$WORK/runs/n6.json"
+
+expect_rc 0 $O $EXE store --db "$DB" "$WORK"/runs/n{1,2,3,4,5}.json
+[ "$(grep -c ': stored (run' $O)" -eq 5 ] || fail "5 runs not stored"
+# Duplicates by content: reported, not inserted again.
+expect_rc 0 $O $EXE store --db "$DB" "$WORK/runs/n3.json" \
+	"$WORK/runs/n6.json"
+expect_grep 'n3.json: already stored \(run 3\)' $O
+expect_grep 'n6.json: stored \(run 6\)' $O
+cp "$WORK/runs/n3.json" "$WORK/copy.json"
+expect_rc 0 $O $EXE store --db "$DB" "$WORK/copy.json"
+expect_grep 'already stored \(run 3\)' $O
+
+# The latest run against the previous five: regression at 4K and above.
+expect_rc 1 $O $EXE history --db "$DB"
+expect_grep '6 run\(s\); latest run 6 2026-11-19T02:00:00Z; baseline: the 5' $O
+expect_grep '^ +4096( +[0-9.]+){6} +[0-9.]+ +1\.3[0-9]* +REGRESSION$' $O
+expect_grep '^ +1024 .* same$' $O
+expect_grep 'summary: 5 regression' $O
+# A baseline of 2 runs still sees it.
+expect_rc 1 $O $EXE history --db "$DB" --baseline 2
+expect_grep 'baseline: the 2 run' $O
+# --since keeps runs 4..6 only; the latest is still run 6.
+expect_rc 1 $O $EXE history --db "$DB" --since 2026-11-14
+expect_grep '3 run\(s\)' $O
+# Label filters: no run has region=eastus.
+expect_rc 0 $O $EXE history --db "$DB" --label region=eastus
+expect_grep 'no stored runs match' $O
+# Only runs 1-5 have cluster=hb120 (run 6 is the regressed one).
+expect_rc 0 $O $EXE history --db "$DB" --label region=westeurope \
+	--label cluster=hb120
+expect_grep '5 run\(s\); latest run 5' $O
+# Trend plot.
+expect_rc 1 $O $EXE history --db "$DB" --plot "$WORK/plots" --format svg
+[ -s "$WORK/plots/trend-1.svg" ] || fail "no trend plot"
+grep -q '<svg' "$WORK/plots/trend-1.svg" || fail "trend plot is not SVG"
+
+# The schema is versioned; the tables are there.
+if command -v sqlite3 >/dev/null; then
+	[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 1 ] ||
+		fail "user_version is not 1"
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM runs')" = 6 ] ||
+		fail "runs table does not hold 6 runs"
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM points WHERE run_id = 6")" = 18 ] ||
+		fail "points of run 6 missing"
+	sqlite3 "$DB" 'SELECT hash FROM runs' | grep -qv '^sha256:[0-9a-f]\{64\}$' &&
+		fail "hash is not sha256:<64 hex>"
+	# A database of a newer schema is refused, untouched.
+	cp "$DB" "$WORK/new.db"
+	sqlite3 "$WORK/new.db" 'PRAGMA user_version = 99'
+	sum=$(cksum <"$WORK/new.db")
+	expect_rc 2 $O $EXE store --db "$WORK/new.db" "$DATA/lat-base.json"
+	expect_grep 'newer' $O
+	[ "$(cksum <"$WORK/new.db")" = "$sum" ] || fail "newer db modified"
+	# A SQLite file that is not ours is refused.
+	sqlite3 "$WORK/other.db" 'CREATE TABLE t (x); INSERT INTO t VALUES (1)'
+	expect_rc 2 $O $EXE store --db "$WORK/other.db" "$DATA/lat-base.json"
+	expect_grep 'not an ibpong history database' $O
+fi
+
+# Errors: missing database for history, bad options, bad input.
+expect_rc 2 $O $EXE history --db "$WORK/none.db"
+[ -e "$WORK/none.db" ] && fail "history created a database"
+expect_rc 2 $O $EXE history --db "$DB" --since yesterday
+expect_rc 2 $O $EXE history --db "$DB" --label novalue
+expect_rc 2 $O $EXE history --db "$DB" --baseline 0
+expect_rc 2 $O $EXE store --db "$DB"
+echo 'garbage' >"$WORK/bad.txt"
+expect_rc 2 $O $EXE store --db "$WORK/fresh.db" "$DATA/lat-base.json" \
+	"$WORK/bad.txt"
+[ -e "$WORK/fresh.db" ] && fail "a bad file still created the database"
+expect_rc 0 $O $EXE store --help
+expect_rc 0 $O $EXE history --help
+expect_grep '--baseline N' $O
+finish
