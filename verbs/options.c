@@ -253,16 +253,20 @@ static int verbs_cfg_check(const struct verbs_cfg *cfg)
 	return 0;
 }
 
-/* The shared getopt table followed by ours. */
-static struct option *longopts_build(void)
+/* The shared getopt table followed by ours and the extension's. */
+static struct option *longopts_build(const struct verbs_options_ext *ext)
 {
-	size_t n = bench_opts_longopts_count();
-	struct option *all = calloc(n + VERBS_NOPTS + 1, sizeof(*all));
+	size_t n = bench_opts_longopts_count(), n_ext = ext ? ext->n : 0;
+	struct option *all =
+		calloc(n + VERBS_NOPTS + n_ext + 1, sizeof(*all));
 
 	if (!all)
 		return NULL;
 	memcpy(all, bench_opts_longopts(), n * sizeof(*all));
 	memcpy(all + n, verbs_longopts, sizeof(verbs_longopts));
+	if (n_ext)
+		memcpy(all + n + VERBS_NOPTS, ext->longopts,
+		       n_ext * sizeof(*all));
 	return all;
 }
 
@@ -280,7 +284,14 @@ static void verbs_cfg_defaults(struct verbs_cfg *cfg)
 int verbs_options_parse(int argc, char **argv, struct verbs_cfg *cfg,
 			struct bench_opts *o)
 {
-	struct option *longopts = longopts_build();
+	return verbs_options_parse_ext(argc, argv, NULL, cfg, o);
+}
+
+int verbs_options_parse_ext(int argc, char **argv,
+			    const struct verbs_options_ext *ext,
+			    struct verbs_cfg *cfg, struct bench_opts *o)
+{
+	struct option *longopts = longopts_build(ext);
 	int opt, ret = 0;
 
 	if (!longopts)
@@ -291,7 +302,10 @@ int verbs_options_parse(int argc, char **argv, struct verbs_cfg *cfg,
 	while (!ret && (opt = getopt_long(argc, argv, "d:i:x:p:h", longopts,
 					  NULL)) != -1) {
 		if (opt == 'h' || opt == OPT_HELP) {
-			verbs_usage(stdout);
+			if (ext)
+				ext->usage(stdout);
+			else
+				verbs_usage(stdout);
 			ret = 1;
 		} else if (opt == '?') {
 			ret = -EINVAL; /* getopt printed the reason */
@@ -299,6 +313,8 @@ int verbs_options_parse(int argc, char **argv, struct verbs_cfg *cfg,
 			ret = bench_opts_handle(o, opt, optarg);
 			if (ret == 1)
 				ret = verbs_opt_handle(cfg, opt, optarg);
+			if (ret == 1 && ext)
+				ret = ext->handle(ext->arg, opt, optarg);
 		}
 	}
 	free(longopts);

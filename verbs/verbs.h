@@ -202,6 +202,24 @@ int verbs_rx_fill(struct verbs_ctx *c);
 /* Returns 0, 1 after --help, or -EINVAL after a one-line message. */
 int verbs_options_parse(int argc, char **argv, struct verbs_cfg *cfg,
 			struct bench_opts *o);
+
+/*
+ * What a command built on these options adds (ibpong cm): getopt entries
+ * (ids from 0x3000), their handler and its own --help text.
+ */
+struct verbs_options_ext {
+	const struct option *longopts; /* n entries, no terminator */
+	size_t n;
+	/* 0 if handled, 1 if not an option of the extension, -EINVAL */
+	int (*handle)(void *arg, int opt, const char *optarg);
+	void (*usage)(FILE *f); /* replaces the verbs --help text */
+	void *arg;		/* handed to handle */
+};
+
+/* verbs_options_parse with the extension's options (ext may be NULL). */
+int verbs_options_parse_ext(int argc, char **argv,
+			    const struct verbs_options_ext *ext,
+			    struct verbs_cfg *cfg, struct bench_opts *o);
 const char *verbs_op_name(enum verbs_op op);
 const char *verbs_qp_name(enum ibv_qp_type t);
 const char *verbs_poll_name(enum verbs_poll p);

@@ -16,10 +16,10 @@
 #include "log.h"
 
 struct check_opts {
-	const char *profile;  /* --profile NAME|PATH */
+	const char *profile;	   /* --profile NAME|PATH */
 	struct report_profile cli; /* rules from --max-latency etc. */
-	const char *stat;     /* --stat */
-	const char *junit;    /* --junit FILE */
+	const char *stat;	   /* --stat */
+	const char *junit;	   /* --junit FILE */
 };
 
 static void check_usage(FILE *f)
@@ -49,11 +49,13 @@ static void check_usage(FILE *f)
 		"mean, stdev, p90,\n"
 		"                            p99, p999, max (default: the "
 		"profile's, else mean)\n"
-		"  -j, --junit FILE          also write JUnit XML: one testcase "
+		"  -j, --junit FILE          also write JUnit XML: one "
+		"testcase "
 		"per size and rule\n"
 		"  -h, --help                show this help\n"
 		"\n"
-		"SIZE_RANGE: 0-512, 0:512, 4K-4M or 1M (K, M, G = 1024, 1024^2, "
+		"SIZE_RANGE: 0-512, 0:512, 4K-4M or 1M (K, M, G = 1024, "
+		"1024^2, "
 		"1024^3 bytes).\n"
 		"Profile rules and command-line rules add up; --stat overrides "
 		"the profile's.\n"
@@ -147,8 +149,8 @@ static int check_parse(int argc, char **argv, struct check_opts *o)
 	report_profile_init(&o->cli, "command line");
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:L:B:s:j:h", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:L:B:s:j:h", longopts, NULL)) !=
+	       -1) {
 		if (c == 'h') {
 			check_usage(stdout);
 			return 1;
@@ -190,8 +192,9 @@ static int check_profile(const struct check_opts *o, struct report_profile *p,
 			  report_profile_builtin_list());
 		return -EINVAL;
 	}
-	*stat = o->stat ? bench_stat_from_name(o->stat)
-			: p->stat >= 0 ? p->stat : BENCH_STAT_MEAN;
+	*stat = o->stat	       ? bench_stat_from_name(o->stat)
+		: p->stat >= 0 ? p->stat
+			       : BENCH_STAT_MEAN;
 	if (*stat < 0) {
 		bench_err("--stat '%s': expected min, median, mean, stdev, "
 			  "p90, p99, p999 or max",
@@ -212,7 +215,8 @@ static void check_print_head(const struct report_profile *p, int stat,
 	printf("statistic: %s%s\n", bench_stat_name(stat),
 	       overridden ? " (--stat, overrides the profile's)" : "");
 	for (i = 0; i < p->n_rules; i++) {
-		report_rule_metric(p->rules[i].kind, stat, metric, sizeof(metric));
+		report_rule_metric(p->rules[i].kind, stat, metric,
+				   sizeof(metric));
 		printf("rule: %s %s %.2f for sizes %s\n", metric,
 		       p->rules[i].kind == REPORT_RULE_MAX_LAT ? "<=" : ">=",
 		       p->rules[i].limit, p->rules[i].sizes);
@@ -223,10 +227,9 @@ static void check_print_item(const struct report_set *set,
 			     const struct report_profile *p, int stat,
 			     const struct report_check_item *it)
 {
-	const struct bench_row *row =
-		&set->items[it->result].rows[it->row];
-	const struct report_rule *rule = it->rule >= 0 ? &p->rules[it->rule]
-						       : NULL;
+	const struct bench_row *row = &set->items[it->result].rows[it->row];
+	const struct report_rule *rule =
+		it->rule >= 0 ? &p->rules[it->rule] : NULL;
 	char metric[48], value[32], limit[32];
 
 	report_rule_metric(it->kind, stat, metric, sizeof(metric));
@@ -250,6 +253,21 @@ static void check_print_item(const struct report_set *set,
 	       it->why ? " " : "", it->why ? it->why : "");
 }
 
+/* "FILE: IMB-MPI1 2021.11 PingPong (latency test, one-way latency)" */
+static void check_print_title(const char *path, const struct bench_result *r)
+{
+	bool lat = r->test == BENCH_TEST_LAT || r->test == BENCH_TEST_PINGPING;
+
+	printf("\n%s: %s", path, r->tool);
+	if (r->tool_version && strcmp(r->tool_version, "unknown"))
+		printf(" %s", r->tool_version);
+	if (r->test_name && strcmp(r->test_name, r->tool))
+		printf(" %s", r->test_name);
+	printf(" (%s test%s%s%s)\n", bench_test_name(r->test), lat ? ", " : "",
+	       lat ? bench_lat_kind_name(r->lat_kind) : "",
+	       lat ? " latency" : "");
+}
+
 static void check_print(const struct report_set *set,
 			const struct report_profile *p, int stat,
 			const struct report_check *c)
@@ -261,20 +279,9 @@ static void check_print(const struct report_set *set,
 		if (c->items[i].result != last) {
 			last = c->items[i].result;
 			r = &set->items[last];
-			printf("\n%s: %s %s %s (%s test%s%s)\n",
-			       set->paths[last], r->tool,
-			       r->tool_version ? r->tool_version : "",
-			       r->test_name, bench_test_name(r->test),
-			       r->test == BENCH_TEST_LAT ||
-					       r->test == BENCH_TEST_PINGPING
-				       ? ", latency "
-				       : "",
-			       r->test == BENCH_TEST_LAT ||
-					       r->test == BENCH_TEST_PINGPING
-				       ? bench_lat_kind_name(r->lat_kind)
-				       : "");
-			printf("%10s  %-20s %12s  %13s  %s\n", "size",
-			       "metric", "value", "limit", "result");
+			check_print_title(set->paths[last], r);
+			printf("%10s  %-20s %12s  %13s  %s\n", "size", "metric",
+			       "value", "limit", "result");
 		}
 		check_print_item(set, p, stat, &c->items[i]);
 	}
@@ -342,8 +349,9 @@ int report_cmd_check(int argc, char **argv)
 		bench_err("%s", err);
 		goto out;
 	}
-	check_print_head(&prof, stat, o.stat && o.profile && prof.stat >= 0 &&
-					      prof.stat != stat);
+	check_print_head(&prof, stat,
+			 o.stat && o.profile && prof.stat >= 0 &&
+				 prof.stat != stat);
 	check_print(&set, &prof, stat, &c);
 	code = check_finish(&o, &set, &prof, stat, &c);
 	report_check_free(&c);

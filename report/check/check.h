@@ -16,22 +16,22 @@
 #define REPORT_RULES_MAX 64
 
 enum report_rule_kind {
-	REPORT_RULE_MAX_LAT, /* latency statistic <= limit (us) */
-	REPORT_RULE_MIN_BW,  /* bandwidth >= limit (MB/s, 10^6 B/s) */
+	REPORT_RULE_MAX_LAT = 0, /* latency statistic <= limit (us) */
+	REPORT_RULE_MIN_BW = 1,	 /* bandwidth >= limit (MB/s, 10^6 B/s) */
 };
 
 struct report_rule {
 	enum report_rule_kind kind;
-	size_t lo_bytes;   /* sizes covered, inclusive */
+	size_t lo_bytes; /* sizes covered, inclusive */
 	size_t hi_bytes;
-	double limit;      /* us for latency, MB/s for bandwidth */
-	char sizes[48];    /* the range as written, for messages */
+	double limit;	/* us for latency, MB/s for bandwidth */
+	char sizes[48]; /* the range as written, for messages */
 };
 
 struct report_profile {
 	char name[64];
 	char description[160];
-	int stat;          /* enum bench_stat_id, or -1 if not named */
+	int stat; /* enum bench_stat_id, or -1 if not named */
 	struct report_rule rules[REPORT_RULES_MAX];
 	unsigned n_rules;
 };
@@ -53,11 +53,11 @@ const char *report_profile_builtin_list(void);
 int report_profile_from_json(const json_t *doc, const char *what,
 			     struct report_profile *p, char *err,
 			     size_t err_len);
-int report_profile_load(const char *path, struct report_profile *p,
-			char *err, size_t err_len);
+int report_profile_load(const char *path, struct report_profile *p, char *err,
+			size_t err_len);
 /* --profile NAME|PATH: a built-in name first, else a file. */
-int report_profile_resolve(const char *arg, struct report_profile *p,
-			   char *err, size_t err_len);
+int report_profile_resolve(const char *arg, struct report_profile *p, char *err,
+			   size_t err_len);
 
 /*
  * Values are compared as printed, rounded to 0.01 (us or MB/s): a 3.00 us
@@ -73,13 +73,13 @@ enum report_verdict {
 
 /* One size of one result against one rule (or against none). */
 struct report_check_item {
-	size_t result;    /* index in the set */
-	size_t row;       /* index in its rows */
-	int rule;         /* index in the profile, -1 when unchecked */
+	size_t result; /* index in the set */
+	size_t row;    /* index in its rows */
+	int rule;      /* index in the profile, -1 when unchecked */
 	enum report_rule_kind kind; /* what value is: latency or bandwidth */
-	double value;     /* the compared value; NAN if absent */
+	double value;		    /* the compared value; NAN if absent */
 	enum report_verdict verdict;
-	const char *why;  /* "timed out", "no value", or NULL */
+	const char *why; /* "timed out", "no value", or NULL */
 };
 
 struct report_check {

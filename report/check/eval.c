@@ -102,14 +102,6 @@ static bool result_has_bw(const struct bench_result *r)
 	return false;
 }
 
-/* Whether rule k applies to result r at all. */
-static bool rule_applies(const struct report_rule *rule,
-			 const struct bench_result *r)
-{
-	return rule->kind == REPORT_RULE_MAX_LAT ? result_has_lat(r)
-						 : result_has_bw(r);
-}
-
 static double row_value(const struct bench_row *row,
 			const struct report_rule *rule, int stat)
 {
@@ -152,7 +144,6 @@ static int check_stat_present(const struct report_set *set, size_t i,
 	unsigned k, n;
 	size_t j;
 
-
 	if (!result_has_lat(r))
 		return 0;
 	for (k = 0; k < p->n_rules; k++) {
@@ -176,7 +167,8 @@ static int check_stat_present(const struct report_set *set, size_t i,
 		return 0;
 	n = stats_present(r, have, sizeof(have));
 	if (n == 1)
-		snprintf(err, err_len, "%s: %s gives only the %s; use --stat %s",
+		snprintf(err, err_len,
+			 "%s: %s gives only the %s; use --stat %s",
 			 set->paths[i], r->tool, have, have);
 	else
 		snprintf(err, err_len,
@@ -187,13 +179,17 @@ static int check_stat_present(const struct report_set *set, size_t i,
 	return -EINVAL;
 }
 
+/*
+ * Size j of result i against every rule. A latency rule applies to
+ * results with latency figures, a bandwidth rule to those with bandwidth.
+ */
 static int check_row(struct report_check *c, const struct report_set *set,
 		     size_t i, size_t j, const struct report_profile *p,
-		     int stat, bool *matched)
+		     int stat, const bool has[2], bool *matched)
 {
 	const struct bench_result *r = &set->items[i];
 	const struct bench_row *row = &r->rows[j];
-	bool has_lat = result_has_lat(r), covered = false;
+	bool has_lat = has[REPORT_RULE_MAX_LAT], covered = false;
 	struct report_check_item it;
 	unsigned k;
 	int ret;
@@ -202,8 +198,7 @@ static int check_row(struct report_check *c, const struct report_set *set,
 		const struct report_rule *rule = &p->rules[k];
 
 		if (row->size_bytes < rule->lo_bytes ||
-		    row->size_bytes > rule->hi_bytes ||
-		    !rule_applies(rule, r))
+		    row->size_bytes > rule->hi_bytes || !has[rule->kind])
 			continue;
 		it = (struct report_check_item){ i,
 						 j,
@@ -250,16 +245,21 @@ int report_check_run(const struct report_set *set,
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < set->count; i++) {
+		bool has[2];
+
+		has[REPORT_RULE_MAX_LAT] = result_has_lat(&set->items[i]);
+		has[REPORT_RULE_MIN_BW] = result_has_bw(&set->items[i]);
 		ret = check_stat_present(set, i, p, stat, err, err_len);
 		for (j = 0; !ret && j < set->items[i].n_rows; j++)
-			ret = check_row(out, set, i, j, p, stat, matched);
+			ret = check_row(out, set, i, j, p, stat, has, matched);
 		if (ret)
 			goto err_free;
 	}
 	for (k = 0; k < p->n_rules; k++) {
 		if (matched[k])
 			continue;
-		report_rule_metric(p->rules[k].kind, stat, metric, sizeof(metric));
+		report_rule_metric(p->rules[k].kind, stat, metric,
+				   sizeof(metric));
 		snprintf(err, err_len,
 			 "rule %s %s %.2f for sizes %s matches no size of any "
 			 "result with %s figures; check the inputs and the "

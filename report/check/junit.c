@@ -92,11 +92,11 @@ static void junit_suite(FILE *f, const struct report_set *set,
 	xml_attr(f, name);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", n,
 		fails);
-	fputs("    <properties>\n      <property name=\"profile\" value=\"",
-	      f);
+	fputs("    <properties>\n      <property name=\"profile\" value=\"", f);
 	xml_attr(f, p->name);
-	fprintf(f, "\"/>\n      <property name=\"statistic\" value=\"%s\"/>\n"
-		   "    </properties>\n",
+	fprintf(f,
+		"\"/>\n      <property name=\"statistic\" value=\"%s\"/>\n"
+		"    </properties>\n",
 		bench_stat_name((enum bench_stat_id)stat));
 	for (i = 0; i < c->n_items; i++)
 		if (c->items[i].result == result &&

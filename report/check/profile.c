@@ -162,8 +162,9 @@ static int prof_rule(const json_t *o, size_t i, const char *what,
 	json_t *val, *lat, *bw;
 
 	if (!json_is_object(o))
-		return prof_err(err, err_len, "%s: rules[%zu]: expected an "
-					      "object",
+		return prof_err(err, err_len,
+				"%s: rules[%zu]: expected an "
+				"object",
 				what, i);
 	json_object_foreach ((json_t *)o, key, val)
 		if (strcmp(key, "sizes") && strcmp(key, "max_latency_us") &&
@@ -195,8 +196,8 @@ static int prof_rule(const json_t *o, size_t i, const char *what,
 	if (!json_is_number(val) || !isfinite(r->limit) || r->limit < 0)
 		return prof_err(err, err_len,
 				"%s: rules[%zu].%s: expected a number >= 0",
-				what, i, lat ? "max_latency_us"
-					     : "min_bandwidth_MBps");
+				what, i,
+				lat ? "max_latency_us" : "min_bandwidth_MBps");
 	return 0;
 }
 
@@ -272,8 +273,8 @@ int report_profile_from_json(const json_t *doc, const char *what,
 	return 0;
 }
 
-int report_profile_load(const char *path, struct report_profile *p,
-			char *err, size_t err_len)
+int report_profile_load(const char *path, struct report_profile *p, char *err,
+			size_t err_len)
 {
 	json_error_t jerr;
 	json_t *doc;
@@ -285,8 +286,9 @@ int report_profile_load(const char *path, struct report_profile *p,
 			return prof_err(err, err_len,
 					"profile %s: cannot read: %s", path,
 					jerr.text);
-		return prof_err(err, err_len, "profile %s:%d: not valid JSON: "
-					      "%s",
+		return prof_err(err, err_len,
+				"profile %s:%d: not valid JSON: "
+				"%s",
 				path, jerr.line, jerr.text);
 	}
 	ret = report_profile_from_json(doc, path, p, err, err_len);
@@ -294,13 +296,12 @@ int report_profile_load(const char *path, struct report_profile *p,
 	return ret;
 }
 
-int report_profile_resolve(const char *arg, struct report_profile *p,
-			   char *err, size_t err_len)
+int report_profile_resolve(const char *arg, struct report_profile *p, char *err,
+			   size_t err_len)
 {
 	if (!report_profile_builtin(arg, p))
 		return 0;
-	if (!strchr(arg, '/') && !strstr(arg, ".json") &&
-	    access(arg, F_OK))
+	if (!strchr(arg, '/') && !strstr(arg, ".json") && access(arg, F_OK))
 		return prof_err(err, err_len,
 				"unknown profile '%s'; built-in profiles: %s; "
 				"or give the path of a JSON profile file",

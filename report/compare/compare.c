@@ -16,7 +16,7 @@
 
 struct compare_opts {
 	struct report_cmp_rule rule;
-	int stat;             /* bench_stat_id, or -1 for the default */
+	int stat;	      /* bench_stat_id, or -1 for the default */
 	const char *group_by; /* label key, or NULL */
 };
 
@@ -61,7 +61,8 @@ static void compare_usage(FILE *f)
 		"d < -t improvement; bandwidth the reverse;\nelse same. A "
 		"group's noise is the larger of the median of its runs' noises"
 		"\nand 1.4826 * MAD / median of its runs' values.\n\n"
-		"Exit: 0 no regression, 1 a regression, 2 bad usage or input.\n");
+		"Exit: 0 no regression, 1 a regression, 2 bad usage or "
+		"input.\n");
 }
 
 static int compare_parse(int argc, char **argv, struct compare_opts *o)
@@ -182,9 +183,9 @@ compare_find_base(const struct report_set *base,
 static void compare_header(const char *role, const char *path,
 			   const struct bench_result *r)
 {
-	printf("%-9s %s: %s %s (%s, %s)\n", role, path,
-	       r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
-	       bench_test_name(r->test), bench_lat_kind_name(r->lat_kind));
+	printf("%-9s %s: %s %s (%s, %s)\n", role, path, r->tool ? r->tool : "?",
+	       r->test_name ? r->test_name : "?", bench_test_name(r->test),
+	       bench_lat_kind_name(r->lat_kind));
 }
 
 static void compare_results(const struct compare_opts *o,
@@ -205,11 +206,11 @@ static void compare_results(const struct compare_opts *o,
 		bench_warn("no %s latency in both results; comparing means",
 			   bench_stat_name(o->stat < 0 ? BENCH_STAT_MEDIAN
 						       : o->stat));
-	printf("metric    %s\n\n", report_metric_label(&m, label,
-						       sizeof(label)));
-	printf("%10s%s %12s %12s %7s %7s  %s\n", "size", pairs ? "  pair      "
-							      : "",
-	       "baseline", "candidate", "ratio", "thresh", "verdict");
+	printf("metric    %s\n\n",
+	       report_metric_label(&m, label, sizeof(label)));
+	printf("%10s%s %12s %12s %7s %7s  %s\n", "size",
+	       pairs ? "  pair      " : "", "baseline", "candidate", "ratio",
+	       "thresh", "verdict");
 	for (i = 0; i < c->n_rows; i++) {
 		const struct bench_row *rc = &c->rows[i], *rb;
 
@@ -258,11 +259,9 @@ static int compare_plain(const struct compare_opts *o, char **paths, int n)
 	}
 	printf("summary: %u regression(s), %u improvement(s), %u same, %u "
 	       "n/a\n",
-	       count.n[REPORT_CMP_REGRESSION],
-	       count.n[REPORT_CMP_IMPROVEMENT],
+	       count.n[REPORT_CMP_REGRESSION], count.n[REPORT_CMP_IMPROVEMENT],
 	       count.n[REPORT_CMP_SAME], count.n[REPORT_CMP_NA]);
-	ret = count.n[REPORT_CMP_REGRESSION] ? BENCH_EXIT_CHECK
-						 : BENCH_EXIT_OK;
+	ret = count.n[REPORT_CMP_REGRESSION] ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
 out:
 	report_set_free(&base);
 	report_set_free(&cand);

@@ -19,14 +19,14 @@
 struct group_table {
 	const struct report_set *set;
 	const char *key;
-	size_t *members;     /* indices into set of this test's results */
+	size_t *members; /* indices into set of this test's results */
 	size_t n_members;
-	const char **names;  /* group names, baseline first */
+	const char **names; /* group names, baseline first */
 	size_t n_groups;
-	size_t *group_of;    /* group index of each member */
-	size_t *sizes;       /* distinct sizes, ascending */
+	size_t *group_of; /* group index of each member */
+	size_t *sizes;	  /* distinct sizes, ascending */
 	size_t n_sizes;
-	size_t n_rows;       /* rows of all results: bounds a cell's points */
+	size_t n_rows; /* rows of all results: bounds a cell's points */
 	struct report_metric metric;
 };
 
@@ -151,7 +151,8 @@ static void group_print_header(const struct group_table *g)
 }
 
 static int group_print(const struct group_table *g,
-		       const struct report_cmp_rule *rule, unsigned *regressions)
+		       const struct report_cmp_rule *rule,
+		       unsigned *regressions)
 {
 	struct report_point *pts, base, cand;
 	enum report_cmp_verdict v;
@@ -166,11 +167,12 @@ static int group_print(const struct group_table *g,
 		printf("%10zu %14.3f", g->sizes[s], base.value);
 		for (i = 1; i < g->n_groups; i++) {
 			group_point(g, i, g->sizes[s], pts, &cand);
-			v = report_cmp_judge(rule, g->metric.bandwidth,
-						 &base, &cand, NULL);
+			v = report_cmp_judge(rule, g->metric.bandwidth, &base,
+					     &cand, NULL);
 			*regressions += v == REPORT_CMP_REGRESSION;
 			printf(" | %14.3f %7.3f %-11s", cand.value,
-			       cand.value / base.value, report_cmp_verdict_name(v));
+			       cand.value / base.value,
+			       report_cmp_verdict_name(v));
 		}
 		printf("\n");
 	}

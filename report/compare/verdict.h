@@ -32,17 +32,17 @@
 #include "report.h"
 
 #define REPORT_TOLERANCE_DEFAULT 0.05
-#define REPORT_NOISE_K_DEFAULT   1.0
+#define REPORT_NOISE_K_DEFAULT	 1.0
 
 /* What a comparison measures in a result. */
 struct report_metric {
-	bool bandwidth;          /* bandwidth_MBps, higher is better */
+	bool bandwidth;		 /* bandwidth_MBps, higher is better */
 	enum bench_stat_id stat; /* else this latency statistic (us) */
 };
 
 /* One measured value, ready for a verdict. */
 struct report_point {
-	double value;     /* metric value; NAN if absent */
+	double value;	  /* metric value; NAN if absent */
 	double rel_noise; /* relative spread, >= 0; NAN if unknown */
 };
 
@@ -56,7 +56,7 @@ enum report_cmp_verdict {
 /* The parameters of the rule. */
 struct report_cmp_rule {
 	double tolerance; /* fraction: 0.05 for 5 % */
-	double noise_k;   /* weight of the noise term; 0 disables it */
+	double noise_k;	  /* weight of the noise term; 0 disables it */
 };
 
 void report_cmp_rule_init(struct report_cmp_rule *rule);

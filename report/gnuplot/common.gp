@@ -5,7 +5,7 @@
 #   plottitle  the title
 #   ylabel     the y axis label
 if (fmt eq 'svg') {
-	set terminal svg size 900,540 font 'Helvetica,13' background '#ffffff'
+	set terminal svg size 1000,560 font 'Helvetica,13' background '#ffffff'
 } else {
 	set terminal pngcairo size 1000,600 font 'Sans,10' background '#ffffff'
 }

@@ -120,9 +120,9 @@ static void report_db_unlink_new(const char *path, const bool existed[2])
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		if (existed[i] || (size_t)snprintf(side, sizeof(side), "%s%s",
-						   path, sfx[i]) >=
-					  sizeof(side))
+		if (existed[i] ||
+		    (size_t)snprintf(side, sizeof(side), "%s%s", path,
+				     sfx[i]) >= sizeof(side))
 			continue;
 		if (!stat(side, &sb) && (i == 1 || sb.st_size == 0))
 			unlink(side);

@@ -60,10 +60,10 @@ int report_db_store(struct report_db *db, const struct bench_result *r,
 
 /* Selection for report_db_load. */
 struct report_db_filter {
-	const char **label_keys;   /* runs having every key=value */
+	const char **label_keys; /* runs having every key=value */
 	const char **label_values;
 	unsigned n_labels;
-	const char *since;         /* start_time >= since; NULL: all */
+	const char *since; /* start_time >= since; NULL: all */
 };
 
 /*

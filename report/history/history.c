@@ -17,7 +17,7 @@
 #include "log.h"
 #include "render/plot.h"
 
-#define HISTORY_LABELS_MAX 32
+#define HISTORY_LABELS_MAX	 32
 #define HISTORY_BASELINE_DEFAULT 5
 
 struct history_opts {
@@ -119,7 +119,9 @@ int report_cmd_store(int argc, char **argv)
 			ret = report_db_exit(ret);
 			goto out;
 		}
-		printf("%s: %s (run %" PRId64 ")\n", set.paths[i],
+		printf("%s (%s %s): %s (run %" PRId64 ")\n", set.paths[i],
+		       set.items[i].tool ? set.items[i].tool : "?",
+		       set.items[i].test_name ? set.items[i].test_name : "?",
 		       ret ? "already stored" : "stored", id);
 	}
 	ret = BENCH_EXIT_OK;
@@ -233,9 +235,8 @@ static int history_option(struct history_opts *o, int c, const char *arg)
 			  arg);
 		return -EINVAL;
 	default:
-		return report_history_common_option(&o->rule, &o->stat,
-						    &o->plot_dir, &o->format,
-						    c, arg);
+		return report_history_common_option(
+			&o->rule, &o->stat, &o->plot_dir, &o->format, c, arg);
 	}
 }
 

@@ -10,9 +10,9 @@
 
 struct report_history_params {
 	struct report_cmp_rule rule;
-	int stat;                      /* bench_stat_id or -1: default */
-	unsigned baseline;             /* runs in the rolling baseline */
-	const char *plot_dir;          /* draw trends there; NULL: no plot */
+	int stat;	      /* bench_stat_id or -1: default */
+	unsigned baseline;    /* runs in the rolling baseline */
+	const char *plot_dir; /* draw trends there; NULL: no plot */
 	enum report_plot_format format;
 };
 

@@ -62,8 +62,8 @@ static int report_db_insert_run(struct report_db *db,
 				const char *source, const char *hash,
 				const char *canon)
 {
-	const char *start = json_string_value(
-		json_object_get(r->run, "start_time"));
+	const char *start =
+		json_string_value(json_object_get(r->run, "start_time"));
 	char now[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -100,8 +100,7 @@ static int report_db_insert_labels(struct report_db *db,
 	sqlite3_stmt *st;
 	int rc, ret;
 
-	json_object_foreach(labels, key, v)
-	{
+	json_object_foreach (labels, key, v) {
 		if (!json_is_string(v))
 			continue;
 		rc = sqlite3_prepare_v2(db->db,

@@ -67,9 +67,9 @@ static void trend_header(const struct trend *t, size_t first, size_t nb)
 
 /* Print one size; returns its verdict. */
 static enum report_cmp_verdict trend_row(const struct report_history_params *p,
-				     const struct trend *t,
-				     const struct bench_row *latest,
-				     size_t first, size_t nb)
+					 const struct trend *t,
+					 const struct bench_row *latest,
+					 size_t first, size_t nb)
 {
 	struct report_point pts[nb ? nb : 1], base, cand, pt;
 	const struct bench_row *row;
@@ -98,8 +98,7 @@ static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 	}
 	report_point_aggregate(pts, k, &base);
 	report_point_get(latest, &t->metric, &cand);
-	v = report_cmp_judge(&p->rule, t->metric.bandwidth, &base, &cand,
-				 NULL);
+	v = report_cmp_judge(&p->rule, t->metric.bandwidth, &base, &cand, NULL);
 	if (isnan(base.value))
 		printf(" %10s %7s", "-", "-");
 	else
@@ -111,7 +110,8 @@ static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 static unsigned trend_print(const struct report_history_params *p,
 			    const struct trend *t)
 {
-	const struct bench_result *latest = &t->set->items[t->members[t->n - 1]];
+	const struct bench_result *latest =
+		&t->set->items[t->members[t->n - 1]];
 	size_t nb = t->n - 1 < p->baseline ? t->n - 1 : p->baseline;
 	size_t first = t->n - 1 - nb, i;
 	unsigned regressions = 0;
@@ -134,7 +134,12 @@ static int trend_series(const struct trend *t, size_t size,
 	char title[48];
 	size_t i;
 
-	snprintf(title, sizeof(title), "%zu B", size);
+	if (size >= (1u << 20) && !(size % (1u << 20)))
+		snprintf(title, sizeof(title), "%zu MiB", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(title, sizeof(title), "%zu KiB", size >> 10);
+	else
+		snprintf(title, sizeof(title), "%zu B", size);
 	s->title = strdup(title);
 	s->pts = calloc(t->n, sizeof(*s->pts));
 	if (!s->title || !s->pts)
@@ -173,20 +178,22 @@ static int trend_xtics(const struct trend *t, char *buf, size_t len)
 static int trend_plot(const struct report_history_params *p,
 		      const struct trend *t, unsigned idx)
 {
-	const struct bench_result *latest = &t->set->items[t->members[t->n - 1]];
+	const struct bench_result *latest =
+		&t->set->items[t->members[t->n - 1]];
 	struct report_series s[TREND_PLOT_SIZES] = { { 0 } };
 	struct report_figure fig = { .kind = "trend", .series = s };
 	char ylabel[64], title[160], name[32], path[4096], xtics[4096];
-	size_t i, n = latest->n_rows, step;
+	size_t i, k, n = latest->n_rows;
 	int ret = 0;
 
-	step = n > TREND_PLOT_SIZES ? (n + TREND_PLOT_SIZES - 1) /
-					      TREND_PLOT_SIZES
-				    : 1;
-	for (i = 0; i < n && fig.n_series < TREND_PLOT_SIZES && !ret;
-	     i += step)
-		ret = trend_series(t, latest->rows[i].size_bytes,
+	/* Evenly spread sizes, the smallest and the largest included. */
+	for (i = 0; i < TREND_PLOT_SIZES && i < n && !ret; i++) {
+		k = n <= TREND_PLOT_SIZES
+			    ? i
+			    : i * (n - 1) / (TREND_PLOT_SIZES - 1);
+		ret = trend_series(t, latest->rows[k].size_bytes,
 				   &s[fig.n_series++]);
+	}
 	snprintf(title, sizeof(title), "%s %s: history",
 		 latest->tool ? latest->tool : "?",
 		 latest->test_name ? latest->test_name : "?");

@@ -12,6 +12,23 @@
 
 #include "import.h"
 
+#define REPORT_NOTES_MAX 32
+
+/*
+ * A copy safe for JSON: bytes outside printable ASCII become '?' (the
+ * tools print ASCII; anything else is noise, and jansson refuses invalid
+ * UTF-8).
+ */
+static char *build_clean(const char *s)
+{
+	char *c = strdup(s), *p;
+
+	for (p = c; p && *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	return c;
+}
+
 static json_t *build_source(struct bench_result *r)
 {
 	return json_object_get(r->run, "source");
@@ -22,18 +39,21 @@ int report_build_start(struct bench_result *r, const char *name,
 		       enum bench_test test, const char *test_name,
 		       enum bench_lat_kind kind)
 {
+	char *file = build_clean(name);
 	json_t *source;
 
 	bench_result_init(r);
 	r->tool = strdup(tool);
-	r->tool_version = version ? strdup(version) : NULL;
+	r->tool_version = version ? build_clean(version) : NULL;
 	r->test_name = strdup(test_name);
 	r->test = test;
 	r->lat_kind = kind;
-	source = json_pack("{s:s, s:s, s:{}, s:[]}", "file", name, "tool",
-			   tool, "statistics", "notes");
+	source = file ? json_pack("{s:s, s:s, s:{}, s:[]}", "file", file,
+				  "tool", tool, "statistics", "notes")
+		      : NULL;
 	r->run = json_pack("{s:s, s:o}", "transport", "imported", "source",
 			   source);
+	free(file);
 	if (!r->tool || (version && !r->tool_version) || !r->test_name ||
 	    !r->run) {
 		bench_result_free(r);
@@ -58,10 +78,16 @@ int report_build_note(struct bench_result *r, const char *fmt, ...)
 	char msg[256];
 	va_list ap;
 
+	/* Bounded: a file full of "inf" must not grow the record without end.
+	 */
+	if (json_array_size(notes) >= REPORT_NOTES_MAX)
+		return 0;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* One note per distinct text: a column of "inf" is noted once. */
+	if (json_array_size(notes) == REPORT_NOTES_MAX - 1)
+		snprintf(msg, sizeof(msg), "further notes left out");
+	/* One note per distinct text. */
 	for (size_t i = 0; i < json_array_size(notes); i++)
 		if (!strcmp(json_string_value(json_array_get(notes, i)), msg))
 			return 0;
@@ -70,20 +96,38 @@ int report_build_note(struct bench_result *r, const char *fmt, ...)
 	return 0;
 }
 
+static int build_set(json_t *obj, const char *key, const char *value)
+{
+	char *c = build_clean(value);
+	int ret;
+
+	ret = c && !json_object_set_new(obj, key, json_string(c)) ? 0 : -ENOMEM;
+	free(c);
+	return ret;
+}
+
 int report_build_source(struct bench_result *r, const char *key,
 			const char *value)
 {
-	if (json_object_set_new(build_source(r), key, json_string(value)))
-		return -ENOMEM;
-	return 0;
+	return build_set(build_source(r), key, value);
 }
 
-int report_build_run(struct bench_result *r, const char *key,
-		     const char *value)
+int report_build_run(struct bench_result *r, const char *key, const char *value)
 {
-	if (json_object_set_new(r->run, key, json_string(value)))
-		return -ENOMEM;
-	return 0;
+	return build_set(r->run, key, value);
+}
+
+int report_build_device(struct bench_result *r, const char *key,
+			const char *value)
+{
+	json_t *dev = json_object_get(r->run, "device");
+
+	if (!dev) {
+		dev = json_object();
+		if (json_object_set_new(r->run, "device", dev))
+			return -ENOMEM;
+	}
+	return build_set(dev, key, value);
 }
 
 int report_build_row(struct bench_result *r, const struct bench_row *row,

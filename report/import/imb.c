@@ -34,16 +34,11 @@ enum imb_role {
 };
 
 static const struct report_col_def imb_cols[] = {
-	{ "#bytes", IMB_SIZE },
-	{ "#repetitions", IMB_REPS },
-	{ "t[usec]", IMB_T },
-	{ "t_min[usec]", IMB_TMIN },
-	{ "t_max[usec]", IMB_TMAX },
-	{ "t_avg[usec]", IMB_TAVG },
-	{ "Mbytes/sec", IMB_MBPS },
-	{ "Msg/sec", IMB_MSGPS },
-	{ "defects", IMB_IGNORE },
-	{ NULL, 0 },
+	{ "#bytes", IMB_SIZE },	     { "#repetitions", IMB_REPS },
+	{ "t[usec]", IMB_T },	     { "t_min[usec]", IMB_TMIN },
+	{ "t_max[usec]", IMB_TMAX }, { "t_avg[usec]", IMB_TAVG },
+	{ "Mbytes/sec", IMB_MBPS },  { "Msg/sec", IMB_MSGPS },
+	{ "defects", IMB_IGNORE },   { NULL, 0 },
 };
 
 /* A point-to-point benchmark and how its figures map to ibpong's. */
@@ -80,15 +75,15 @@ static const struct imb_bench imb_benches[] = {
 
 struct imb_state {
 	struct report_lines l;
-	struct report_set out;       /* this file's results so far */
-	char version[48];            /* "" until the header line */
-	unsigned long major;         /* 2021, 4, ... */
-	char command[256];           /* "# Calling sequence was:" */
+	struct report_set out; /* this file's results so far */
+	char version[48];      /* "" until the header line */
+	unsigned long major;   /* 2021, 4, ... */
+	char command[256];     /* "# Calling sequence was:" */
 	bool want_command;
 	const struct imb_bench *bench; /* current block; NULL: skipped */
 	bool in_block;
 	char processes[24];
-	struct bench_result r;       /* open result, test_name set */
+	struct bench_result r; /* open result, test_name set */
 	bool open;
 	int roles[REPORT_TOKENS_MAX];
 	unsigned n_cols;
@@ -254,8 +249,9 @@ static int imb_value(struct imb_state *s, int role, const char *tok,
 					  "a non-negative decimal",
 					  tok);
 	if (nonfinite)
-		return report_build_note(&s->r, "IMB printed '%s' at %zu B: "
-						"left out",
+		return report_build_note(&s->r,
+					 "IMB printed '%s' at %zu B: "
+					 "left out",
 					 tok, row->size_bytes);
 	if (role == IMB_T || role == IMB_TAVG)
 		row->lat_us.mean = v;

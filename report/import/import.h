@@ -57,13 +57,13 @@ struct report_lines {
 	size_t len;
 	size_t pos;
 	unsigned long lineno; /* of the current line, from 1 */
-	char *line;           /* current line, NUL-terminated (owned) */
-	size_t cap;           /* bytes allocated for line */
-	char *work;           /* scratch copy for tokenizing (owned) */
+	char *line;	      /* current line, NUL-terminated (owned) */
+	size_t cap;	      /* bytes allocated for line */
+	char *work;	      /* scratch copy for tokenizing (owned) */
 	char *tok[REPORT_TOKENS_MAX];
 	unsigned n_tok;
-	bool tok_overflow;    /* more than REPORT_TOKENS_MAX fields */
-	const char *name;     /* file name for messages */
+	bool tok_overflow; /* more than REPORT_TOKENS_MAX fields */
+	const char *name;  /* file name for messages */
 	char *err;
 	size_t err_len;
 };
@@ -93,7 +93,7 @@ int report_parse_num(const char *s, double *out, bool *nonfinite);
 /* One known column of a table header. */
 struct report_col_def {
 	const char *name; /* as printed, words separated by one space */
-	int role;         /* the importer's meaning */
+	int role;	  /* the importer's meaning */
 };
 
 /*
@@ -116,7 +116,7 @@ int report_cols_parse(struct report_lines *l, unsigned first,
 bool report_perftest_is_title(const struct report_lines *l);
 
 /* Largest message size and iteration count an importer accepts. */
-#define REPORT_SIZE_MAX  (1ull << 40)
+#define REPORT_SIZE_MAX	 (1ull << 40)
 #define REPORT_ITERS_MAX (1ull << 50)
 
 /* ---- building a result (result.c in this directory: build.c) ---- */
@@ -136,12 +136,19 @@ int report_build_stat(struct bench_result *r, const char *field,
 /* Append a note to run.source.notes. */
 __attribute__((format(printf, 2, 3))) int
 report_build_note(struct bench_result *r, const char *fmt, ...);
+/*
+ * Strings copied from the input (versions, names) are stored with every
+ * byte outside printable ASCII replaced by '?'.
+ */
 /* run.source[key] = value (string). */
 int report_build_source(struct bench_result *r, const char *key,
 			const char *value);
 /* run[key] = value (string). */
 int report_build_run(struct bench_result *r, const char *key,
 		     const char *value);
+/* run.device[key] = value (string). */
+int report_build_device(struct bench_result *r, const char *key,
+			const char *value);
 /*
  * Append a row; refuses (with l's line in the message) a size that does
  * not ascend.

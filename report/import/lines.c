@@ -223,7 +223,8 @@ int report_cols_parse(struct report_lines *l, unsigned first,
 	int role = 0;
 
 	if (l->tok_overflow)
-		return report_lines_error(l, "too many columns in the %s "
+		return report_lines_error(l,
+					  "too many columns in the %s "
 					  "table header",
 					  what);
 	while (i < l->n_tok) {

@@ -111,8 +111,8 @@ int report_import_buf(const char *buf, size_t len, const char *name,
 }
 
 /* Read a whole file (at most REPORT_IMPORT_MAX_BYTES). */
-static int load_read(const char *path, char **out, size_t *out_len,
-		     char *err, size_t err_len)
+static int load_read(const char *path, char **out, size_t *out_len, char *err,
+		     size_t err_len)
 {
 	size_t len = 0, cap = 0, n;
 	char *buf = NULL, *p;
@@ -167,8 +167,7 @@ int report_load(const char *path, struct report_set *set, char *err,
 	ret = load_read(path, &buf, &len, err, err_len);
 	if (ret)
 		return ret;
-	ret = report_import_buf(buf ? buf : "", len, path, set, err,
-				err_len);
+	ret = report_import_buf(buf ? buf : "", len, path, set, err, err_len);
 	free(buf);
 	return ret;
 }

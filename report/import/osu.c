@@ -53,7 +53,7 @@ struct osu_state {
 	const struct osu_test *test; /* NULL before the title */
 	char version[24];
 	struct bench_result r;
-	bool open;                   /* header seen, r started */
+	bool open; /* header seen, r started */
 	int roles[REPORT_TOKENS_MAX];
 	unsigned pct[REPORT_TOKENS_MAX];
 	unsigned n_cols;
@@ -68,8 +68,9 @@ static int osu_close(struct osu_state *s)
 	s->open = false;
 	if (!s->r.n_rows) {
 		bench_result_free(&s->r);
-		return report_lines_error(&s->l, "the %s table has no rows; "
-						 "expected one line per size",
+		return report_lines_error(&s->l,
+					  "the %s table has no rows; "
+					  "expected one line per size",
 					  s->test->tool);
 	}
 	ret = report_set_add(&s->out, &s->r, s->l.name);
@@ -128,8 +129,8 @@ static unsigned osu_pct_col(struct osu_state *s, unsigned i, unsigned col)
 	    strcmp(l->tok[i + 1], "Tail"))
 		return 0;
 	s->pct[col] = (unsigned)p;
-	s->roles[col] = !strcmp(l->tok[i + 2], "Lat(us)") ? OSU_PCT_LAT
-							  : OSU_IGNORE;
+	s->roles[col] =
+		!strcmp(l->tok[i + 2], "Lat(us)") ? OSU_PCT_LAT : OSU_IGNORE;
 	return 3;
 }
 
@@ -237,8 +238,9 @@ static int osu_value(struct osu_state *s, unsigned col, const char *tok,
 						 "OSU validation failed at "
 						 "%zu B",
 						 row->size_bytes);
-		return report_lines_error(&s->l, "'%.40s' in the Validation "
-						 "column; expected Pass or Fail",
+		return report_lines_error(&s->l,
+					  "'%.40s' in the Validation "
+					  "column; expected Pass or Fail",
 					  tok);
 	}
 	if (report_parse_num(tok, &v, &nonfinite))
@@ -247,8 +249,9 @@ static int osu_value(struct osu_state *s, unsigned col, const char *tok,
 					  "a non-negative decimal",
 					  tok);
 	if (nonfinite)
-		return report_build_note(&s->r, "OSU printed '%s' at %zu B: "
-						"left out",
+		return report_build_note(&s->r,
+					 "OSU printed '%s' at %zu B: "
+					 "left out",
 					 tok, row->size_bytes);
 	field = osu_pct_field(s->pct[col]);
 	if (s->roles[col] == OSU_LAT)

@@ -112,7 +112,7 @@ static const struct {
 struct pt_state {
 	struct report_lines l;
 	struct report_set out;
-	char tool[32];       /* "ib_write_lat"; "" before the title */
+	char tool[32]; /* "ib_write_lat"; "" before the title */
 	enum bench_test test;
 	enum bench_lat_kind kind;
 	char device[64];
@@ -120,8 +120,8 @@ struct pt_state {
 	char conn[16];
 	bool server;
 	struct bench_result r;
-	bool open;           /* table header seen */
-	bool done;           /* the rule line after the rows was seen */
+	bool open; /* table header seen */
+	bool done; /* the rule line after the rows was seen */
 	int roles[REPORT_TOKENS_MAX];
 	unsigned n_cols;
 };
@@ -149,7 +149,7 @@ static int pt_title(struct pt_state *s)
 	static const struct {
 		const char *word, *verb;
 	} verbs[] = {
-		{ "Send", "send" },      { "RDMA_Write", "write" },
+		{ "Send", "send" },	 { "RDMA_Write", "write" },
 		{ "RDMA_Read", "read" }, { "Atomic", "atomic" },
 		{ NULL, NULL },
 	};
@@ -172,12 +172,12 @@ static int pt_title(struct pt_state *s)
 					  report_lines_trimmed(l));
 	snprintf(s->tool, sizeof(s->tool), "ib_%s_%s", verbs[i].verb,
 		 lat ? "lat" : "bw");
-	s->test = lat ? BENCH_TEST_LAT
-		      : pt_has_word(l, "Bidirectional") ? BENCH_TEST_BIBW
-							: BENCH_TEST_BW;
+	s->test = lat				    ? BENCH_TEST_LAT
+		  : pt_has_word(l, "Bidirectional") ? BENCH_TEST_BIBW
+						    : BENCH_TEST_BW;
 	/* perftest reports READ and ATOMIC latency as the full round trip. */
-	s->kind = lat && (i == 2 || i == 3) ? BENCH_LAT_RTT
-					    : BENCH_LAT_HALF_RTT;
+	s->kind =
+		lat && (i == 2 || i == 3) ? BENCH_LAT_RTT : BENCH_LAT_HALF_RTT;
 	return 0;
 }
 
@@ -208,7 +208,6 @@ static void pt_field(const char *line, const char *key, char *out,
 static int pt_describe(struct pt_state *s)
 {
 	struct bench_result *r = &s->r;
-	json_t *dev;
 	unsigned i, c;
 	int ret = 0;
 
@@ -220,13 +219,10 @@ static int pt_describe(struct pt_state *s)
 	ret |= report_build_source(r, "side", s->server ? "server" : "client");
 	if (s->conn[0])
 		ret |= report_build_source(r, "connection_type", s->conn);
-	if (s->device[0]) {
-		dev = json_pack("{s:s}", "name", s->device);
-		if (dev && s->link[0])
-			json_object_set_new(dev, "link_layer",
-					    json_string(s->link));
-		ret |= json_object_set_new(r->run, "device", dev);
-	}
+	if (s->device[0])
+		ret |= report_build_device(r, "name", s->device);
+	if (s->device[0] && s->link[0])
+		ret |= report_build_device(r, "link_layer", s->link);
 	return ret ? -ENOMEM : 0;
 }
 

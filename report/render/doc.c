@@ -19,10 +19,10 @@
 
 /* The verdicts of one result. */
 struct doc_verdict {
-	unsigned over_target;  /* sizes over their --max-latency target */
-	unsigned checked;      /* sizes with a target */
-	unsigned regressions;  /* sizes regressed against the baseline */
-	unsigned compared;     /* sizes compared with the baseline */
+	unsigned over_target; /* sizes over their --max-latency target */
+	unsigned checked;     /* sizes with a target */
+	unsigned regressions; /* sizes regressed against the baseline */
+	unsigned compared;    /* sizes compared with the baseline */
 };
 
 struct doc {
@@ -125,7 +125,7 @@ static size_t doc_head(const struct doc *d, const struct bench_result *b,
 {
 	static const char *const base_cols[] = {
 		"size (B)", "iterations", "min us", "median us", "mean us",
-		"p90 us",   "p99 us",     "max us", "MB/s",      "msg/s",
+		"p90 us",   "p99 us",	  "max us", "MB/s",	 "msg/s",
 	};
 	size_t n = sizeof(base_cols) / sizeof(base_cols[0]), i;
 
@@ -148,7 +148,7 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 {
 	static const enum bench_stat_id stats[] = {
 		BENCH_STAT_MIN, BENCH_STAT_MEDIAN, BENCH_STAT_MEAN,
-		BENCH_STAT_P90, BENCH_STAT_P99,    BENCH_STAT_MAX,
+		BENCH_STAT_P90, BENCH_STAT_P99,	   BENCH_STAT_MAX,
 	};
 	char cells[DOC_COLS_MAX][DOC_CELL];
 	const char *head[DOC_COLS_MAX], *cp[DOC_COLS_MAX];
@@ -210,21 +210,20 @@ static char *doc_json_text(const json_t *v)
 	if (!json_is_object(v) && !json_is_array(v))
 		return json_dumps(v, JSON_ENCODE_ANY);
 	s = strdup("");
-	json_array_foreach(v, i, item)
-	{
+	json_array_foreach (v, i, item) {
 		part = doc_json_text(item);
-		if (!s || !part || asprintf(&tmp, "%s%s%s", s, i ? ", " : "",
-					    part) < 0)
+		if (!s || !part ||
+		    asprintf(&tmp, "%s%s%s", s, i ? ", " : "", part) < 0)
 			tmp = NULL;
 		free(part);
 		free(s);
 		s = tmp;
 	}
-	json_object_foreach((json_t *)v, key, item)
-	{
+	json_object_foreach ((json_t *)v, key, item) {
 		part = doc_json_text(item);
-		if (!s || !part || asprintf(&tmp, "%s%s%s=%s", s,
-					    *s ? ", " : "", key, part) < 0)
+		if (!s || !part ||
+		    asprintf(&tmp, "%s%s%s=%s", s, *s ? ", " : "", key, part) <
+			    0)
 			tmp = NULL;
 		free(part);
 		free(s);
@@ -245,7 +244,7 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 
 	snprintf(tool, sizeof(tool), "%s %s", r->tool ? r->tool : "?",
 		 r->tool_version ? r->tool_version : "");
-	snprintf(test, sizeof(test), "%s (%s, latency %s)",
+	snprintf(test, sizeof(test), "%s (kind %s, %s latency)",
 		 r->test_name ? r->test_name : "?", bench_test_name(r->test),
 		 bench_lat_kind_name(r->lat_kind));
 	d->ops->table_begin(d->f, head, 2);
@@ -258,8 +257,7 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 	cells[0] = "test";
 	cells[1] = test;
 	d->ops->table_row(d->f, cells, 2, false);
-	json_object_foreach(r->run, key, v)
-	{
+	json_object_foreach (r->run, key, v) {
 		if (!strcmp(key, "suspects"))
 			continue;
 		text = doc_json_text(v);
@@ -282,8 +280,7 @@ static void doc_suspects(const struct doc *d, const struct bench_result *r)
 		return;
 	d->ops->heading(d->f, 3, "Sweep suspects");
 	d->ops->list_begin(d->f);
-	json_array_foreach(sus, i, item)
-	{
+	json_array_foreach (sus, i, item) {
 		text = doc_json_text(item);
 		d->ops->list_item(d->f, text ? text : "?");
 		free(text);
@@ -299,8 +296,7 @@ static const char *doc_verdict_word(const struct doc_verdict *v, bool *bad)
 	return v->checked || v->compared ? "PASS" : "no target";
 }
 
-static void doc_verdict_text(const struct doc_verdict *v, char *buf,
-			     size_t len)
+static void doc_verdict_text(const struct doc_verdict *v, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -341,8 +337,8 @@ static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
 static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 			bool *any_bad, bool *any_checked)
 {
-	static const char *const head[] = { "#",     "result", "tool",
-					    "test",  "sizes",  "start time",
+	static const char *const head[] = { "#",      "result", "tool",
+					    "test",   "sizes",	"start time",
 					    "verdict" };
 	char cells[7][DOC_CELL * 4];
 	const char *cp[7];
@@ -402,8 +398,8 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 		    const struct render_image *images, size_t n_images)
 {
 	struct doc d = { .ops = ops, .o = o, .set = set, .baseline = baseline };
-	const char *title = o->title && *o->title ? o->title
-						  : "ibpong benchmark report";
+	const char *title =
+		o->title && *o->title ? o->title : "ibpong benchmark report";
 	struct doc_verdict *v;
 	char *body = NULL;
 	size_t len = 0, i;
@@ -423,7 +419,10 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 	doc_intro(&d, title);
 	doc_summary(&d, v, &bad, &checked);
 	ops->verdict(f, "Overall verdict",
-		     bad ? "FAIL" : checked ? "PASS" : "no target", bad);
+		     bad       ? "FAIL"
+		     : checked ? "PASS"
+			       : "no target",
+		     bad);
 	if (n_images)
 		ops->heading(f, 2, "Plots");
 	for (i = 0; i < n_images && !ret; i++)

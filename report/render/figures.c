@@ -27,9 +27,8 @@ static void figure_run_title(const char *path, char *buf, size_t len)
 static bool figure_same_test(const struct bench_result *a,
 			     const struct bench_result *b)
 {
-	return a->test == b->test &&
-	       !strcmp(a->test_name ? a->test_name : "",
-		       b->test_name ? b->test_name : "");
+	return a->test == b->test && !strcmp(a->test_name ? a->test_name : "",
+					     b->test_name ? b->test_name : "");
 }
 
 static bool figure_in_group(const struct bench_result *r, const char *key,
@@ -169,7 +168,9 @@ static int figure_draw(const struct report_set *set, const size_t *members,
 	snprintf(title, sizeof(title), "%s %s: %s against message size%s",
 		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
 		 m->bandwidth ? "bandwidth" : "latency",
-		 m->bandwidth ? "" : (r->lat_kind == BENCH_LAT_RTT ? " (round trip)" : ""));
+		 m->bandwidth ? ""
+			      : (r->lat_kind == BENCH_LAT_RTT ? " (round trip)"
+							      : ""));
 	fig.kind = m->bandwidth ? "bandwidth" : "latency";
 	if (o->title && *o->title && !o->is_render)
 		snprintf(full, sizeof(full), "%s: %s", o->title, title);

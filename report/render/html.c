@@ -88,8 +88,7 @@ static void html_para(FILE *f, const char *text)
 	fputs("</p>\n", f);
 }
 
-static void html_verdict(FILE *f, const char *label, const char *word,
-			 bool bad)
+static void html_verdict(FILE *f, const char *label, const char *word, bool bad)
 {
 	const char *cls = bad ? "fail" : strcmp(word, "PASS") ? "none" : "pass";
 

@@ -65,8 +65,7 @@ static void md_list_end(FILE *f)
 	fprintf(f, "\n");
 }
 
-static void md_table_row(FILE *f, const char *const *cells, size_t n,
-			 bool bad)
+static void md_table_row(FILE *f, const char *const *cells, size_t n, bool bad)
 {
 	size_t i;
 

@@ -54,28 +54,50 @@ void report_series_free(struct report_series *s, size_t n)
 	}
 }
 
-int report_series_from_result(const struct bench_result *r,
+/* The median over the rows of r at size (the pairs of a sweep). */
+static double plot_size_value(const struct bench_result *r, size_t size,
 			      const struct report_metric *m,
-			      const char *title, struct report_series *out)
+			      struct report_point *pts)
 {
-	struct report_point pt;
-	size_t i;
+	struct report_point agg;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_rows; i++)
+		if (r->rows[i].size_bytes == size)
+			report_point_get(&r->rows[i], m, &pts[n++]);
+	report_point_aggregate(pts, n, &agg);
+	return agg.value;
+}
+
+int report_series_from_result(const struct bench_result *r,
+			      const struct report_metric *m, const char *title,
+			      struct report_series *out)
+{
+	struct report_point *pts;
+	size_t i, k, size;
+	double v;
 
 	out->n = 0;
 	out->title = strdup(title);
 	out->pts = calloc(r->n_rows + 1, sizeof(*out->pts));
-	if (!out->title || !out->pts)
+	pts = calloc(r->n_rows + 1, sizeof(*pts));
+	if (!out->title || !out->pts || !pts) {
+		free(pts);
 		return -ENOMEM;
-	for (i = 0; i < r->n_rows; i++) {
-		const struct bench_row *row = &r->rows[i];
-
-		report_point_get(row, m, &pt);
-		if (isnan(pt.value) || (row->size_bytes == 0 && m->bandwidth))
-			continue;
-		out->pts[out->n].x = row->size_bytes ? (double)row->size_bytes
-						     : REPORT_PLOT_ZERO_X;
-		out->pts[out->n++].y = pt.value;
 	}
+	for (i = 0; i < r->n_rows; i++) {
+		size = r->rows[i].size_bytes;
+		for (k = 0; k < i && r->rows[k].size_bytes != size; k++)
+			;
+		if (k < i || (size == 0 && m->bandwidth))
+			continue;
+		v = plot_size_value(r, size, m, pts);
+		if (isnan(v))
+			continue;
+		out->pts[out->n].x = size ? (double)size : REPORT_PLOT_ZERO_X;
+		out->pts[out->n++].y = v;
+	}
+	free(pts);
 	return 0;
 }
 
@@ -120,8 +142,7 @@ static int plot_quote(const char *s, char *out, size_t len)
 	return 0;
 }
 
-static int plot_var(char **argv, int *argc, const char *name,
-		    const char *value)
+static int plot_var(char **argv, int *argc, const char *name, const char *value)
 {
 	char q[PLOT_VAR_MAX], *arg;
 
@@ -370,9 +391,9 @@ static void plot_size_tics(const struct report_figure *fig, char *out,
 }
 
 /* The target segments and the points above them; "" if none. */
-static int plot_write_targets(const struct report_figure *fig,
-			      const char *dir, const char *name,
-			      char *tfile, char *ffile, size_t len)
+static int plot_write_targets(const struct report_figure *fig, const char *dir,
+			      const char *name, char *tfile, char *ffile,
+			      size_t len)
 {
 	char path[PATH_MAX];
 	const struct report_target *t;
@@ -390,9 +411,11 @@ static int plot_write_targets(const struct report_figure *fig,
 	for (i = 0; i < fig->n_targets; i++) {
 		t = &fig->targets[i];
 		fprintf(f, "%.17g %.17g\n%.17g %.17g\n\n",
-			t->min_bytes ? (double)t->min_bytes : REPORT_PLOT_ZERO_X,
+			t->min_bytes ? (double)t->min_bytes
+				     : REPORT_PLOT_ZERO_X,
 			t->max_us,
-			t->max_bytes ? (double)t->max_bytes : REPORT_PLOT_ZERO_X,
+			t->max_bytes ? (double)t->max_bytes
+				     : REPORT_PLOT_ZERO_X,
 			t->max_us);
 	}
 	fclose(f);
@@ -477,8 +500,9 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 	ret = ret ?: plot_var(argv, argc, "outfile", out);
 	ret = ret ?: plot_var(argv, argc, "plottitle", fig->title);
 	ret = ret ?: plot_var(argv, argc, "ylabel", fig->ylabel);
-	ret = ret ?: plot_var(argv, argc, "xlabel",
-			      fig->xlabel ? fig->xlabel : "");
+	ret = ret
+		      ?: plot_var(argv, argc, "xlabel",
+				  fig->xlabel ? fig->xlabel : "");
 	ret = ret ?: plot_var(argv, argc, "files", files);
 	ret = ret ?: plot_var(argv, argc, "tpldir", tpl);
 	ret = ret ?: plot_var(argv, argc, "targetfile", tfile);
@@ -487,8 +511,8 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 	if (ret)
 		return ret;
 	argv[(*argc)++] = strdup("-e");
-	if (asprintf(&argv[*argc], "zeronote=%d; xlo=%.17g; xhi=%.17g",
-		     zero, xlo, xhi) < 0)
+	if (asprintf(&argv[*argc], "zeronote=%d; xlo=%.17g; xhi=%.17g", zero,
+		     xlo, xhi) < 0)
 		return -ENOMEM;
 	(*argc)++;
 	if (asprintf(&argv[*argc], "%s/%s.gp", tpl, fig->kind) < 0)
@@ -498,8 +522,8 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 }
 
 int report_plot_draw(const struct report_figure *fig, const char *dir,
-		     const char *name, enum report_plot_format fmt,
-		     char *path, size_t len)
+		     const char *name, enum report_plot_format fmt, char *path,
+		     size_t len)
 {
 	char tpl[PATH_MAX], files[PLOT_VAR_MAX], out[PATH_MAX];
 	char tfile[PATH_MAX], ffile[PATH_MAX], *argv[PLOT_ARGS_MAX] = { 0 };

@@ -54,7 +54,7 @@ struct report_xy {
 
 /* One line of a plot. */
 struct report_series {
-	char *title;           /* owned */
+	char *title;	       /* owned */
 	struct report_xy *pts; /* owned; y NAN points are skipped */
 	size_t n;
 };
@@ -62,20 +62,20 @@ struct report_series {
 void report_series_free(struct report_series *s, size_t n);
 /* The series of r's metric (x: size, 0 B at REPORT_PLOT_ZERO_X). */
 int report_series_from_result(const struct bench_result *r,
-			      const struct report_metric *m,
-			      const char *title, struct report_series *out);
+			      const struct report_metric *m, const char *title,
+			      struct report_series *out);
 
 /* What to draw. */
 struct report_figure {
-	const char *kind;      /* template: "latency", "bandwidth", "trend" */
+	const char *kind; /* template: "latency", "bandwidth", "trend" */
 	const char *title;
 	const char *ylabel;
-	const char *xlabel;    /* trend only */
+	const char *xlabel; /* trend only */
 	const struct report_series *series;
 	size_t n_series;
 	const struct report_target *targets; /* latency: NULL or n_targets */
 	size_t n_targets;
-	const char *xtics;     /* trend: gnuplot tics list, or NULL */
+	const char *xtics; /* trend: gnuplot tics list, or NULL */
 };
 
 /*
@@ -84,8 +84,8 @@ struct report_figure {
  * plot), -ENOENT (no template or gnuplot), -ETIMEDOUT or -EIO.
  */
 int report_plot_draw(const struct report_figure *fig, const char *dir,
-		     const char *name, enum report_plot_format fmt,
-		     char *path, size_t len);
+		     const char *name, enum report_plot_format fmt, char *path,
+		     size_t len);
 
 /* Make dir (and its parents). 0 or -errno, logged. */
 int report_mkdir_p(const char *dir);

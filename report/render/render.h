@@ -15,14 +15,14 @@
 struct render_opts {
 	const char *out_dir;
 	const char *title;
-	const char *group_by;       /* overlay groups, not runs; or NULL */
-	const char *baseline_path;  /* render: compare with it; or NULL */
-	int stat;                   /* bench_stat_id or -1 */
+	const char *group_by;	   /* overlay groups, not runs; or NULL */
+	const char *baseline_path; /* render: compare with it; or NULL */
+	int stat;		   /* bench_stat_id or -1 */
 	enum report_plot_format format;
 	struct report_target targets[REPORT_TARGETS_MAX];
 	size_t n_targets;
 	struct report_cmp_rule rule;
-	bool is_render;             /* render (title is the report's) */
+	bool is_render; /* render (title is the report's) */
 };
 
 /* One image drawn. */
@@ -45,8 +45,7 @@ struct render_writer_ops {
 	void (*heading)(FILE *f, int level, const char *text);
 	void (*para)(FILE *f, const char *text);
 	/* A paragraph with a verdict word; bad: it is a failure. */
-	void (*verdict)(FILE *f, const char *label, const char *word,
-			bool bad);
+	void (*verdict)(FILE *f, const char *label, const char *word, bool bad);
 	void (*list_begin)(FILE *f);
 	void (*list_item)(FILE *f, const char *text);
 	void (*list_end)(FILE *f);

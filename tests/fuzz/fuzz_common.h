@@ -14,8 +14,7 @@
 #include "import.h"
 
 typedef int (*fuzz_importer)(const char *buf, size_t len, const char *name,
-			     struct report_set *set, char *err,
-			     size_t err_len);
+			     struct report_set *set, char *err, size_t err_len);
 
 static inline void fuzz_check_result(const struct bench_result *r)
 {
@@ -37,8 +36,7 @@ static inline void fuzz_check_result(const struct bench_result *r)
 	json_decref(doc);
 }
 
-static inline int fuzz_one(fuzz_importer imp, const uint8_t *data,
-			   size_t size)
+static inline int fuzz_one(fuzz_importer imp, const uint8_t *data, size_t size)
 {
 	struct report_set set;
 	char err[512];

@@ -6,7 +6,8 @@
 set -u
 VB=$1 OUT=$2
 . "$(dirname "$0")/verbs-lib.sh"
-FAKE="python3 $TOOLS/verbs_fake_peer.py"
+PY=$(command -v /usr/bin/python3 python3 | head -1)
+FAKE="$PY $TOOLS/verbs_fake_peer.py"
 q="--quiet --sizes 0:64 --iters 10"
 
 # unknown device, bad GID index: before any traffic, on both ends
@@ -68,6 +69,11 @@ fake_client() { # NAME MODE: ibpong-verbs is the client
 	vcases=$((vcases + 1))
 	$FAKE "$mode" $vport >"$OUT/$name.server" 2>&1 &
 	fpid=$!
+	# python starts slowly under TCG: wait until it listens
+	for _ in $(seq 300); do
+		grep -q listening "$OUT/$name.server" 2>/dev/null && break
+		sleep 0.1
+	done
 	"$VB" -p $vport $q --timeout 5 $HOST >"$OUT/$name.client" 2>&1
 	rc=$?
 	wait $fpid
@@ -84,7 +90,7 @@ vgrep silent client "timed out after 5000 ms"
 
 vport=$((vport + 1))
 vcases=$((vcases + 1))
-"$VB" -p $vport $q --timeout 10 >"$OUT/version-client.server" 2>&1 &
+"$VB" -p $vport $q --timeout 60 >"$OUT/version-client.server" 2>&1 &
 spid=$!
 $FAKE client-version $vport $HOST >"$OUT/version-client.client" 2>&1
 wait $spid

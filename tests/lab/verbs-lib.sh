@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
 # Helpers of the verbs lab scripts (sourced, run inside one lab guest).
 # Each case starts the server in the background and the client against
 # 192.0.2.1, checks both exit codes and, when asked, the client's JSON.

@@ -7,7 +7,7 @@ verbs_fake_peer.py MODE PORT [HOST]
   client-version  connect to HOST; say hello with protocol version 99
   truncated       serve; answer the hello with 5 bytes of a header, close
   oversized       serve; valid hello, then a 2 GiB data message header
-  silent          serve; accept, then say nothing for a minute
+  silent          serve; accept, then say nothing for 8 s
 Header: magic 'IBPG', u16 version, u16 type, u32 length, big-endian."""
 import socket
 import struct
@@ -26,6 +26,7 @@ def serve(port):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind(("", port))
     s.listen(1)
+    print("listening", flush=True)
     s.settimeout(30)
     c, _ = s.accept()
     c.settimeout(30)
@@ -63,7 +64,7 @@ def main():
         c.recv(4096)  # the client's parameters
         c.sendall(hdr(1, DATA, 0x7FFFFFFF))
     elif mode == "silent":
-        time.sleep(60)
+        time.sleep(8)
     time.sleep(0.5)
     c.close()
 

@@ -23,12 +23,12 @@ static void test_size_range(void **state)
 		const char *s;
 		size_t lo, hi;
 	} good[] = {
-		{ "0-512", 0, 512 },       { "0:512", 0, 512 },
+		{ "0-512", 0, 512 },	    { "0:512", 0, 512 },
 		{ "4K-4M", 4096, 4194304 }, { "1M", 1048576, 1048576 },
 		{ "64", 64, 64 },
 	};
-	static const char *const bad[] = { "512-0", "abc", "", "1X", "-5",
-					   "1-", "1-2-3" };
+	static const char *const bad[] = { "512-0", "abc", "",	   "1X",
+					   "-5",    "1-",  "1-2-3" };
 	size_t lo, hi;
 	unsigned i;
 
@@ -50,13 +50,13 @@ static void test_rule_parse(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(report_rule_parse("0-512:3.0", REPORT_RULE_MAX_LAT,
-					   &r, err, sizeof(err)),
+	assert_int_equal(report_rule_parse("0-512:3.0", REPORT_RULE_MAX_LAT, &r,
+					   err, sizeof(err)),
 			 0);
 	assert_int_equal(r.hi_bytes, 512);
 	assert_true(r.limit == 3.0);
-	assert_int_equal(report_rule_parse("0:512:2.5", REPORT_RULE_MAX_LAT,
-					   &r, err, sizeof(err)),
+	assert_int_equal(report_rule_parse("0:512:2.5", REPORT_RULE_MAX_LAT, &r,
+					   err, sizeof(err)),
 			 0);
 	assert_int_equal(r.lo_bytes, 0);
 	assert_int_equal(r.hi_bytes, 512);
@@ -70,11 +70,11 @@ static void test_rule_parse(void **state)
 					   err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "--max-latency '0-512': expected"));
-	assert_int_equal(report_rule_parse("0-512:-1", REPORT_RULE_MAX_LAT,
-					   &r, err, sizeof(err)),
+	assert_int_equal(report_rule_parse("0-512:-1", REPORT_RULE_MAX_LAT, &r,
+					   err, sizeof(err)),
 			 -EINVAL);
-	assert_int_equal(report_rule_parse("0-512:abc", REPORT_RULE_MIN_BW,
-					   &r, err, sizeof(err)),
+	assert_int_equal(report_rule_parse("0-512:abc", REPORT_RULE_MIN_BW, &r,
+					   err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "--min-bandwidth"));
 }
@@ -174,8 +174,8 @@ static void test_evaluate(void **state)
 	report_set_free(&set);
 }
 
-static int profile_text(const char *text, struct report_profile *p,
-			char *err, size_t err_len)
+static int profile_text(const char *text, struct report_profile *p, char *err,
+			size_t err_len)
 {
 	json_error_t jerr;
 	json_t *doc = json_loads(text, 0, &jerr);
@@ -202,16 +202,20 @@ static void test_profile_json(void **state)
 		{ "{\"statistic\": \"average\", \"rules\": [{\"sizes\": "
 		  "\"0-512\", \"max_latency_us\": 3}]}",
 		  "statistic: expected one of" },
-		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": \"0-512\", "
+		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": "
+		  "\"0-512\", "
 		  "\"max_latency_us\": 3, \"min_bandwidth_MBps\": 1}]}",
 		  "rules[0]: expected exactly one" },
-		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": \"512-0\", "
+		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": "
+		  "\"512-0\", "
 		  "\"max_latency_us\": 3}]}",
 		  "rules[0].sizes: expected a size range" },
-		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": \"0-512\", "
+		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": "
+		  "\"0-512\", "
 		  "\"max_latency_us\": \"3\"}]}",
 		  "rules[0].max_latency_us: expected a number" },
-		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": \"0-512\", "
+		{ "{\"statistic\": \"mean\", \"rules\": [{\"sizes\": "
+		  "\"0-512\", "
 		  "\"max_latency\": 3}]}",
 		  "rules[0]: unknown key 'max_latency'" },
 	};
@@ -240,9 +244,9 @@ static void test_profile_json(void **state)
 				      &p, err, sizeof(err)),
 			 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(profile_text(bad[i].text, &p, err,
-					      sizeof(err)),
-				 -EINVAL);
+		assert_int_equal(
+			profile_text(bad[i].text, &p, err, sizeof(err)),
+			-EINVAL);
 		if (!strstr(err, bad[i].what))
 			fail_msg("case %u: '%s' lacks '%s'", i, err,
 				 bad[i].what);
@@ -272,23 +276,20 @@ static void test_profile_file(void **state)
 	      "\"0-1K\", \"max_latency_us\": 2.5}]}\n",
 	      f);
 	fclose(f);
-	assert_int_equal(report_profile_resolve(path, &p, err, sizeof(err)),
-			 0);
+	assert_int_equal(report_profile_resolve(path, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.stat, BENCH_STAT_MEDIAN);
 	assert_int_equal(p.rules[0].hi_bytes, 1024);
 	unlink(path);
-	assert_int_equal(report_profile_resolve("azure-a8a9", &p, err,
-						sizeof(err)),
-			 0);
+	assert_int_equal(
+		report_profile_resolve("azure-a8a9", &p, err, sizeof(err)), 0);
 	assert_true(p.rules[0].limit == 3.00);
 	assert_int_equal(p.rules[0].hi_bytes, 512);
-	assert_int_equal(report_profile_resolve("azure", &p, err,
-						sizeof(err)),
+	assert_int_equal(report_profile_resolve("azure", &p, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "unknown profile 'azure'; built-in "
 				    "profiles: azure-a8a9"));
-	assert_int_equal(report_profile_resolve("/nonexistent/p.json", &p,
-						err, sizeof(err)),
+	assert_int_equal(report_profile_resolve("/nonexistent/p.json", &p, err,
+						sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "cannot read"));
 }

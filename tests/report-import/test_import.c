@@ -105,12 +105,12 @@ static void test_imb_pingpong(void **state)
 	NEAR(last->bw_MBps, 1725.95);
 	assert_true(isnan(last->lat_us.min));
 	assert_true(isnan(last->lat_us.max));
-	assert_string_equal(json_string_value(json_object_get(r->run,
-							       "transport")),
-			    "imported");
-	assert_string_equal(json_string_value(json_object_get(
-				    r->run, "command_line")),
-			    "./IMB-MPI1 PingPong");
+	assert_string_equal(
+		json_string_value(json_object_get(r->run, "transport")),
+		"imported");
+	assert_string_equal(
+		json_string_value(json_object_get(r->run, "command_line")),
+		"./IMB-MPI1 PingPong");
 	assert_non_null(strstr(stat_note(r, "latency_us.mean"), "t[usec]"));
 	assert_non_null(strstr(stat_note(r, "bandwidth_MBps"), "10^6"));
 	report_set_free(&l.set);
@@ -118,8 +118,8 @@ static void test_imb_pingpong(void **state)
 
 static void test_imb_five(void **state)
 {
-	static const char *const names[] = { "PingPing", "Sendrecv",
-					      "Exchange", "Uniband", "Biband" };
+	static const char *const names[] = { "PingPing", "Sendrecv", "Exchange",
+					     "Uniband", "Biband" };
 	struct loaded l;
 	const struct bench_result *r;
 	unsigned i;
@@ -193,8 +193,9 @@ static void test_imb_no_version(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(import_text(strchr(imb_v4, '\n') + 1, &set, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		import_text(strchr(imb_v4, '\n') + 1, &set, err, sizeof(err)),
+		-EINVAL);
 	assert_non_null(strstr(err, "t.txt:4: "));
 	assert_non_null(strstr(err, "Intel(R) MPI Benchmarks VERSION"));
 	assert_int_equal(set.count, 0);
@@ -287,8 +288,8 @@ static void test_perftest_lat(void **state)
 	NEAR(row->lat_us.p999, 51.97);
 	/* t_max is the second-largest sample: not imported as max. */
 	assert_true(isnan(row->lat_us.max));
-	assert_non_null(strstr(stat_note(r, "latency_us.max"),
-			       "second-largest"));
+	assert_non_null(
+		strstr(stat_note(r, "latency_us.max"), "second-largest"));
 	report_set_free(&l.set);
 
 	load(&l, "perftest-4.5-ib_read_lat-softroce.client.txt");
@@ -322,8 +323,8 @@ static void test_perftest_inf(void **state)
 	NEAR(r->rows[2].lat_us.mean, 13.03);
 	notes = json_object_get(json_object_get(r->run, "source"), "notes");
 	assert_true(json_array_size(notes) > 0);
-	assert_non_null(strstr(json_string_value(json_array_get(notes, 0)),
-			       "inf"));
+	assert_non_null(
+		strstr(json_string_value(json_array_get(notes, 0)), "inf"));
 	report_set_free(&l.set);
 }
 
@@ -390,7 +391,8 @@ static void test_perftest_variants(void **state)
 		"                    RDMA_Write BW Test\n"
 		" #bytes     #iterations    BW peak[MiB/sec]    BW "
 		"average[MiB/sec]   MsgRate[Mpps]\n"
-		" 65536      1000             100.00              100.00   \t\t "
+		" 65536      1000             100.00              100.00   "
+		"\t\t "
 		"  0.001600\n";
 	struct report_set set;
 	char err[256];
@@ -457,8 +459,7 @@ static void test_crlf(void **state)
 }
 
 /* Insert line after the first line that starts with after. */
-static char *insert_after(const char *text, const char *after,
-			  const char *line)
+static char *insert_after(const char *text, const char *after, const char *line)
 {
 	const char *at = strstr(text, after), *eol;
 	char *out;
@@ -495,8 +496,7 @@ static void test_interleaved(void **state)
 	for (c = 0; c < 3; c++) {
 		text = slurp(cases[c].file, &len);
 		noisy = insert_after(text, cases[c].after, noise);
-		assert_int_equal(import_text(noisy, &set, err, sizeof(err)),
-				 0);
+		assert_int_equal(import_text(noisy, &set, err, sizeof(err)), 0);
 		assert_int_equal(set.items[0].n_rows, cases[c].rows);
 		report_set_free(&set);
 		free(text);
@@ -543,8 +543,7 @@ static void test_malformed(void **state)
 	assert_int_equal(import_text(" \r\n\n", &set, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "empty file"));
-	assert_int_equal(import_text("hello\nworld\n", &set, err,
-				     sizeof(err)),
+	assert_int_equal(import_text("hello\nworld\n", &set, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "not a format ibpong knows"));
 }
@@ -593,9 +592,9 @@ static void test_malformed_headers(void **state)
 
 	(void)state;
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		assert_int_equal(import_text(cases[c].text, &set, err,
-					     sizeof(err)),
-				 -EINVAL);
+		assert_int_equal(
+			import_text(cases[c].text, &set, err, sizeof(err)),
+			-EINVAL);
 		if (!strstr(err, cases[c].what))
 			fail_msg("case %u: '%s' lacks '%s'", c, err,
 				 cases[c].what);

@@ -19,8 +19,8 @@ expect_rc 0 $O $EXE store --db "$DB" "$WORK"/runs/n{1,2,3,4,5}.json
 # Duplicates by content: reported, not inserted again.
 expect_rc 0 $O $EXE store --db "$DB" "$WORK/runs/n3.json" \
 	"$WORK/runs/n6.json"
-expect_grep 'n3.json: already stored \(run 3\)' $O
-expect_grep 'n6.json: stored \(run 6\)' $O
+expect_grep 'n3.json \(ibpong-mpi latency\): already stored \(run 3\)' $O
+expect_grep 'n6.json \(ibpong-mpi latency\): stored \(run 6\)' $O
 cp "$WORK/runs/n3.json" "$WORK/copy.json"
 expect_rc 0 $O $EXE store --db "$DB" "$WORK/copy.json"
 expect_grep 'already stored \(run 3\)' $O

@@ -19,11 +19,12 @@ done
 expect_grep '^x "lat-regress"$' "$P/plot1-latency-2.dat"
 # 0 B drawn at the floor.
 expect_grep '^0\.5 ' "$P/plot1-latency-1.dat" "0 B not at the floor"
-# The target line and the two regressed sizes over it (4K, 8K).
+# The target line and the points over it: 8K of the base, 4K and 8K of
+# the regressed run.
 expect_grep '^0\.5 1\.5$' "$P/plot1-latency-target.dat"
 expect_grep '^8192 1\.5$' "$P/plot1-latency-target.dat"
-[ "$(wc -l <"$P/plot1-latency-fail.dat")" -eq 2 ] ||
-	fail "expected 2 points over the target"
+[ "$(wc -l <"$P/plot1-latency-fail.dat")" -eq 3 ] ||
+	fail "expected 3 points over the target"
 expect_grep '^4096 1\.83' "$P/plot1-latency-fail.dat"
 
 # SVG, groups overlaid.
@@ -36,7 +37,7 @@ grep -q '<svg' "$f" || fail "no <svg> root element"
 grep -q '</svg>' "$f" || fail "SVG not closed"
 expect_grep 'eastus' "$f" "group eastus not in the legend"
 expect_grep 'westeurope' "$f" "group westeurope not in the legend"
-expect_grep 'Regions &lt;&amp;&gt;' "$f" "title not escaped"
+expect_grep 'Regions &lt;&amp;' "$f" "title not escaped"
 expect_grep '0 B is drawn at 0.5 B' "$f"
 [ "$(grep -c . "$S/plot1-latency-1.dat")" -eq 19 ] ||
 	fail "a group is not one line of 18 sizes"

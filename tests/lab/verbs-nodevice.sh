@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# On a host without any RDMA device, both ends of `ibpong verbs` say so in
+# one line and exit 3. verbs-nodevice.sh IBPONG_VERBS
+set -u
+vb=$1
+if [ -n "$(ls /sys/class/infiniband 2>/dev/null)" ]; then
+	echo "skip: this host has RDMA devices"
+	exit 77
+fi
+port=$((20000 + $$ % 10000))
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+"$vb" -p $port --timeout 10 --sizes 0:64 >"$out/server" 2>&1 &
+spid=$!
+"$vb" -p $port --timeout 10 --sizes 0:64 127.0.0.1 >"$out/client" 2>&1
+rc=$?
+wait $spid
+rs=$?
+cat "$out/server" "$out/client"
+fail=0
+for end in server client; do
+	if ! grep -q "no RDMA device found: load a driver (e.g. rdma_rxe) or check ibv_devices" "$out/$end"; then
+		echo "FAIL: the $end did not name the missing device"
+		fail=1
+	fi
+done
+[ $rc = 3 ] && [ $rs = 3 ] || { echo "FAIL: exit codes $rs/$rc, want 3/3"; fail=1; }
+exit $fail

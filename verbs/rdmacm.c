@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The rdma_cm plumbing that the bootstrap, the probes and the connection
+ * method share: the private-data header, address and route resolution,
+ * listening, waiting for events (every wait is poll() on the event
+ * channel's fd with a timeout) and one clear line per failure event.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "rdmacm.h"
+#include "result.h"
+
+/* IB CM reject reasons that rdma_cm reports as the REJECTED status. */
+#define CM_REJ_INVALID_SERVICE_ID 8
+#define CM_REJ_CONSUMER_DEFINED	  28
+#define EVENT_SLACK_MS		  1000 /* the kernel's own timeout first */
+
+uint64_t rdmacm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t)
+{
+	return t == IBV_QPT_UD ? RDMA_PS_UDP : RDMA_PS_TCP;
+}
+
+void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg,
+		     uint8_t *wire)
+{
+	uint32_t v32 = htonl(RDMACM_MAGIC);
+	uint16_t v16 = htons(length);
+
+	memcpy(wire, &v32, 4);
+	wire[4] = RDMACM_VERSION;
+	wire[5] = kind;
+	memcpy(wire + 6, &v16, 2);
+	v32 = htonl(arg);
+	memcpy(wire + 8, &v32, 4);
+}
+
+static void hdr_unpack(const uint8_t *wire, struct rdmacm_hdr *h)
+{
+	uint32_t v32;
+	uint16_t v16;
+
+	memcpy(&v32, wire, 4);
+	h->magic = ntohl(v32);
+	h->version = wire[4];
+	h->kind = wire[5];
+	memcpy(&v16, wire + 6, 2);
+	h->length = ntohs(v16);
+	memcpy(&v32, wire + 8, 4);
+	h->arg = ntohl(v32);
+}
+
+static const char *kind_name(unsigned kind)
+{
+	switch (kind) {
+	case RDMACM_KIND_CONTROL:
+		return "control";
+	case RDMACM_KIND_PROBE:
+		return "probe";
+	case RDMACM_KIND_DATA:
+		return "data";
+	case RDMACM_KIND_REJECT:
+		return "reject";
+	}
+	return "unknown";
+}
+
+int rdmacm_hdr_check(const void *data, size_t len, uint8_t kind,
+		     struct rdmacm_hdr *hdr, char *why_text, size_t why_len)
+{
+	if (!data || len < RDMACM_HDR_BYTES) {
+		snprintf(why_text, why_len, "no ibpong header in the %zu "
+			 "bytes of private data", data ? len : 0);
+		return RDMACM_WHY_FORMAT;
+	}
+	hdr_unpack(data, hdr);
+	if (hdr->magic != RDMACM_MAGIC) {
+		snprintf(why_text, why_len, "not an ibpong cm peer (magic "
+			 "0x%08x)", hdr->magic);
+		return RDMACM_WHY_FORMAT;
+	}
+	if (hdr->version != RDMACM_VERSION) {
+		snprintf(why_text, why_len, "header version %u, this end "
+			 "speaks %u: use the same ibpong on both ends",
+			 hdr->version, RDMACM_VERSION);
+		return RDMACM_WHY_VERSION;
+	}
+	if (hdr->length < RDMACM_HDR_BYTES || hdr->length > len) {
+		snprintf(why_text, why_len, "bad header length %u (%zu bytes "
+			 "received)", hdr->length, len);
+		return RDMACM_WHY_FORMAT;
+	}
+	if (hdr->kind != kind) {
+		snprintf(why_text, why_len, "a %s connection where a %s one "
+			 "was expected", kind_name(hdr->kind), kind_name(kind));
+		return RDMACM_WHY_KIND;
+	}
+	return 0;
+}
+
+void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire)
+{
+	uint32_t v32 = htonl(p->connect_iters);
+
+	wire[0] = p->qp_type;
+	wire[1] = p->op;
+	wire[2] = p->test;
+	wire[3] = p->poll;
+	memcpy(wire + 4, &v32, 4);
+}
+
+void rdmacm_params_unpack(const uint8_t *wire, struct rdmacm_params *p)
+{
+	uint32_t v32;
+
+	p->qp_type = wire[0];
+	p->op = wire[1];
+	p->test = wire[2];
+	p->poll = wire[3];
+	memcpy(&v32, wire + 4, 4);
+	p->connect_iters = ntohl(v32);
+}
+
+void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p)
+{
+	p->qp_type = (uint8_t)rc->verbs.qp_type;
+	p->op = (uint8_t)rc->verbs.op;
+	p->test = (uint8_t)rc->test;
+	p->poll = (uint8_t)rc->verbs.poll;
+	p->connect_iters = rc->connect_iters;
+}
+
+int rdmacm_params_diff(const struct rdmacm_params *mine,
+		       const struct rdmacm_params *peer, char *text,
+		       size_t len)
+{
+	const char *name = NULL, *a = NULL, *b = NULL;
+
+	if (mine->qp_type != peer->qp_type) {
+		name = "--qp";
+		a = verbs_qp_name(peer->qp_type);
+		b = verbs_qp_name(mine->qp_type);
+	} else if (mine->op != peer->op) {
+		name = "--op";
+		a = verbs_op_name(peer->op);
+		b = verbs_op_name(mine->op);
+	} else if (mine->test != peer->test) {
+		name = "--test";
+		a = bench_test_name(peer->test);
+		b = bench_test_name(mine->test);
+	} else if (mine->poll != peer->poll) {
+		name = "--poll";
+		a = verbs_poll_name(peer->poll);
+		b = verbs_poll_name(mine->poll);
+	} else if (mine->connect_iters != peer->connect_iters) {
+		snprintf(text, len, "parameter mismatch: the client uses "
+			 "--connect-iters %u, the server %u",
+			 peer->connect_iters, mine->connect_iters);
+		return 1;
+	} else {
+		return 0;
+	}
+	snprintf(text, len, "parameter mismatch: the client uses %s %s, the "
+		 "server %s %s", name, a, name, b);
+	return 1;
+}
+
+void rdmacm_reject(struct rdma_cm_id *id, enum rdmacm_why why,
+		   const char *text)
+{
+	uint8_t wire[RDMACM_REJ_MAX];
+	size_t n = strnlen(text, sizeof(wire) - RDMACM_HDR_BYTES);
+
+	rdmacm_hdr_pack(RDMACM_KIND_REJECT, (uint16_t)(RDMACM_HDR_BYTES + n),
+			why, wire);
+	memcpy(wire + RDMACM_HDR_BYTES, text, n);
+	if (rdma_reject(id, wire, (uint8_t)(RDMACM_HDR_BYTES + n)))
+		bench_warn("rdma_reject: %s", strerror(errno));
+}
+
+int rdmacm_ep_channel(struct rdmacm_ep *ep)
+{
+	int ret;
+
+	ep->ch = rdma_create_event_channel();
+	if (ep->ch)
+		return 0;
+	ret = errno ? -errno : -ENODEV;
+	bench_err("rdma_create_event_channel: %s: no rdma_cm here (load "
+		  "rdma_ucm and an RDMA driver; /dev/infiniband/rdma_cm)",
+		  strerror(-ret));
+	return ret == -ENOENT ? -ENODEV : ret;
+}
+
+static int ep_id_create(struct rdmacm_ep *ep, enum ibv_qp_type t)
+{
+	uint8_t ack = RDMACM_ACK_TIMEOUT;
+	int ret;
+
+	if (!ep->ch) {
+		ret = rdmacm_ep_channel(ep);
+		if (ret)
+			return ret;
+	}
+	if (rdma_create_id(ep->ch, &ep->id, NULL, rdmacm_port_space(t))) {
+		ret = -errno;
+		bench_err("rdma_create_id: %s", strerror(-ret));
+		return ret;
+	}
+	/* a dead peer is seen after ~0.5 s of retries, not ~30 s */
+	if (t == IBV_QPT_RC &&
+	    rdma_set_option(ep->id, RDMA_OPTION_ID, RDMA_OPTION_ID_ACK_TIMEOUT,
+			    &ack, sizeof(ack)))
+		bench_warn("rdma_set_option(ACK_TIMEOUT): %s", strerror(errno));
+	return 0;
+}
+
+static void rejected_text(const struct rdma_cm_event *ev, char *buf,
+			  size_t len)
+{
+	const uint8_t *d = ev->param.conn.private_data;
+	size_t n = ev->param.conn.private_data_len;
+	struct rdmacm_hdr h;
+	char why[96];
+
+	if (ev->status == CM_REJ_INVALID_SERVICE_ID || ev->status == -ECONNREFUSED) {
+		snprintf(buf, len, "nobody listens there (start `ibpong cm` "
+			 "without HOST on that machine, with the same -p)");
+		return;
+	}
+	if (ev->status != CM_REJ_CONSUMER_DEFINED ||
+	    rdmacm_hdr_check(d, n, RDMACM_KIND_REJECT, &h, why, sizeof(why))) {
+		snprintf(buf, len, "rejected (CM reason %d)", ev->status);
+		return;
+	}
+	snprintf(buf, len, "the server rejected it: %.*s",
+		 (int)(h.length - RDMACM_HDR_BYTES), d + RDMACM_HDR_BYTES);
+}
+
+static int addr_error(struct rdmacm_ep *ep, int status)
+{
+	if (status == -ENODEV || status == -EADDRNOTAVAIL ||
+	    status == -ENETUNREACH)
+		bench_err("%s: no RDMA device behind the route to it (%s): "
+			  "give the IP address of a RoCE or IPoIB interface",
+			  ep->peer, strerror(-status));
+	else
+		bench_err("%s: address resolution failed: %s: the host is "
+			  "unreachable", ep->peer, strerror(-status));
+	return status < 0 ? status : -EHOSTUNREACH;
+}
+
+/* One line for an event other than the one waited for. */
+static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
+			 const char *what)
+{
+	char text[256];
+
+	switch (ev->event) {
+	case RDMA_CM_EVENT_ADDR_ERROR:
+		return addr_error(ep, ev->status);
+	case RDMA_CM_EVENT_REJECTED:
+		rejected_text(ev, text, sizeof(text));
+		bench_err("%s: connection rejected: %s", ep->peer, text);
+		return -ECONNREFUSED;
+	case RDMA_CM_EVENT_UNREACHABLE:
+		bench_err("%s: unreachable while %s (%s): is an ibpong cm "
+			  "server running there, with the same --qp?",
+			  ep->peer, what, strerror(-ev->status));
+		return -EHOSTUNREACH;
+	case RDMA_CM_EVENT_DISCONNECTED:
+		bench_err("%s: the peer disconnected while %s", ep->peer, what);
+		return -ECONNRESET;
+	case RDMA_CM_EVENT_DEVICE_REMOVAL:
+		bench_err("the RDMA device was removed while %s", what);
+		return -ENODEV;
+	default:
+		bench_err("%s: %s while %s (status %d: %s)", ep->peer,
+			  rdma_event_str(ev->event), what, ev->status,
+			  strerror(ev->status < 0 ? -ev->status : EIO));
+		return ev->status < 0 ? ev->status : -EIO;
+	}
+}
+
+int rdmacm_ep_expect(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
+		     int timeout_ms, const char *what,
+		     struct rdma_cm_event **ev)
+{
+	struct pollfd pfd = { .fd = ep->ch->fd, .events = POLLIN };
+	uint64_t end = rdmacm_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	int ret, left;
+
+	do {
+		left = (int)(((int64_t)(end - rdmacm_now_ns())) / 1000000);
+		ret = poll(&pfd, 1, left > 0 ? left : 0);
+	} while (ret < 0 && errno == EINTR);
+	if (ret == 0) {
+		bench_err("%s: nothing within %d ms while %s: is the peer up "
+			  "and running ibpong cm? (raise --timeout if slow)",
+			  ep->peer, timeout_ms, what);
+		return -ETIMEDOUT;
+	}
+	if (ret < 0 || rdma_get_cm_event(ep->ch, ev)) {
+		ret = -errno;
+		bench_err("rdma_get_cm_event: %s", strerror(-ret));
+		return ret;
+	}
+	if ((*ev)->event == want)
+		return 0;
+	ret = ep_event_fail(ep, *ev, what);
+	rdma_ack_cm_event(*ev);
+	*ev = NULL;
+	return ret;
+}
+
+static void name_addr(const struct sockaddr *sa, uint16_t port, char *buf,
+		      size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  host, sizeof(host));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
+			  sizeof(host));
+	snprintf(buf, len, "%s port %u", host, port);
+}
+
+static int addr_lookup(const char *host, uint16_t port, int family,
+		       struct addrinfo **res)
+{
+	struct addrinfo hints = { .ai_family = family,
+				  .ai_socktype = SOCK_STREAM };
+	char serv[8];
+	int ret;
+
+	snprintf(serv, sizeof(serv), "%u", port);
+	ret = getaddrinfo(host, serv, &hints, res);
+	if (ret) {
+		bench_err("cannot resolve '%s': %s", host, gai_strerror(ret));
+		return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
+static int ep_resolve_addr(struct rdmacm_ep *ep, const char *bind,
+			   const struct addrinfo *dst, int timeout_ms)
+{
+	struct addrinfo *src = NULL;
+	struct rdma_cm_event *ev;
+	int ret;
+
+	if (bind) {
+		ret = addr_lookup(bind, 0, dst->ai_family, &src);
+		if (ret)
+			return ret;
+	}
+	ret = rdma_resolve_addr(ep->id, src ? src->ai_addr : NULL,
+				dst->ai_addr, timeout_ms);
+	if (src)
+		freeaddrinfo(src);
+	if (ret)
+		return addr_error(ep, -errno);
+	ret = rdmacm_ep_expect(ep, RDMA_CM_EVENT_ADDR_RESOLVED,
+			       timeout_ms + EVENT_SLACK_MS,
+			       "resolving the address", &ev);
+	if (!ret)
+		rdma_ack_cm_event(ev);
+	return ret;
+}
+
+int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host,
+		      const char *bind, uint16_t port, enum ibv_qp_type t,
+		      int timeout_ms)
+{
+	struct rdma_cm_event *ev;
+	struct addrinfo *dst;
+	uint64_t t0, t1;
+	int ret;
+
+	ret = addr_lookup(host, port, AF_UNSPEC, &dst);
+	if (ret)
+		return ret;
+	name_addr(dst->ai_addr, port, ep->peer, sizeof(ep->peer));
+	ret = ep_id_create(ep, t);
+	if (ret)
+		goto out_free;
+	t0 = rdmacm_now_ns();
+	ret = ep_resolve_addr(ep, bind, dst, timeout_ms);
+	if (ret)
+		goto out_free;
+	t1 = rdmacm_now_ns();
+	ep->phase_ns[RDMACM_PHASE_ADDR] = t1 - t0;
+	if (rdma_resolve_route(ep->id, timeout_ms)) {
+		ret = -errno;
+		bench_err("%s: rdma_resolve_route: %s", ep->peer,
+			  strerror(-ret));
+		goto out_free;
+	}
+	ret = rdmacm_ep_expect(ep, RDMA_CM_EVENT_ROUTE_RESOLVED,
+			       timeout_ms + EVENT_SLACK_MS,
+			       "resolving the route", &ev);
+	if (ret)
+		goto out_free;
+	rdma_ack_cm_event(ev);
+	ep->phase_ns[RDMACM_PHASE_ROUTE] = rdmacm_now_ns() - t1;
+out_free:
+	freeaddrinfo(dst);
+	return ret;
+}
+
+static int listen_addr(const char *bind, uint16_t port,
+		       struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct addrinfo *res;
+	int ret;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!bind) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		return 0;
+	}
+	ret = addr_lookup(bind, port, AF_UNSPEC, &res);
+	if (ret)
+		return ret;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return 0;
+}
+
+int rdmacm_ep_listen(struct rdmacm_ep *ep, const char *bind, uint16_t port,
+		     enum ibv_qp_type t)
+{
+	struct sockaddr_storage ss;
+	int ret, one = 1;
+
+	snprintf(ep->peer, sizeof(ep->peer), "port %u", port);
+	ret = listen_addr(bind, port, &ss);
+	if (!ret)
+		ret = ep_id_create(ep, t);
+	if (ret)
+		return ret;
+	rdma_set_option(ep->id, RDMA_OPTION_ID, RDMA_OPTION_ID_REUSEADDR, &one,
+			sizeof(one));
+	if (rdma_bind_addr(ep->id, (struct sockaddr *)&ss)) {
+		ret = -errno;
+		if (bind && (ret == -ENODEV || ret == -EADDRNOTAVAIL))
+			bench_err("--bind %s: no RDMA device has this address "
+				  "(%s)", bind, strerror(-ret));
+		else
+			bench_err("rdma_bind_addr(%s port %u): %s",
+				  bind ? bind : "any address", port,
+				  strerror(-ret));
+		return ret;
+	}
+	if (rdma_listen(ep->id, 8)) {
+		ret = -errno;
+		bench_err("rdma_listen(port %u): %s", port, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* The private data of a request; UD requests keep it in param.ud. */
+static void request_pdata(const struct rdma_cm_event *ev, const void **data,
+			  size_t *len)
+{
+	if (ev->id->qp_type == IBV_QPT_UD) {
+		*data = ev->param.ud.private_data;
+		*len = ev->param.ud.private_data_len;
+	} else {
+		*data = ev->param.conn.private_data;
+		*len = ev->param.conn.private_data_len;
+	}
+}
+
+static int request_take(struct rdmacm_ep *conn, struct rdma_cm_id *id)
+{
+	struct sockaddr *sa = rdma_get_peer_addr(id);
+	int ret;
+
+	name_addr(sa, ntohs(rdma_get_dst_port(id)), conn->peer,
+		  sizeof(conn->peer));
+	ret = rdmacm_ep_channel(conn);
+	if (ret)
+		return ret;
+	if (rdma_migrate_id(id, conn->ch)) {
+		ret = -errno;
+		bench_err("rdma_migrate_id: %s", strerror(-ret));
+		return ret;
+	}
+	conn->id = id;
+	return 0;
+}
+
+int rdmacm_ep_request(struct rdmacm_ep *listen, uint8_t kind, int timeout_ms,
+		      struct rdmacm_ep *conn, uint8_t *pdata, size_t cap,
+		      struct rdma_conn_param *req)
+{
+	struct rdma_cm_event *ev;
+	struct rdma_cm_id *id;
+	struct rdmacm_hdr h;
+	const void *data;
+	char why[128];
+	size_t len;
+	int ret;
+
+	ret = rdmacm_ep_expect(listen, RDMA_CM_EVENT_CONNECT_REQUEST,
+			       timeout_ms, "waiting for the client", &ev);
+	if (ret)
+		return ret;
+	id = ev->id;
+	request_pdata(ev, &data, &len);
+	ret = rdmacm_hdr_check(data, len, kind, &h, why, sizeof(why));
+	if (ret) {
+		rdmacm_reject(id, ret, why);
+		rdma_ack_cm_event(ev);
+		bench_err("rejected a connection request: %s", why);
+		rdma_destroy_id(id);
+		return -EPROTO;
+	}
+	memset(pdata, 0, cap);
+	memcpy(pdata, data, h.length < cap ? h.length : cap);
+	*req = ev->param.conn;
+	req->private_data = NULL;
+	rdma_ack_cm_event(ev);
+	ret = request_take(conn, id);
+	if (ret && !conn->id)
+		rdma_destroy_id(id);
+	return ret;
+}
+
+int rdmacm_ep_qp(struct rdmacm_ep *ep, enum ibv_qp_type t, unsigned depth,
+		 bool cc)
+{
+	struct ibv_context *ctx = ep->id->verbs;
+	struct ibv_qp_init_attr attr = {
+		.qp_type = t,
+		.cap = { .max_send_wr = depth, .max_recv_wr = depth,
+			 .max_send_sge = 1, .max_recv_sge = 1 },
+	};
+	const char *call = "ibv_alloc_pd";
+
+	ep->pd = ibv_alloc_pd(ctx);
+	if (ep->pd && cc) {
+		call = "ibv_create_comp_channel";
+		ep->cc = ibv_create_comp_channel(ctx);
+	}
+	if (ep->pd && (!cc || ep->cc)) {
+		call = "ibv_create_cq";
+		ep->cq = ibv_create_cq(ctx, (int)(2 * depth), NULL, ep->cc, 0);
+	}
+	if (ep->cq) {
+		call = "rdma_create_qp";
+		attr.send_cq = ep->cq;
+		attr.recv_cq = ep->cq;
+		ep->qp = !rdma_create_qp(ep->id, ep->pd, &attr);
+	}
+	if (ep->qp)
+		return 0;
+	bench_err("%s: %s", call, strerror(errno ? errno : ENOMEM));
+	return errno ? -errno : -ENOMEM;
+}
+
+void rdmacm_ep_close(struct rdmacm_ep *ep)
+{
+	if (ep->connected)
+		rdma_disconnect(ep->id);
+	ep->connected = false;
+	if (ep->qp)
+		rdma_destroy_qp(ep->id);
+	ep->qp = false;
+	if (ep->cq)
+		ibv_destroy_cq(ep->cq);
+	ep->cq = NULL;
+	if (ep->cc)
+		ibv_destroy_comp_channel(ep->cc);
+	ep->cc = NULL;
+	if (ep->pd)
+		ibv_dealloc_pd(ep->pd);
+	ep->pd = NULL;
+	if (ep->id)
+		rdma_destroy_id(ep->id);
+	ep->id = NULL;
+	if (ep->ch)
+		rdma_destroy_event_channel(ep->ch);
+	ep->ch = NULL;
+}
+
+static void gid_of_addr(const struct sockaddr *sa, union ibv_gid *gid)
+{
+	memset(gid, 0, sizeof(*gid));
+	if (sa->sa_family == AF_INET6) {
+		memcpy(gid->raw, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		       16);
+		return;
+	}
+	gid->raw[10] = 0xff;
+	gid->raw[11] = 0xff;
+	memcpy(gid->raw + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+}
+
+int rdmacm_gid_index(struct rdma_cm_id *id)
+{
+	struct ibv_port_attr pa;
+	struct ibv_gid_entry e;
+	union ibv_gid want;
+	int i, any = -1;
+
+	if (ibv_query_port(id->verbs, id->port_num, &pa) ||
+	    pa.link_layer != IBV_LINK_LAYER_ETHERNET)
+		return -1;
+	gid_of_addr(rdma_get_local_addr(id), &want);
+	for (i = 0; i < pa.gid_tbl_len; i++) {
+		if (ibv_query_gid_ex(id->verbs, id->port_num, (uint32_t)i, &e,
+				     0) ||
+		    memcmp(e.gid.raw, want.raw, 16))
+			continue;
+		if (e.gid_type == IBV_GID_TYPE_ROCE_V2)
+			return i;
+		if (any < 0)
+			any = i;
+	}
+	return any;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * ibpong cm: the rdma_cm connection method of the verbs engine, the
+ * rdma_cm bootstrap and the measurement of connection set-up. Three kinds
+ * of rdma_cm connections go to the server's port, told apart by the
+ * versioned header of their private data:
+ *
+ *   control  the bootstrap (bootstrap_rdmacm.c): one RC connection made
+ *            first; exchange() and barrier() are sends and receives on
+ *            its small QP
+ *   probe    --connect-iters connections made, timed and torn down one
+ *            after the other (probe_rdmacm.c) before the run
+ *   data     the QP of the verbs data path (conn_rdmacm.c), RC through
+ *            the RDMA_PS_TCP port space, UD through RDMA_PS_UDP (SIDR)
+ *
+ * The header, big-endian, 12 bytes, then the kind's payload:
+ *
+ *	u32 magic    RDMACM_MAGIC
+ *	u8  version  RDMACM_VERSION
+ *	u8  kind     enum rdmacm_kind
+ *	u16 length   header and payload bytes: the CM pads private data
+ *	             with zeros up to its maximum, so the length says where
+ *	             the message ends
+ *	u32 arg      control: --connect-iters; reject: enum rdmacm_why
+ *
+ * Payloads: control carries struct rdmacm_params (8 bytes), data a
+ * packed struct verbs_conn_info (31 bytes), reject a reason text. The
+ * largest request is 43 bytes, within the 56 bytes an RC REQ carries
+ * (92 minus the 36-byte rdma_cm IP header); a SIDR REQ carries 180, a
+ * REP 196, a SIDR REP 136, a REJ 148 (RDMACM_REJ_MAX).
+ */
+#ifndef VERBS_RDMACM_H
+#define VERBS_RDMACM_H
+
+#include <stdint.h>
+
+#include <rdma/rdma_cma.h>
+
+#include "verbs.h"
+
+#define RDMACM_MAGIC	     0x4942434du /* "IBCM" */
+#define RDMACM_VERSION	     1
+#define RDMACM_HDR_BYTES     12
+#define RDMACM_PARAMS_BYTES  8
+#define RDMACM_REQ_MAX	     56  /* RC REQ private data, the smallest */
+#define RDMACM_REJ_MAX	     148 /* REJ private data */
+#define RDMACM_CONNECT_ITERS 10	 /* default --connect-iters */
+#define RDMACM_ACK_TIMEOUT   14	 /* 4.096 us * 2^14: as the verbs QPs */
+
+enum rdmacm_kind {
+	RDMACM_KIND_CONTROL = 1,
+	RDMACM_KIND_PROBE = 2,
+	RDMACM_KIND_DATA = 3,
+	RDMACM_KIND_REJECT = 4,
+};
+
+/* Why a server rejected a connection (the reject's arg). */
+enum rdmacm_why {
+	RDMACM_WHY_FORMAT = 1, /* not an ibpong header, or a bad length */
+	RDMACM_WHY_VERSION,    /* another header version */
+	RDMACM_WHY_KIND,       /* a kind the server does not expect now */
+	RDMACM_WHY_PARAMS,     /* the options differ */
+};
+
+/* The header, unpacked. */
+struct rdmacm_hdr {
+	uint32_t magic;
+	uint8_t version;
+	uint8_t kind;	/* enum rdmacm_kind */
+	uint16_t length; /* header and payload bytes */
+	uint32_t arg;
+};
+
+/* What the ends must agree on before anything else is set up. */
+struct rdmacm_params {
+	uint8_t qp_type;	/* enum ibv_qp_type */
+	uint8_t op;		/* enum verbs_op */
+	uint8_t test;		/* enum bench_test */
+	uint8_t poll;		/* enum verbs_poll */
+	uint32_t connect_iters; /* probes before the run */
+};
+
+/*
+ * The configuration of ibpong-cm: the engine's cfg first, so that the
+ * connection method finds the rest from c->cfg (rdmacm_cfg_of).
+ */
+struct rdmacm_cfg {
+	struct verbs_cfg verbs;
+	unsigned connect_iters;	  /* --connect-iters */
+	enum bench_test test;	  /* --test, for the control header */
+	struct bench_bootstrap *bs; /* the rdma_cm bootstrap, once open */
+};
+
+/* The phases of one connection set-up (active side), in nanoseconds. */
+enum rdmacm_phase {
+	RDMACM_PHASE_ADDR,  /* rdma_resolve_addr to ADDR_RESOLVED */
+	RDMACM_PHASE_ROUTE, /* rdma_resolve_route to ROUTE_RESOLVED */
+	RDMACM_PHASE_CONN,  /* rdma_connect to ESTABLISHED (REQ, REP, RTU) */
+	RDMACM_PHASE_TOTAL, /* the three and the QP creation between them */
+	RDMACM_PHASE_NR,
+};
+
+/* One rdma_cm id on its own event channel, and its QP resources. */
+struct rdmacm_ep {
+	struct rdma_event_channel *ch;
+	struct rdma_cm_id *id;
+	struct ibv_pd *pd;		  /* control and probes: ours */
+	struct ibv_comp_channel *cc;	  /* control: to sleep on */
+	struct ibv_cq *cq;
+	bool qp;			  /* rdma_create_qp made id->qp */
+	bool connected;			  /* rdma_disconnect at close */
+	char peer[64];			  /* "192.0.2.1 port 18515" */
+	uint64_t phase_ns[RDMACM_PHASE_NR]; /* active side */
+};
+
+static inline struct rdmacm_cfg *rdmacm_cfg_of(const struct verbs_cfg *cfg)
+{
+	return (struct rdmacm_cfg *)((char *)cfg -
+				     offsetof(struct rdmacm_cfg, verbs));
+}
+
+/* rdmacm.c: shared plumbing */
+uint64_t rdmacm_now_ns(void);
+enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t);
+void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg,
+		     uint8_t *wire);
+/*
+ * Check a received header: magic, version, length within len, kind.
+ * Returns 0, or a positive enum rdmacm_why with a reason in why_text.
+ */
+int rdmacm_hdr_check(const void *data, size_t len, uint8_t kind,
+		     struct rdmacm_hdr *hdr, char *why_text, size_t why_len);
+void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire);
+void rdmacm_params_unpack(const uint8_t *wire, struct rdmacm_params *p);
+void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p);
+/* Compare; 0, or 1 with "--qp ud here, rc there" in text. */
+int rdmacm_params_diff(const struct rdmacm_params *mine,
+		       const struct rdmacm_params *peer, char *text,
+		       size_t len);
+/* Reject with a header, the reason code and its text. */
+void rdmacm_reject(struct rdma_cm_id *id, enum rdmacm_why why,
+		   const char *text);
+
+int rdmacm_ep_channel(struct rdmacm_ep *ep);
+/*
+ * Active side: getaddrinfo, rdma_resolve_addr (from bind when given) and
+ * rdma_resolve_route, each bounded by timeout_ms; fills phase_ns ADDR and
+ * ROUTE.
+ */
+int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host,
+		      const char *bind, uint16_t port, enum ibv_qp_type t,
+		      int timeout_ms);
+/* Passive side: bind (any address without bind) and listen. */
+int rdmacm_ep_listen(struct rdmacm_ep *ep, const char *bind, uint16_t port,
+		     enum ibv_qp_type t);
+/*
+ * Wait for the next event of the channel (bounded), check it is want;
+ * otherwise log why (naming ep->peer and what) and return a negative
+ * errno. The caller acks *ev.
+ */
+int rdmacm_ep_expect(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
+		     int timeout_ms, const char *what,
+		     struct rdma_cm_event **ev);
+/*
+ * Passive side: wait for a CONNECT_REQUEST of the given kind (a bad one is
+ * rejected and logged), copy its private data (up to cap bytes) to pdata,
+ * move the new id to a channel of its own in conn.
+ */
+int rdmacm_ep_request(struct rdmacm_ep *listen, uint8_t kind, int timeout_ms,
+		      struct rdmacm_ep *conn, uint8_t *pdata, size_t cap,
+		      struct rdma_conn_param *req);
+/* PD, CQ (on a completion channel when cc) and rdma_create_qp. */
+int rdmacm_ep_qp(struct rdmacm_ep *ep, enum ibv_qp_type t, unsigned depth,
+		 bool cc);
+void rdmacm_ep_close(struct rdmacm_ep *ep);
+/* The GID index of the id's local address on its port, -1 if none. */
+int rdmacm_gid_index(struct rdma_cm_id *id);
+
+/* bootstrap_rdmacm.c; cfg->opaque is the struct rdmacm_cfg */
+extern const struct bench_bootstrap_ops rdmacm_bootstrap_ops;
+/* The control connection's id (the server's device comes from it). */
+struct rdma_cm_id *rdmacm_bootstrap_id(struct bench_bootstrap *bs);
+/* The control connection's set-up phases (rank 0), nanoseconds. */
+const uint64_t *rdmacm_bootstrap_phases(struct bench_bootstrap *bs);
+/* After a failure: say so once if the peer disconnected; 1 if it did. */
+int rdmacm_bootstrap_peer_gone(struct bench_bootstrap *bs);
+
+/* conn_rdmacm.c */
+extern const struct verbs_conn_ops rdmacm_conn_ops;
+
+/* cm_options.c: as verbs_options_parse (0, 1 after --help, -EINVAL) */
+int rdmacm_options_parse(int argc, char **argv, struct rdmacm_cfg *rc,
+			 struct bench_opts *o);
+
+/* probe_rdmacm.c */
+/*
+ * Time rc->connect_iters connection set-ups (or, with 0, take the
+ * bootstrap's own), share the samples with the peer, print the table on
+ * f when f is not NULL, and return run.connect in *out.
+ */
+int rdmacm_probe_run(const struct rdmacm_cfg *rc, struct bench_bootstrap *bs,
+		     int timeout_ms, FILE *f, json_t **out);
+
+#endif
