@@ -102,30 +102,32 @@ void report_point_get(const struct bench_row *row,
 		out->rel_noise = (p90 - med) / med;
 }
 
+static int report_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 double report_median(double *v, size_t n)
 {
-	size_t i, j;
-
 	if (!n)
 		return NAN;
-	/* Insertion sort: n is a handful of runs. */
-	for (i = 1; i < n; i++) {
-		double x = v[i];
-
-		for (j = i; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
+	qsort(v, n, sizeof(*v), report_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 void report_point_aggregate(const struct report_point *pts, size_t n,
 			    struct report_point *out)
 {
-	double vals[n ? n : 1], noises[n ? n : 1], devs[n ? n : 1];
+	double *vals, *noises, med, mad;
 	size_t i, nv = 0, nn = 0;
-	double med, mad;
 
+	out->value = out->rel_noise = NAN;
+	vals = malloc(2 * (n + 1) * sizeof(*vals));
+	if (!vals)
+		return;
+	noises = vals + n + 1;
 	for (i = 0; i < n; i++) {
 		if (isnan(pts[i].value))
 			continue;
@@ -135,13 +137,15 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 	}
 	out->value = med = report_median(vals, nv);
 	out->rel_noise = nn ? report_median(noises, nn) : NAN;
-	if (nv < 2 || !(med > 0))
-		return;
-	for (i = 0; i < nv; i++)
-		devs[i] = fabs(vals[i] - med);
-	mad = REPORT_MAD_SCALE * report_median(devs, nv) / med;
-	if (isnan(out->rel_noise) || mad > out->rel_noise)
-		out->rel_noise = mad;
+	if (nv >= 2 && med > 0) {
+		/* The deviations reuse the noise buffer. */
+		for (i = 0; i < nv; i++)
+			noises[i] = fabs(vals[i] - med);
+		mad = REPORT_MAD_SCALE * report_median(noises, nv) / med;
+		if (isnan(out->rel_noise) || mad > out->rel_noise)
+			out->rel_noise = mad;
+	}
+	free(vals);
 }
 
 enum report_cmp_verdict report_cmp_judge(const struct report_cmp_rule *rule,

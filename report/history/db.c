@@ -222,8 +222,14 @@ static int report_db_migrate_locked(struct report_db *db)
 
 static int report_db_migrate(struct report_db *db)
 {
+	int64_t version = 0, app = 0;
 	int ret;
 
+	/* Current already: no write lock taken (readers stay readers). */
+	if (!report_db_int(db->db, "PRAGMA user_version", &version) &&
+	    !report_db_int(db->db, "PRAGMA application_id", &app) &&
+	    version == REPORT_DB_VERSION && app == REPORT_DB_APP_ID)
+		return 0;
 	ret = report_db_exec(db, "BEGIN IMMEDIATE");
 	if (ret)
 		return ret;

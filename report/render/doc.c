@@ -165,8 +165,11 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 		if (row->rank_a >= 0)
 			snprintf(cells[0], DOC_CELL, "%zu (%d-%d)",
 				 row->size_bytes, row->rank_a, row->rank_b);
-		snprintf(cells[1], DOC_CELL, "%llu",
-			 (unsigned long long)row->iters);
+		if (row->iters)
+			snprintf(cells[1], DOC_CELL, "%llu",
+				 (unsigned long long)row->iters);
+		else
+			snprintf(cells[1], DOC_CELL, "-");
 		for (k = 0; k < 6; k++)
 			doc_num(cells[2 + k],
 				bench_stats_get(&row->lat_us, stats[k]),

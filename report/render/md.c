@@ -28,7 +28,7 @@ static void md_begin(FILE *f, const char *title)
 
 static void md_heading(FILE *f, int level, const char *text)
 {
-	fprintf(f, "\n%.*s ", level, "######");
+	fprintf(f, "%.*s ", level, "######");
 	md_text(f, text);
 	fprintf(f, "\n\n");
 }

@@ -72,6 +72,12 @@ if command -v sqlite3 >/dev/null; then
 	expect_grep 'not an ibpong history database' $O
 fi
 
+# An empty file is a new database: the schema is created in it.
+: >"$WORK/empty.db"
+expect_rc 0 $O $EXE store --db "$WORK/empty.db" "$DATA/lat-base.json"
+expect_grep 'stored \(run 1\)' $O
+expect_rc 0 $O $EXE history --db "$WORK/empty.db"
+
 # Errors: missing database for history, bad options, bad input.
 expect_rc 2 $O $EXE history --db "$WORK/none.db"
 [ -e "$WORK/none.db" ] && fail "history created a database"
