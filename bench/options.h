@@ -52,6 +52,11 @@ struct bench_opts {
 	 * command line and terminal (verbs, cm); MPI leaves it false.
 	 */
 	bool print_all_ranks;
+	/*
+	 * No table, progress or --json from the run driver: set by callers
+	 * that run it many times and report themselves (ibpong-mpi sweeps).
+	 */
+	bool no_output;
 	int argc;                /* the command line, for the metadata */
 	char **argv;
 };

@@ -153,7 +153,29 @@ static int bench_json_set_num(json_t *obj, const char *key, double v)
 	return json_object_set_new(obj, key, json_real(v)) ? -ENOMEM : 0;
 }
 
-static json_t *bench_row_to_json(const struct bench_row *row)
+/*
+ * A sweep row's pair: the ranks, and their host names from run.hosts (the
+ * model keeps ranks only; run.hosts holds the names).
+ */
+static json_t *bench_pair_to_json(const struct bench_row *row,
+				  const json_t *hosts)
+{
+	const char *a = json_string_value(json_array_get(hosts, row->rank_a));
+	const char *b = json_string_value(json_array_get(hosts, row->rank_b));
+	json_t *p = json_pack("{s:i, s:i}", "rank_a", row->rank_a, "rank_b",
+			      row->rank_b);
+
+	if (p && a && b &&
+	    (json_object_set_new(p, "host_a", json_string(a)) ||
+	     json_object_set_new(p, "host_b", json_string(b)))) {
+		json_decref(p);
+		return NULL;
+	}
+	return p;
+}
+
+static json_t *bench_row_to_json(const struct bench_row *row,
+				 const json_t *hosts)
 {
 	json_t *o = json_object();
 	json_t *lat = json_object();
@@ -180,9 +202,7 @@ static json_t *bench_row_to_json(const struct bench_row *row)
 	ret |= bench_json_set_num(o, "message_rate_per_s", row->msg_rate_per_s);
 	if (row->rank_a >= 0)
 		ret |= json_object_set_new(o, "pair",
-					   json_pack("{s:i, s:i}", "rank_a",
-						     row->rank_a, "rank_b",
-						     row->rank_b));
+					   bench_pair_to_json(row, hosts));
 	if (row->timed_out)
 		ret |= json_object_set_new(o, "timed_out", json_true());
 	if (ret)
@@ -199,6 +219,7 @@ err_free:
 int bench_result_to_json(const struct bench_result *r, json_t **out)
 {
 	json_t *doc, *rows, *run;
+	const json_t *hosts = json_object_get(r->run, "hosts");
 	size_t i;
 
 	run = r->run ? json_deep_copy(r->run) : json_object();
@@ -219,7 +240,8 @@ int bench_result_to_json(const struct bench_result *r, json_t **out)
 	if (!rows || json_object_set_new(doc, "results", rows))
 		goto err_free;
 	for (i = 0; i < r->n_rows; i++)
-		if (json_array_append_new(rows, bench_row_to_json(&r->rows[i])))
+		if (json_array_append_new(
+			    rows, bench_row_to_json(&r->rows[i], hosts)))
 			goto err_free;
 	*out = doc;
 	return 0;
@@ -334,6 +356,14 @@ static int bench_row_pair_from_json(const json_t *pair, struct bench_row *row,
 		return ret;
 	if (a > INT32_MAX || b > INT32_MAX)
 		return bench_json_err(err, err_len, "%s.pair: rank too large",
+				      where);
+	/* host_a and host_b repeat run.hosts: checked, not stored */
+	if ((json_object_get(pair, "host_a") &&
+	     !json_is_string(json_object_get(pair, "host_a"))) ||
+	    (json_object_get(pair, "host_b") &&
+	     !json_is_string(json_object_get(pair, "host_b"))))
+		return bench_json_err(err, err_len,
+				      "%s.pair.host_a/host_b: expected strings",
 				      where);
 	row->rank_a = (int)a;
 	row->rank_b = (int)b;

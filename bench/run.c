@@ -659,7 +659,7 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	ret = result_head(r, &eng, o);
 	if (ret)
 		goto out_close;
-	c.print = bs->rank == 0 || o->print_all_ranks;
+	c.print = (bs->rank == 0 || o->print_all_ranks) && !o->no_output;
 	c.progress = c.print && !o->quiet && isatty(STDERR_FILENO);
 	bench_writer_init(&c.w, stdout, o->format, r, bs->size, o->window);
 	ret = run_sizes(&c, sizes, n);

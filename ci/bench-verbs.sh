@@ -7,8 +7,8 @@
 # the median latency (perftest's t_typical) and of the bandwidth.
 #
 # usage: ci/bench-verbs.sh [BUILD_DIR]        (default: build)
-# environment: BENCH_SIZES (default 2,8,64,512,4096,65536,1048576),
-#              BENCH_LAT_ITERS (default 300), BENCH_BW_MSGS (default 1024,
+# environment: BENCH_SIZES (default 2,8,64,512,4096,65536),
+#              BENCH_LAT_ITERS (default 200), BENCH_BW_MSGS (default 1024,
 #              a multiple of the window 128), BENCH_REPS (default 3: the
 #              best of the interleaved runs counts), BENCH_OUT (results)
 #
@@ -21,8 +21,8 @@
 set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-sizes=${BENCH_SIZES:-2,8,64,512,4096,65536,1048576}
-lat_iters=${BENCH_LAT_ITERS:-300}
+sizes=${BENCH_SIZES:-2,8,64,512,4096,65536}
+lat_iters=${BENCH_LAT_ITERS:-200}
 bw_msgs=${BENCH_BW_MSGS:-1024}
 reps=${BENCH_REPS:-3}
 window=128

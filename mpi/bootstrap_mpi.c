@@ -70,7 +70,15 @@ static int mpi_bs_setup(struct bench_bootstrap *bs,
 	struct mpi_bootstrap *p = bs->priv;
 	int flag = 0;
 
+	MPI_Comm base = cfg->opaque ? *(const MPI_Comm *)cfg->opaque
+				    : MPI_COMM_WORLD;
+
 	MPI_Initialized(&flag);
+	if (!flag && cfg->opaque) {
+		bench_err("MPI bootstrap over a communicator: MPI is not "
+			  "initialised");
+		return -EINVAL;
+	}
 	if (!flag) {
 		if (MPI_Init(cfg->argc, cfg->argv) != MPI_SUCCESS) {
 			bench_err("MPI_Init failed");
@@ -78,11 +86,11 @@ static int mpi_bs_setup(struct bench_bootstrap *bs,
 		}
 		p->finalize = true;
 	}
-	if (MPI_Comm_dup(MPI_COMM_WORLD, &p->comm) != MPI_SUCCESS) {
+	if (MPI_Comm_dup(base, &p->comm) != MPI_SUCCESS) {
 		bench_err("MPI_Comm_dup failed");
 		return -EIO;
 	}
-	if (MPI_Comm_dup(MPI_COMM_WORLD, &p->exit_comm) != MPI_SUCCESS) {
+	if (MPI_Comm_dup(base, &p->exit_comm) != MPI_SUCCESS) {
 		bench_err("MPI_Comm_dup failed");
 		MPI_Comm_free(&p->comm);
 		return -EIO;

@@ -39,6 +39,7 @@ struct mpi_engine {
 	unsigned n_reqs;   /* entries of reqs */
 	uint32_t ack;	   /* the bandwidth acknowledgment */
 	uint64_t corrupt_iter;
+	uint64_t delay_ticks; /* --inject-delay on this rank; 0 none */
 };
 
 typedef int (*mpi_iter_fn)(struct mpi_engine *p, int count, unsigned window);
@@ -171,6 +172,38 @@ mpi_loop(struct bench_engine *eng, mpi_iter_fn initiator, mpi_iter_fn responder,
 	if (p->rank == 0)
 		return mpi_loop_timed(p, initiator, st, eng->clock, out);
 	return mpi_loop_plain(p, responder, st);
+}
+
+/*
+ * The testing hook --inject-delay (a slow node for the sweep tests): a
+ * busy-wait before every iteration of this rank. A loop of its own, so
+ * that the ordinary loops above carry no trace of it.
+ */
+static __attribute__((noinline)) int
+mpi_loop_delayed(struct bench_engine *eng, mpi_iter_fn initiator,
+		 mpi_iter_fn responder, const struct bench_step *st,
+		 struct bench_samples *out)
+{
+	struct mpi_engine *p = eng->priv;
+	mpi_iter_fn fn = p->rank == 0 ? initiator : responder;
+	const uint64_t n = st->warmup + st->iters;
+	uint64_t t0 = 0, t1, spin;
+	int err = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		if (i == st->warmup)
+			t0 = bench_clock_now(eng->clock);
+		spin = bench_clock_now(eng->clock);
+		while (bench_clock_now(eng->clock) - spin < p->delay_ticks)
+			;
+		err |= fn(p, (int)st->size_bytes, st->window);
+		if (p->rank != 0 || i < st->warmup)
+			continue;
+		t1 = bench_clock_now(eng->clock);
+		bench_samples_record(out, t1 - t0);
+		t0 = t1;
+	}
+	return err;
 }
 
 static int mpi_step_end(const struct bench_step *st, int err)
@@ -324,7 +357,11 @@ static int mpi_run_lat(struct bench_engine *eng, const struct bench_step *st,
 		return ret;
 	if (st->validate)
 		return mpi_loop_validated(eng, st, out);
-	if (st->test == BENCH_TEST_PINGPING)
+	if (p->delay_ticks && st->test == BENCH_TEST_PINGPING)
+		ret = mpi_loop_delayed(eng, mpi_pingping, mpi_pingping, st, out);
+	else if (p->delay_ticks)
+		ret = mpi_loop_delayed(eng, mpi_lat_ping, mpi_lat_pong, st, out);
+	else if (st->test == BENCH_TEST_PINGPING)
 		ret = mpi_loop(eng, mpi_pingping, mpi_pingping, st, out);
 	else
 		ret = mpi_loop(eng, mpi_lat_ping, mpi_lat_pong, st, out);
@@ -344,7 +381,11 @@ static int mpi_run_bw(struct bench_engine *eng, const struct bench_step *st,
 		return ret;
 	if (st->validate)
 		return mpi_loop_validated(eng, st, out);
-	if (st->test == BENCH_TEST_BIBW)
+	if (p->delay_ticks && st->test == BENCH_TEST_BIBW)
+		ret = mpi_loop_delayed(eng, mpi_bibw, mpi_bibw, st, out);
+	else if (p->delay_ticks)
+		ret = mpi_loop_delayed(eng, mpi_bw_send, mpi_bw_recv, st, out);
+	else if (st->test == BENCH_TEST_BIBW)
 		ret = mpi_loop(eng, mpi_bibw, mpi_bibw, st, out);
 	else
 		ret = mpi_loop(eng, mpi_bw_send, mpi_bw_recv, st, out);
@@ -357,6 +398,9 @@ static int mpi_init(struct bench_engine *eng)
 	struct mpi_engine *p = eng->priv;
 
 	p->corrupt_iter = cfg ? cfg->corrupt_iter : UINT64_MAX;
+	if (cfg && cfg->delay_ns && eng->clock->ns_per_tick > 0)
+		p->delay_ticks = (uint64_t)((double)cfg->delay_ns /
+					    eng->clock->ns_per_tick);
 	if (cfg && cfg->test == BENCH_TEST_PINGPING)
 		eng->lat_kind = BENCH_LAT_ONE_MSG;
 	else

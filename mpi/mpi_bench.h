@@ -27,6 +27,12 @@
 extern const struct bench_bootstrap_ops mpi_bootstrap_ops;
 
 /*
+ * The MPI bootstrap over a given communicator (a sweep's pair) instead of
+ * MPI_COMM_WORLD: put a pointer to it in bench_bootstrap_cfg.opaque. MPI
+ * must be initialised; setup duplicates the communicator.
+ */
+
+/*
  * Options of the MPI engine, from the front end (the engine's cfg).
  */
 struct mpi_engine_cfg {
@@ -35,6 +41,9 @@ struct mpi_engine_cfg {
 				* --validate, rank 0 flips one payload byte of
 				* this iteration (warm-up counts); UINT64_MAX:
 				* never */
+	uint64_t delay_ns;     /* testing hook (--inject-delay): busy-wait
+				* this long before every iteration on this
+				* rank, in a loop variant of its own; 0 none */
 };
 
 extern const struct bench_engine_ops mpi_engine_ops;

@@ -152,6 +152,7 @@ static int imb_describe(struct imb_state *s, const char *tcol)
 {
 	struct bench_result *r = &s->r;
 	char how[200];
+	unsigned i;
 	int ret = 0;
 
 	if (s->command[0])
@@ -173,7 +174,13 @@ static int imb_describe(struct imb_state *s, const char *tcol)
 			 "Mbytes/sec: IMB %s counts 2^20 B/s; multiplied by "
 			 "1.048576",
 			 s->version);
-	ret |= report_build_stat(r, "bandwidth_MBps", how);
+	for (i = 0; i < s->n_cols; i++) {
+		if (s->roles[i] == IMB_MBPS)
+			ret |= report_build_stat(r, "bandwidth_MBps", how);
+		if (s->roles[i] == IMB_MSGPS)
+			ret |= report_build_stat(r, "message_rate_per_s",
+						 "Msg/sec, as printed");
+	}
 	return ret ? -ENOMEM : 0;
 }
 

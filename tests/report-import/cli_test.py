@@ -49,7 +49,8 @@ def with_512(tmp, value):
     text = open(PINGPONG).read()
     old = '          512         1000         0.25      2069.33'
     expect(old in text, 'sample row present')
-    path = os.path.join(tmp, 'pp-%s.txt' % value)
+    # Characters XML must escape, for the JUnit test.
+    path = os.path.join(tmp, 'pp&<"%s">\'.txt' % value)
     with open(path, 'w') as f:
         f.write(text.replace(old, '          512         1000 %12s '
                              '     2069.33' % value))
@@ -154,7 +155,10 @@ def case_junit(tmp):
     expect(root.get('tests') == '21' and root.get('failures') == '1',
            'totals')
     expect('3.01' in fails[0].get('message'), fails[0].get('message'))
-    expect(len(root.findall('testsuite')) == 2, 'a suite per result')
+    suites = root.findall('testsuite')
+    expect(len(suites) == 2, 'a suite per result')
+    expect(suites[0].get('name').startswith(with_512(tmp, '3.01') + ': '),
+           'escaped name ' + suites[0].get('name'))
     run('check', PINGPONG, '-p', 'azure-a8a9', '--junit', xml, rc=0)
     root = ET.parse(xml).getroot()
     expect(root.get('failures') == '0', 'rewritten')

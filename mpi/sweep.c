@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The sweep driver (sweep_int.h describes a round). Rank 0 measures like
+ * every other rank and also collects; it is the one rank a sweep cannot
+ * lose.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit.h"
+#include "log.h"
+#include "run.h"
+#include "sweep_int.h"
+
+#define SWEEP_SLACK_S 2.0 /* added to deadlines: messages in flight */
+
+/* This rank's node identity: $VAR of --node-id-from, else the host. */
+static void sweep_node_id(const struct mpi_sweep_opts *so, char *buf)
+{
+	const char *v = so->node_id_env ? getenv(so->node_id_env) : NULL;
+
+	memset(buf, 0, SWEEP_NODE_SLOT);
+	if (v && *v)
+		snprintf(buf, SWEEP_NODE_SLOT, "%s", v);
+	else if (gethostname(buf, SWEEP_NODE_SLOT - 1))
+		snprintf(buf, SWEEP_NODE_SLOT, "unknown");
+}
+
+/* Node identities and host names of every rank. */
+static int sweep_names(struct sweep *sw)
+{
+	char mine[2][SWEEP_NODE_SLOT], *all;
+	int i, ret;
+
+	sweep_node_id(sw->so, mine[0]);
+	memset(mine[1], 0, SWEEP_NODE_SLOT);
+	if (gethostname(mine[1], SWEEP_NODE_SLOT - 1))
+		snprintf(mine[1], SWEEP_NODE_SLOT, "unknown");
+	all = calloc((size_t)sw->world, sizeof(mine));
+	sw->nodes = calloc((size_t)sw->world, sizeof(char *));
+	sw->hosts = calloc((size_t)sw->world, sizeof(char *));
+	if (!all || !sw->nodes || !sw->hosts) {
+		free(all);
+		return -ENOMEM;
+	}
+	ret = bench_bootstrap_exchange(sw->bs, mine, all, sizeof(mine));
+	for (i = 0; !ret && i < sw->world; i++) {
+		char *slot = all + (size_t)i * sizeof(mine);
+
+		slot[SWEEP_NODE_SLOT - 1] = slot[2 * SWEEP_NODE_SLOT - 1] = 0;
+		sw->nodes[i] = strdup(slot);
+		sw->hosts[i] = strdup(slot + SWEEP_NODE_SLOT);
+		if (!sw->nodes[i] || !sw->hosts[i])
+			ret = -ENOMEM;
+	}
+	free(all);
+	return ret;
+}
+
+static int cmp_by_node(const void *a, const void *b, void *arg)
+{
+	char *const *nodes = arg;
+	int x = *(const int *)a, y = *(const int *)b;
+	int c = strcmp(nodes[x], nodes[y]);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* (first rank of the node, rank) pairs, compared as such. */
+static int cmp_ep(const void *a, const void *b)
+{
+	const int *x = a, *y = b;
+
+	if (x[0] != y[0])
+		return (x[0] > y[0]) - (x[0] < y[0]);
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/*
+ * Endpoints: the nodes in the order of their first rank, and the first
+ * per_node ranks of each, in rank order. O(N log N): sort by node, take
+ * the head of each group, sort by (group's first rank, rank).
+ */
+static int sweep_endpoints(struct sweep *sw)
+{
+	int *idx = calloc((size_t)sw->world, sizeof(int));
+	int *ep = calloc((size_t)sw->world * 2, sizeof(int));
+	int i, g = 0, first = 0;
+
+	sw->ep_rank = calloc((size_t)sw->world, sizeof(int));
+	if (!idx || !ep || !sw->ep_rank) {
+		free(idx);
+		free(ep);
+		return -ENOMEM;
+	}
+	for (i = 0; i < sw->world; i++)
+		idx[i] = i;
+	qsort_r(idx, (size_t)sw->world, sizeof(int), cmp_by_node, sw->nodes);
+	for (i = 0; i < sw->world; i++) {
+		if (!i || strcmp(sw->nodes[idx[i]], sw->nodes[idx[i - 1]])) {
+			first = idx[i];
+			g = 0;
+		}
+		if ((unsigned)g++ >= sw->so->per_node)
+			continue;
+		ep[2 * sw->n_ep] = first;
+		ep[2 * sw->n_ep++ + 1] = idx[i];
+	}
+	qsort(ep, (size_t)sw->n_ep, 2 * sizeof(int), cmp_ep);
+	sw->my_ep = -1;
+	for (i = 0; i < sw->n_ep; i++) {
+		sw->ep_rank[i] = ep[2 * i + 1];
+		if (sw->ep_rank[i] == sw->me)
+			sw->my_ep = i;
+	}
+	free(idx);
+	free(ep);
+	return 0;
+}
+
+static int sweep_setup(struct sweep *sw)
+{
+	int ret;
+
+	sw->me = sw->bs->rank;
+	sw->world = sw->bs->size;
+	ret = bench_clock_init(&sw->clk);
+	if (ret) {
+		bench_err("cannot set up the clock: %s", strerror(-ret));
+		return ret;
+	}
+	if (MPI_Comm_dup(mpi_bootstrap_comm(sw->bs), &sw->ctl) != MPI_SUCCESS)
+		return -EIO;
+	MPI_Comm_set_errhandler(sw->ctl, MPI_ERRORS_RETURN);
+	ret = sweep_names(sw);
+	if (!ret)
+		ret = sweep_endpoints(sw);
+	if (!ret)
+		ret = mpi_sched_init(&sw->sched, sw->so->pairs, sw->n_ep,
+				     sw->so->concurrency);
+	sw->alive = calloc((size_t)sw->world, 1);
+	if (!ret && !sw->alive)
+		ret = -ENOMEM;
+	if (!ret)
+		memset(sw->alive, 1, (size_t)sw->world);
+	return ret;
+}
+
+static void sweep_free(struct sweep *sw)
+{
+	int i;
+
+	for (i = 0; i < sw->world && sw->nodes; i++)
+		free(sw->nodes[i]);
+	for (i = 0; i < sw->world && sw->hosts; i++)
+		free(sw->hosts[i]);
+	free(sw->nodes);
+	free(sw->hosts);
+	free(sw->ep_rank);
+	free(sw->alive);
+	mpi_sched_free(&sw->sched);
+	json_decref(sw->failed_pairs);
+	json_decref(sw->failed_ranks);
+	if (sw->ctl != MPI_COMM_NULL)
+		MPI_Comm_free(&sw->ctl);
+}
+
+/* The testing hooks of a round: stop answering, or die. */
+static void sweep_inject(const struct sweep *sw, long k)
+{
+	const struct timespec nap = { .tv_sec = 1 };
+
+	if (sw->so->kill_rank == sw->me && sw->so->kill_round == k) {
+		fprintf(stderr, "ibpong-mpi: rank %d: --inject-kill: killing "
+				"myself in round %ld\n",
+			sw->me, k);
+		raise(SIGKILL);
+	}
+	if (sw->so->hang_rank != sw->me || sw->so->hang_round != k)
+		return;
+	fprintf(stderr, "ibpong-mpi: rank %d: --inject-hang: no answer from "
+			"round %ld on\n",
+		sw->me, k);
+	for (;;)
+		nanosleep(&nap, NULL);
+}
+
+/* This rank's part of round k: the pair, or nothing. */
+static void sweep_my_pair(struct sweep *sw, long k, struct sweep_report *rep,
+			  struct bench_result *r)
+{
+	struct bench_opts o = *sw->o;
+	struct sweep_pair sp = {
+		.ctl = sw->ctl,
+		.me = sw->me,
+		.round = k,
+		.timeout_s = sw->o->timeout_s,
+		.o = &o,
+		.so = sw->so,
+		.clk = &sw->clk,
+	};
+	int pe = mpi_sched_partner(&sw->sched, k, sw->my_ep);
+	double t0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->status = SWEEP_IDLE;
+	rep->peer = -1;
+	if (sw->my_ep < 0 || pe < 0 || !sw->alive[sw->ep_rank[pe]])
+		return;
+	o.no_output = true;
+	o.json_path = NULL;
+	sp.peer = sw->ep_rank[pe];
+	sp.leader = sw->my_ep < pe;
+	rep->peer = sp.peer;
+	t0 = sweep_now_s();
+	rep->status = sweep_pair_run(&sp, r);
+	rep->elapsed_s = sweep_now_s() - t0;
+	if (rep->elapsed_s > sw->max_pair_s)
+		sw->max_pair_s = rep->elapsed_s;
+	if (!rep->status && sp.leader)
+		rep->n_rows = (int32_t)r->n_rows;
+}
+
+/* The report and the leader's rows, in one message. */
+static size_t sweep_msg_bytes(const struct sweep *sw)
+{
+	return sizeof(struct sweep_report) +
+	       sw->n_sizes * sizeof(struct bench_row);
+}
+
+static int sweep_send_report(struct sweep *sw, long k,
+			     const struct sweep_report *rep,
+			     const struct bench_result *r)
+{
+	size_t len = sizeof(*rep) + (size_t)rep->n_rows * sizeof(*r->rows);
+	unsigned char *buf = malloc(sweep_msg_bytes(sw));
+	MPI_Request req;
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, rep, sizeof(*rep));
+	if (rep->n_rows)
+		memcpy(buf + sizeof(*rep), r->rows,
+		       (size_t)rep->n_rows * sizeof(*r->rows));
+	if (MPI_Isend(buf, (int)len, MPI_BYTE, 0,
+		      sweep_tag(k, SWEEP_TAG_REPORT), sw->ctl,
+		      &req) != MPI_SUCCESS) {
+		free(buf);
+		return -EIO;
+	}
+	ret = mpi_wait_timeout(&req, sw->o->timeout_s + SWEEP_SLACK_S,
+			       "sending the round's report to rank 0");
+	if (ret)
+		MPI_Request_free(&req); /* buf stays: MPI may still read it */
+	else
+		free(buf);
+	return ret;
+}
+
+/* Wait for rank 0's verdict: who is still in the sweep. */
+static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
+{
+	MPI_Request req;
+	char what[64];
+	int ret;
+
+	if (MPI_Irecv(sw->alive, sw->world, MPI_BYTE, 0,
+		      sweep_tag(k, SWEEP_TAG_VERDICT), sw->ctl,
+		      &req) != MPI_SUCCESS)
+		return -EIO;
+	snprintf(what, sizeof(what), "round %ld: verdict of rank 0", k);
+	ret = mpi_wait_timeout(&req, deadline_s - sweep_now_s(), what);
+	if (ret) {
+		MPI_Cancel(&req);
+		MPI_Request_free(&req);
+	}
+	return ret;
+}
+
+int sweep_round_collect(struct sweep *sw, long k,
+			const struct sweep_report *mine,
+			const struct bench_result *r, double round_start);
+
+/* One round on this rank. */
+static int sweep_round(struct sweep *sw, long k)
+{
+	struct sweep_report rep;
+	struct bench_result r;
+	double start = sweep_now_s(), deadline;
+	int ret;
+
+	sweep_inject(sw, k);
+	bench_result_init(&r);
+	sweep_my_pair(sw, k, &rep, &r);
+	if (sw->me == 0) {
+		ret = sweep_round_collect(sw, k, &rep, &r, start);
+	} else {
+		ret = sweep_send_report(sw, k, &rep, &r);
+		deadline = sweep_now_s() + 2 * sw->max_pair_s +
+			   2 * sw->o->timeout_s + 2 * SWEEP_SLACK_S;
+		if (!ret)
+			ret = sweep_recv_verdict(sw, k, deadline);
+		if (ret)
+			bench_err("rank %d leaves the sweep in round %ld: rank "
+				  "0 does not answer",
+				  sw->me, k);
+	}
+	bench_result_free(&r);
+	return ret;
+}
+
+static int sweep_rounds(struct sweep *sw, long *done)
+{
+	long k;
+	int ret = 0;
+
+	for (k = 0; k < sw->sched.n_rounds && !ret; k++) {
+		if (!sw->alive[sw->me])
+			break; /* rank 0 has given up on this rank */
+		ret = sweep_round(sw, k);
+		*done = k + 1;
+	}
+	return ret;
+}
+
+int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
+		   const struct mpi_sweep_opts *so)
+{
+	struct bench_result r;
+	struct sweep sw = { .o = o, .so = so, .bs = bs, .ctl = MPI_COMM_NULL };
+	long done = 0;
+	int ret, code = BENCH_EXIT_RUNTIME;
+
+	bench_result_init(&r);
+	sw.r = &r;
+	sw.n_sizes = o->sizes.count;
+	sw.start_s = sweep_now_s();
+	ret = sweep_setup(&sw);
+	if (!ret && so->print_schedule) {
+		if (sw.me == 0)
+			code = mpi_sweep_print_schedule(so, sw.n_ep, stdout);
+		else
+			code = BENCH_EXIT_OK;
+		goto out;
+	}
+	if (!ret)
+		ret = bench_run_describe(&r, o, bs, &sw.clk);
+	if (!ret && sw.me == 0)
+		ret = sweep_describe(&sw, 0);
+	if (!ret)
+		ret = sweep_rounds(&sw, &done);
+	if (sw.me == 0)
+		code = sweep_finish(&sw, done, ret);
+	else
+		code = ret ? BENCH_EXIT_RUNTIME : BENCH_EXIT_OK;
+out:
+	sweep_free(&sw);
+	bench_result_free(&r);
+	return code;
+}

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Cluster sweeps of ibpong-mpi (doc/sweeps.md): every node pair of a
+ * schedule (ring, all, neighbors) measured by the ordinary run driver
+ * over a 2-rank communicator, pairs of a round at once, results gathered
+ * on rank 0, slow nodes and links found with robust statistics.
+ */
+#ifndef MPI_SWEEP_H
+#define MPI_SWEEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "bootstrap.h"
+#include "options.h"
+#include "result.h"
+#include "sizes.h"
+
+enum mpi_pairs {
+	MPI_PAIRS_NONE,	     /* no sweep: ranks 0 and 1 only */
+	MPI_PAIRS_RING,	     /* (i, i+1 mod N) */
+	MPI_PAIRS_ALL,	     /* every pair, round-robin tournament */
+	MPI_PAIRS_NEIGHBORS, /* (i, i+1), even i then odd i */
+};
+
+enum mpi_transport {
+	MPI_TRANSPORT_MPI,   /* the MPI engine measures */
+	MPI_TRANSPORT_VERBS, /* raw verbs measure; MPI only bootstraps */
+};
+
+/* The sweep options of ibpong-mpi (mpi/sweep_opts.c parses them). */
+struct mpi_sweep_opts {
+	enum mpi_pairs pairs;
+	enum mpi_transport transport;
+	unsigned per_node;	 /* ranks of each node that take part */
+	unsigned concurrency;	 /* pairs at once in a round; 0: no cap */
+	const char *node_id_env; /* --node-id-from env:VAR; NULL: host */
+	struct bench_sizes matrix_sizes; /* sizes of the matrix CSVs */
+	bool matrix_sizes_set;
+	const char *matrix_dir;	  /* NULL: no CSV */
+	double outlier_threshold; /* flag a robust score above this */
+	double mad_floor;	  /* MAD at least this fraction of the median */
+	size_t outlier_size;	  /* message size judged for outliers */
+	bool outlier_size_set;	  /* else the smallest size of the run */
+	bool print_schedule;	  /* --print-schedule: no measurement */
+	long simulate_nodes;	  /* > 0: schedule for this many nodes */
+	/* testing hooks (doc/sweeps.md): never in production runs */
+	int delay_rank;	   /* --inject-delay RANK:USEC; -1: none */
+	uint64_t delay_us; /* busy-wait per message on delay_rank */
+	int hang_rank;	   /* --inject-hang RANK:ROUND; -1: none */
+	long hang_round;
+	int kill_rank; /* --inject-kill RANK:ROUND; -1: none */
+	long kill_round;
+	/* verbs transport */
+	const char *verbs_dev; /* -d: NULL for the first active device */
+	int verbs_gid_index;   /* -x: -1 to pick */
+	const char *verbs_op;  /* --op: send, write, read, write-imm */
+};
+
+void mpi_sweep_opts_init(struct mpi_sweep_opts *so);
+/* getopt_long entries of the sweep options (n of them, no terminator). */
+const struct option *mpi_sweep_longopts(size_t *n);
+/*
+ * Handle one option: 0 if handled, 1 if not a sweep option, -EINVAL after
+ * one line naming the option.
+ */
+int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt,
+			  const char *arg);
+/* Check the combination after parsing; -EINVAL after one line. */
+int mpi_sweep_opts_finish(struct mpi_sweep_opts *so,
+			  const struct bench_opts *o);
+void mpi_sweep_usage(FILE *f);
+const char *mpi_pairs_name(enum mpi_pairs p);
+
+/* One pair of endpoints (indices into the sweep's endpoint list). */
+struct mpi_pair {
+	int a;
+	int b;
+};
+
+/*
+ * A schedule: rounds of disjoint pairs. It is computed, never stored:
+ * memory is O(N) whatever the number of pairs (a prefix of round counts
+ * per base round), and any rank finds its partner in O(log N).
+ *
+ * all: the circle method. For N even, endpoint N-1 stays put and the
+ * others turn: in base round r, (r, N-1) and ((r+i) mod (N-1), (r-i) mod
+ * (N-1)) for i = 1..N/2-1, i.e. the partner of e is (2r - e) mod (N-1).
+ * N-1 rounds cover the N(N-1)/2 pairs once each. For N odd a phantom
+ * endpoint N makes it even; its partner sits the round out (a bye): N
+ * rounds. ring: the edges (i, i+1 mod N), even i then odd i (then the
+ * closing edge for odd N): 2 or 3 rounds. neighbors: (i, i+1), even i
+ * then odd i: 2 rounds. A concurrency cap K splits each base round into
+ * ceil(pairs / K) sub-rounds.
+ */
+struct mpi_sched {
+	enum mpi_pairs mode;
+	int n;		    /* endpoints */
+	unsigned cap;	    /* pairs per round at most; 0: no cap */
+	long n_base;	    /* rounds before the cap */
+	long *sub_start;    /* n_base + 1 prefix sums of sub-rounds */
+	long n_rounds;	    /* rounds after the cap */
+	uint64_t n_pairs;   /* pairs of the whole schedule */
+	size_t max_per_round; /* most pairs in one round */
+};
+
+int mpi_sched_init(struct mpi_sched *s, enum mpi_pairs mode, int n,
+		   unsigned cap);
+void mpi_sched_free(struct mpi_sched *s);
+/* The partner of endpoint e in round k, or -1 (idle in that round). */
+int mpi_sched_partner(const struct mpi_sched *s, long k, int e);
+/* The pairs of round k (a < b) into out (room for max_per_round). */
+size_t mpi_sched_round(const struct mpi_sched *s, long k,
+		       struct mpi_pair *out);
+
+/*
+ * Robust scores (mpi/outliers.c): m = median(x), MAD = median(|x - m|),
+ * score_i = (x_i - m) / (1.4826 * max(MAD, floor * m)). 1.4826 makes
+ * the MAD estimate the standard deviation of normal data; the floor keeps
+ * a near-uniform cluster (MAD close to 0) from turning noise into huge
+ * scores. NAN values are skipped and score NAN. Returns 0, -EINVAL
+ * (fewer than 3 values) or -ENOMEM.
+ */
+int mpi_robust_scores(const double *x, size_t n, double floor,
+		      double *scores, double *median, double *mad);
+/* Median of n values (copied; NAN skipped); NAN when none. */
+double mpi_median(const double *x, size_t n);
+
+/* What the sweep knows about its endpoints, for naming and scoring. */
+struct mpi_sweep_view {
+	int n_ep;	    /* endpoints */
+	const int *ep_rank; /* endpoint -> world rank */
+	const char *const *hosts; /* world rank -> host name */
+	const char *const *nodes; /* world rank -> node identity */
+};
+
+/*
+ * Find suspect nodes and links from the rows of r at size (latency
+ * medians of the pairs) and put them in r->run.suspects; print them on
+ * f. Returns the number of suspects, or a negative errno.
+ */
+int mpi_sweep_suspects(struct bench_result *r, const struct mpi_sweep_view *v,
+		       size_t size, double threshold, double floor, FILE *f);
+/* Write DIR/latency-SIZE.csv and DIR/bandwidth-SIZE.csv per size. */
+int mpi_sweep_matrices(const struct bench_result *r,
+		       const struct mpi_sweep_view *v,
+		       const struct bench_sizes *sizes, const char *dir);
+
+/*
+ * The sweep: every rank calls it after the front end's checks; rank 0
+ * prints and writes --json after every round. Returns an exit code:
+ * 0, 1 (suspects found), 3 (a pair or rank failed, or a runtime error).
+ */
+int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
+		   const struct mpi_sweep_opts *so);
+/* --print-schedule: the schedule on f without measuring; exit code. */
+int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ranks,
+			     FILE *f);
+
+#endif

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Inside the sweep (mpi/sweep*.c): the state every rank keeps and the
+ * messages of a round.
+ *
+ * A round: every live rank runs its pair (or idles), then sends rank 0 a
+ * report (struct sweep_report, followed by the leader's rows); rank 0
+ * waits for them against a deadline, records rows and failures, writes
+ * --json, and sends every live rank the verdict: which ranks are still in
+ * the sweep. All of it point to point with polled requests, so that no
+ * wait outlasts --timeout and no world collective involves a dead rank.
+ */
+#ifndef MPI_SWEEP_INT_H
+#define MPI_SWEEP_INT_H
+
+#include <mpi.h>
+
+#include "clock.h"
+#include "mpi_bench.h"
+#include "sweep.h"
+
+#define SWEEP_NODE_SLOT 128 /* bytes of a node identity */
+#define SWEEP_TAG_COMM	7   /* MPI_Comm_create_group's tag */
+
+enum sweep_tag_kind {
+	SWEEP_TAG_HELLO,
+	SWEEP_TAG_REPORT,
+	SWEEP_TAG_VERDICT,
+	SWEEP_TAG_NR,
+};
+
+/* Tags cycle over 4096 rounds; the MPI standard guarantees 32767. */
+static inline int sweep_tag(long round, enum sweep_tag_kind kind)
+{
+	return 16 + (int)(round % 4096) * SWEEP_TAG_NR + (int)kind;
+}
+
+/* What a rank tells rank 0 after a round. */
+struct sweep_report {
+	int32_t status;	   /* SWEEP_OK, SWEEP_IDLE, or a negative errno */
+	int32_t peer;	   /* world rank of the partner; -1 idle */
+	int32_t n_rows;	   /* struct bench_row that follow (leader) */
+	int32_t pad;
+	double elapsed_s;  /* the pair's run */
+};
+
+#define SWEEP_OK   0
+#define SWEEP_IDLE 1
+
+/* One pair to run (mpi/sweep_pair.c). */
+struct sweep_pair {
+	MPI_Comm ctl;	 /* the sweep's duplicate of MPI_COMM_WORLD */
+	int me;		 /* world ranks */
+	int peer;
+	bool leader;	 /* rank 0 of the pair: holds and sends the rows */
+	long round;
+	double timeout_s;
+	const struct bench_opts *o; /* no_output set */
+	const struct mpi_sweep_opts *so;
+	const struct bench_clock *clk;
+};
+
+/*
+ * Run the pair; rows land in r on both ends. 0, -EHOSTDOWN when the
+ * partner did not say hello within the timeout, or bench_run's error.
+ */
+int sweep_pair_run(const struct sweep_pair *sp, struct bench_result *r);
+
+/* The sweep's state on every rank. */
+struct sweep {
+	const struct bench_opts *o;
+	const struct mpi_sweep_opts *so;
+	struct bench_bootstrap *bs;
+	struct bench_clock clk;
+	MPI_Comm ctl;
+	int me;
+	int world;
+	char **hosts;	 /* world rank -> host name */
+	char **nodes;	 /* world rank -> node identity */
+	int *ep_rank;	 /* endpoint -> world rank */
+	int n_ep;
+	int my_ep;	 /* -1: this rank does not take part */
+	struct mpi_sched sched;
+	unsigned char *alive; /* world rank -> still in the sweep */
+	double max_pair_s;    /* longest pair run seen */
+	size_t n_sizes;       /* rows of one pair at most */
+	/* rank 0 */
+	struct bench_result *r;
+	json_t *failed_pairs;
+	json_t *failed_ranks;
+	unsigned long n_done; /* pairs measured */
+	double start_s;
+};
+
+/* mpi/sweep_out.c */
+double sweep_now_s(void);
+void sweep_view(const struct sweep *sw, struct mpi_sweep_view *v);
+/* run.sweep, run.slurm, run.failed_*, on rank 0 */
+int sweep_describe(struct sweep *sw, long rounds_done);
+/* Record a failed pair (rank 0). */
+int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
+		    const char *reason);
+int sweep_fail_rank(struct sweep *sw, long round, int rank,
+		    const char *reason);
+/* One line per measured pair on stdout (rank 0). */
+void sweep_print_pair(const struct sweep *sw, long round,
+		      const struct bench_row *rows, size_t n);
+/* The end: suspects, matrices, final --json; returns the exit code. */
+int sweep_finish(struct sweep *sw, long rounds_done, int failed);
+
+#endif

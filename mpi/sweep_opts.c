@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The sweep options of ibpong-mpi.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sweep.h"
+
+enum {
+	OPT_PAIRS = 0x2000,
+	OPT_TRANSPORT,
+	OPT_PER_NODE,
+	OPT_CONCURRENCY,
+	OPT_NODE_ID,
+	OPT_MATRIX_SIZES,
+	OPT_MATRIX_DIR,
+	OPT_THRESHOLD,
+	OPT_MAD_FLOOR,
+	OPT_OUTLIER_SIZE,
+	OPT_PRINT_SCHEDULE,
+	OPT_SIMULATE,
+	OPT_DELAY,
+	OPT_HANG,
+	OPT_KILL,
+	OPT_OP,
+};
+
+#define SWEEP_NODES_MAX	 (1 << 24)
+#define SWEEP_RANK_MAX	 (1 << 24)
+#define THRESHOLD_DEFAULT 5.0
+#define MAD_FLOOR_DEFAULT 0.05
+
+static const struct option sweep_longopts[] = {
+	{ "pairs", required_argument, NULL, OPT_PAIRS },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "per-node", required_argument, NULL, OPT_PER_NODE },
+	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "node-id-from", required_argument, NULL, OPT_NODE_ID },
+	{ "matrix-sizes", required_argument, NULL, OPT_MATRIX_SIZES },
+	{ "matrix-dir", required_argument, NULL, OPT_MATRIX_DIR },
+	{ "outlier-threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "outlier-mad-floor", required_argument, NULL, OPT_MAD_FLOOR },
+	{ "outlier-size", required_argument, NULL, OPT_OUTLIER_SIZE },
+	{ "print-schedule", no_argument, NULL, OPT_PRINT_SCHEDULE },
+	{ "dry-run", no_argument, NULL, OPT_PRINT_SCHEDULE },
+	{ "simulate-nodes", required_argument, NULL, OPT_SIMULATE },
+	{ "inject-delay", required_argument, NULL, OPT_DELAY },
+	{ "inject-hang", required_argument, NULL, OPT_HANG },
+	{ "inject-kill", required_argument, NULL, OPT_KILL },
+	{ "ib-dev", required_argument, NULL, 'd' },
+	{ "gid-index", required_argument, NULL, 'x' },
+	{ "op", required_argument, NULL, OPT_OP },
+};
+
+static const char *const pairs_names[] = {
+	[MPI_PAIRS_NONE] = "none",
+	[MPI_PAIRS_RING] = "ring",
+	[MPI_PAIRS_ALL] = "all",
+	[MPI_PAIRS_NEIGHBORS] = "neighbors",
+};
+
+const char *mpi_pairs_name(enum mpi_pairs p)
+{
+	return (unsigned)p < 4 ? pairs_names[p] : "?";
+}
+
+void mpi_sweep_opts_init(struct mpi_sweep_opts *so)
+{
+	memset(so, 0, sizeof(*so));
+	so->per_node = 1;
+	so->outlier_threshold = THRESHOLD_DEFAULT;
+	so->mad_floor = MAD_FLOOR_DEFAULT;
+	so->delay_rank = -1;
+	so->hang_rank = -1;
+	so->kill_rank = -1;
+	so->verbs_gid_index = -1;
+}
+
+const struct option *mpi_sweep_longopts(size_t *n)
+{
+	*n = sizeof(sweep_longopts) / sizeof(sweep_longopts[0]);
+	return sweep_longopts;
+}
+
+static int bad(const char *opt, const char *arg, const char *expected)
+{
+	bench_err("--%s '%s': expected %s", opt, arg ? arg : "", expected);
+	return -EINVAL;
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_double(const char *s, double min, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = s && *s ? strtod(s, &end) : NAN;
+	if (errno || !s || *end || !isfinite(v) || v < min)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "RANK:N" */
+static int parse_rank_num(const char *s, long max, int *rank, long *num)
+{
+	char buf[64], *colon;
+	long r;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	colon = strchr(buf, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	if (parse_long(buf, 0, SWEEP_RANK_MAX, &r) ||
+	    parse_long(colon + 1, 0, max, num))
+		return -EINVAL;
+	*rank = (int)r;
+	return 0;
+}
+
+static int handle_pairs(struct mpi_sweep_opts *so, const char *arg)
+{
+	for (unsigned i = MPI_PAIRS_RING; i <= MPI_PAIRS_NEIGHBORS; i++)
+		if (!strcmp(arg, pairs_names[i])) {
+			so->pairs = (enum mpi_pairs)i;
+			return 0;
+		}
+	return bad("pairs", arg, "ring, all or neighbors");
+}
+
+static int handle_transport(struct mpi_sweep_opts *so, const char *arg)
+{
+	if (!strcmp(arg, "mpi"))
+		so->transport = MPI_TRANSPORT_MPI;
+	else if (!strcmp(arg, "verbs"))
+		so->transport = MPI_TRANSPORT_VERBS;
+	else
+		return bad("transport", arg, "mpi or verbs");
+	return 0;
+}
+
+/* The options of the sweep's shape and analysis. */
+static int handle_shape(struct mpi_sweep_opts *so, int opt, const char *arg)
+{
+	const char *why = NULL;
+	long v;
+
+	switch (opt) {
+	case OPT_PER_NODE:
+		if (parse_long(arg, 1, 4096, &v))
+			return bad("per-node", arg, "a count from 1 to 4096");
+		so->per_node = (unsigned)v;
+		return 0;
+	case OPT_CONCURRENCY:
+		if (parse_long(arg, 1, SWEEP_NODES_MAX, &v))
+			return bad("concurrency", arg, "a count from 1");
+		so->concurrency = (unsigned)v;
+		return 0;
+	case OPT_NODE_ID:
+		if (strncmp(arg, "env:", 4) || !arg[4])
+			return bad("node-id-from", arg, "env:VARIABLE");
+		so->node_id_env = arg + 4;
+		return 0;
+	case OPT_MATRIX_SIZES:
+		if (bench_sizes_parse(arg, &so->matrix_sizes, &why))
+			return bad("matrix-sizes", arg, why ? why : "sizes");
+		so->matrix_sizes_set = true;
+		return 0;
+	case OPT_OUTLIER_SIZE:
+		if (bench_size_parse(arg, &so->outlier_size))
+			return bad("outlier-size", arg, "a size (K, M, G)");
+		so->outlier_size_set = true;
+		return 0;
+	case OPT_THRESHOLD:
+		if (parse_double(arg, 0.1, &so->outlier_threshold))
+			return bad("outlier-threshold", arg, "a number >= 0.1");
+		return 0;
+	case OPT_MAD_FLOOR:
+		if (parse_double(arg, 0, &so->mad_floor))
+			return bad("outlier-mad-floor", arg,
+				   "a fraction of the median >= 0");
+		return 0;
+	case OPT_SIMULATE:
+		if (parse_long(arg, 1, SWEEP_NODES_MAX, &so->simulate_nodes))
+			return bad("simulate-nodes", arg, "a node count");
+		return 0;
+	}
+	return 1;
+}
+
+/* Testing hooks and verbs options. */
+static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
+{
+	long v;
+
+	switch (opt) {
+	case OPT_DELAY:
+		if (parse_rank_num(arg, 10000000, &so->delay_rank, &v))
+			return bad("inject-delay", arg, "RANK:USEC");
+		so->delay_us = (uint64_t)v;
+		return 0;
+	case OPT_HANG:
+		if (parse_rank_num(arg, LONG_MAX, &so->hang_rank,
+				   &so->hang_round))
+			return bad("inject-hang", arg, "RANK:ROUND");
+		return 0;
+	case OPT_KILL:
+		if (parse_rank_num(arg, LONG_MAX, &so->kill_rank,
+				   &so->kill_round))
+			return bad("inject-kill", arg, "RANK:ROUND");
+		return 0;
+	case 'd':
+		so->verbs_dev = arg;
+		return 0;
+	case 'x':
+		if (parse_long(arg, 0, 255, &v))
+			return bad("gid-index", arg, "an index from 0 to 255");
+		so->verbs_gid_index = (int)v;
+		return 0;
+	case OPT_OP:
+		so->verbs_op = arg;
+		return 0;
+	}
+	return 1;
+}
+
+int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg)
+{
+	int ret;
+
+	switch (opt) {
+	case OPT_PAIRS:
+		return handle_pairs(so, arg);
+	case OPT_TRANSPORT:
+		return handle_transport(so, arg);
+	case OPT_MATRIX_DIR:
+		so->matrix_dir = arg;
+		return 0;
+	case OPT_PRINT_SCHEDULE:
+		so->print_schedule = true;
+		return 0;
+	}
+	ret = handle_shape(so, opt, arg);
+	return ret == 1 ? handle_other(so, opt, arg) : ret;
+}
+
+int mpi_sweep_opts_finish(struct mpi_sweep_opts *so,
+			  const struct bench_opts *o)
+{
+	(void)o;
+	if (so->pairs == MPI_PAIRS_NONE &&
+	    (so->print_schedule || so->simulate_nodes ||
+	     so->transport != MPI_TRANSPORT_MPI || so->matrix_dir)) {
+		bench_err("--print-schedule, --simulate-nodes, --transport and "
+			  "--matrix-dir need --pairs ring|all|neighbors");
+		return -EINVAL;
+	}
+	if (so->simulate_nodes && !so->print_schedule) {
+		bench_err("--simulate-nodes only goes with --print-schedule");
+		return -EINVAL;
+	}
+	if (so->transport == MPI_TRANSPORT_VERBS && so->delay_rank >= 0) {
+		bench_err("--inject-delay is a hook of the MPI engine: use "
+			  "--transport mpi");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void mpi_sweep_usage(FILE *f)
+{
+	fputs("Sweeps (doc/sweeps.md): every rank takes part\n"
+	      "  --pairs ring|all|neighbors  measure these node pairs, "
+	      "pairs of a round at once\n"
+	      "  --transport mpi|verbs  who measures (verbs: MPI only "
+	      "launches and exchanges QPs)\n"
+	      "  -d, --ib-dev NAME      verbs device (default: first "
+	      "active)\n"
+	      "  -x, --gid-index N      verbs GID index (default: pick)\n"
+	      "  --op send|write|read|write-imm  verbs operation (default "
+	      "send)\n"
+	      "  --per-node N           ranks per node that take part "
+	      "(default 1)\n"
+	      "  --concurrency K        at most K pairs at once (default: "
+	      "all of a round)\n"
+	      "  --node-id-from env:VAR node identity from a variable, not "
+	      "the host name\n"
+	      "  --matrix-sizes LIST    sizes of the matrix CSVs (default: "
+	      "0, 8, 4K, 1M if run)\n"
+	      "  --matrix-dir DIR       write latency-SIZE.csv and "
+	      "bandwidth-SIZE.csv there\n"
+	      "  --outlier-size SIZE    size judged for suspects (default: "
+	      "the smallest)\n"
+	      "  --outlier-threshold X  flag robust scores above X (default "
+	      "5)\n"
+	      "  --outlier-mad-floor F  MAD at least F x median (default "
+	      "0.05)\n"
+	      "  --print-schedule, --dry-run  print the rounds, measure "
+	      "nothing\n"
+	      "  --simulate-nodes N     with --print-schedule: for N nodes\n"
+	      "Testing only (never in production runs):\n"
+	      "  --inject-delay RANK:USEC  busy-wait per message on RANK\n"
+	      "  --inject-hang RANK:ROUND  RANK stops answering at ROUND\n"
+	      "  --inject-kill RANK:ROUND  RANK kills itself at ROUND\n\n",
+	      f);
+}

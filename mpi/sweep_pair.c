@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * One pair of a sweep round: a bounded hello, a 2-rank communicator, the
+ * MPI bootstrap over it, and the ordinary run driver with the MPI or the
+ * verbs engine.
+ *
+ * The communicator comes from MPI_Comm_create_group, collective over the
+ * pair only: a world-wide MPI_Comm_split per round would block every
+ * rank for ever on one that stopped answering, and MPI has no
+ * non-blocking split. The hello before it (a send and a receive polled
+ * against --timeout) makes sure the partner is there to create it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "run.h"
+#include "sweep_int.h"
+
+#if HAVE_VERBS
+#include "verbs.h"
+#endif
+
+/* Both ends send their round number; -EHOSTDOWN if the peer is silent. */
+static int pair_hello(const struct sweep_pair *sp)
+{
+	long mine = sp->round, theirs = -1;
+	MPI_Request req[2];
+	char what[96];
+	int ret;
+
+	if (MPI_Irecv(&theirs, 1, MPI_LONG, sp->peer, sweep_tag(sp->round,
+		      SWEEP_TAG_HELLO), sp->ctl, &req[0]) != MPI_SUCCESS ||
+	    MPI_Isend(&mine, 1, MPI_LONG, sp->peer,
+		      sweep_tag(sp->round, SWEEP_TAG_HELLO), sp->ctl,
+		      &req[1]) != MPI_SUCCESS) {
+		bench_err("round %ld: MPI_Isend/MPI_Irecv failed", sp->round);
+		return -EIO;
+	}
+	snprintf(what, sizeof(what), "round %ld: hello from rank %d",
+		 sp->round, sp->peer);
+	ret = mpi_wait_timeout(&req[0], sp->timeout_s, what);
+	if (ret) {
+		MPI_Cancel(&req[0]);
+		MPI_Request_free(&req[0]);
+		MPI_Request_free(&req[1]);
+		return ret == -ETIMEDOUT ? -EHOSTDOWN : ret;
+	}
+	ret = mpi_wait_timeout(&req[1], sp->timeout_s, what);
+	if (ret)
+		MPI_Request_free(&req[1]);
+	return ret ? -EHOSTDOWN : 0;
+}
+
+/* The pair's communicator, the leader first (rank 0 of the run). */
+static int pair_comm(const struct sweep_pair *sp, MPI_Comm *pc)
+{
+	int ranks[2] = { sp->leader ? sp->me : sp->peer,
+			 sp->leader ? sp->peer : sp->me };
+	MPI_Group world, pair;
+	int rc;
+
+	MPI_Comm_group(sp->ctl, &world);
+	MPI_Group_incl(world, 2, ranks, &pair);
+	rc = MPI_Comm_create_group(sp->ctl, pair, SWEEP_TAG_COMM, pc);
+	MPI_Group_free(&pair);
+	MPI_Group_free(&world);
+	if (rc != MPI_SUCCESS) {
+		bench_err("round %ld: MPI_Comm_create_group with rank %d "
+			  "failed",
+			  sp->round, sp->peer);
+		return -EIO;
+	}
+	return 0;
+}
+
+#if HAVE_VERBS
+static int pair_verbs_cfg(const struct mpi_sweep_opts *so,
+			  const struct bench_opts *o, struct verbs_cfg *cfg)
+{
+	int op;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dev_name = so->verbs_dev;
+	cfg->gid_index = so->verbs_gid_index;
+	cfg->op = VERBS_OP_SEND;
+	for (op = 0; so->verbs_op && op < VERBS_OP_NR; op++)
+		if (!strcmp(so->verbs_op, verbs_op_name(op)))
+			break;
+	if (so->verbs_op && op == VERBS_OP_NR) {
+		bench_err("--op %s: expected send, write, read or write-imm",
+			  so->verbs_op);
+		return -EINVAL;
+	}
+	cfg->op = so->verbs_op ? (enum verbs_op)op : VERBS_OP_SEND;
+	cfg->qp_type = IBV_QPT_RC;
+	cfg->inline_bytes = -1;
+	cfg->tx_depth = VERBS_TX_DEPTH_DEFAULT;
+	cfg->window = o->window;
+	cfg->poll = VERBS_POLL_BUSY;
+	return 0;
+}
+#endif
+
+/* bench_run with the engine of --transport. */
+static int pair_measure(const struct sweep_pair *sp, struct bench_bootstrap *bs,
+			struct bench_result *r)
+{
+	struct mpi_engine_cfg mcfg = {
+		.test = sp->o->test,
+		.corrupt_iter = UINT64_MAX,
+		.delay_ns = sp->so->delay_rank == sp->me ? sp->so->delay_us * 1000
+							 : 0,
+	};
+#if HAVE_VERBS
+	struct verbs_cfg vcfg;
+	int ret;
+
+	if (sp->so->transport == MPI_TRANSPORT_VERBS) {
+		ret = pair_verbs_cfg(sp->so, sp->o, &vcfg);
+		return ret ? ret
+			   : bench_run(&verbs_engine_ops, &vcfg, bs, sp->o,
+				       sp->clk, r);
+	}
+#else
+	if (sp->so->transport == MPI_TRANSPORT_VERBS) {
+		bench_err("--transport verbs: ibpong-mpi was built without "
+			  "libibverbs");
+		return -ENOTSUP;
+	}
+#endif
+	return bench_run(&mpi_engine_ops, &mcfg, bs, sp->o, sp->clk, r);
+}
+
+int sweep_pair_run(const struct sweep_pair *sp, struct bench_result *r)
+{
+	struct bench_bootstrap_cfg cfg = { .timeout_s = sp->timeout_s };
+	struct bench_bootstrap bs;
+	MPI_Comm pc;
+	int ret;
+
+	ret = pair_hello(sp);
+	if (ret)
+		return ret;
+	ret = pair_comm(sp, &pc);
+	if (ret)
+		return ret;
+	cfg.opaque = &pc;
+	ret = bench_bootstrap_open(&bs, &mpi_bootstrap_ops, &cfg);
+	if (!ret) {
+		ret = pair_measure(sp, &bs, r);
+		bench_bootstrap_close(&bs);
+	}
+	MPI_Comm_free(&pc);
+	return ret;
+}
