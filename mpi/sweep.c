@@ -282,10 +282,6 @@ static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 	return ret;
 }
 
-int sweep_round_collect(struct sweep *sw, long k,
-			const struct sweep_report *mine,
-			const struct bench_result *r, double round_start);
-
 /* One round on this rank. */
 static int sweep_round(struct sweep *sw, long k)
 {

@@ -92,6 +92,15 @@ struct sweep {
 	double start_s;
 };
 
+/*
+ * Rank 0's side of round k (mpi/sweep_collect.c): mine and r are its own
+ * report and rows. Returns 0 or a negative errno (not for failed pairs:
+ * those are recorded).
+ */
+int sweep_round_collect(struct sweep *sw, long k,
+			const struct sweep_report *mine,
+			const struct bench_result *r, double round_start);
+
 /* mpi/sweep_out.c */
 double sweep_now_s(void);
 void sweep_view(const struct sweep *sw, struct mpi_sweep_view *v);

@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "rdmacm.h"
@@ -34,6 +35,7 @@
 #define CTL_RX	  4    /* receive slots */
 #define CTL_DEPTH 8    /* work requests of each queue */
 #define CTL_SEND  UINT64_MAX
+#define BS_RETRY_MS 100 /* between connection attempts */
 
 struct cm_bs {
 	struct rdmacm_ep ep; /* the control connection */
@@ -102,7 +104,8 @@ static void hello_pack(const struct cm_bs *p, uint8_t *wire)
 	rdmacm_params_pack(&p->params, wire + RDMACM_HDR_BYTES);
 }
 
-static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
+static int bs_client_try(struct cm_bs *p,
+			 const struct bench_bootstrap_cfg *cfg)
 {
 	uint8_t wire[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES];
 	struct rdma_conn_param cp = { .private_data = wire,
@@ -113,6 +116,7 @@ static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	uint64_t t0 = rdmacm_now_ns(), t1;
 	int ret;
 
+	p->ep.quiet_refused = true;
 	ret = rdmacm_ep_resolve(&p->ep, cfg->peer_host, cfg->bind_addr,
 				cfg->port, IBV_QPT_RC, p->timeout_ms);
 	if (!ret)
@@ -135,6 +139,37 @@ static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	p->ep.phase_ns[RDMACM_PHASE_CONN] = rdmacm_now_ns() - t1;
 	p->ep.phase_ns[RDMACM_PHASE_TOTAL] = rdmacm_now_ns() - t0;
 	return 0;
+}
+
+static void bs_close(struct cm_bs *p)
+{
+	if (p->mr)
+		ibv_dereg_mr(p->mr);
+	p->mr = NULL;
+	rdmacm_ep_close(&p->ep);
+	free(p->buf);
+	p->buf = NULL;
+}
+
+/* Until the server listens (it may start after us), within the timeout. */
+static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
+{
+	uint64_t end = rdmacm_now_ns() + (uint64_t)p->timeout_ms * 1000000u;
+	struct timespec pause = { .tv_nsec = BS_RETRY_MS * 1000000 };
+	int ret;
+
+	for (;;) {
+		ret = bs_client_try(p, cfg);
+		if (ret != -ECONNREFUSED || rdmacm_now_ns() >= end)
+			break;
+		bs_close(p);
+		nanosleep(&pause, NULL);
+	}
+	if (ret == -ECONNREFUSED)
+		bench_err("%s: nobody listened there within %d ms (start "
+			  "`ibpong cm` without HOST on that machine, with the "
+			  "same -p)", p->ep.peer, p->timeout_ms);
+	return ret;
 }
 
 /* The client's parameters against ours: reject it if they differ. */
@@ -410,14 +445,8 @@ static void cm_bs_cleanup(struct bench_bootstrap *bs)
 {
 	struct cm_bs *p = bs->priv;
 
-	if (!p)
-		return;
-	if (p->mr)
-		ibv_dereg_mr(p->mr);
-	p->mr = NULL;
-	rdmacm_ep_close(&p->ep);
-	free(p->buf);
-	p->buf = NULL;
+	if (p)
+		bs_close(p);
 }
 
 struct rdma_cm_id *rdmacm_bootstrap_id(struct bench_bootstrap *bs)

@@ -230,6 +230,13 @@ static int ep_id_create(struct rdmacm_ep *ep, enum ibv_qp_type t)
 	return 0;
 }
 
+/* Nobody listens on the port (IB CM: invalid service ID; iWARP). */
+static bool rejected_nobody(const struct rdma_cm_event *ev)
+{
+	return ev->status == CM_REJ_INVALID_SERVICE_ID ||
+	       ev->status == -ECONNREFUSED;
+}
+
 static void rejected_text(const struct rdma_cm_event *ev, char *buf,
 			  size_t len)
 {
@@ -238,7 +245,7 @@ static void rejected_text(const struct rdma_cm_event *ev, char *buf,
 	struct rdmacm_hdr h;
 	char why[96];
 
-	if (ev->status == CM_REJ_INVALID_SERVICE_ID || ev->status == -ECONNREFUSED) {
+	if (rejected_nobody(ev)) {
 		snprintf(buf, len, "nobody listens there (start `ibpong cm` "
 			 "without HOST on that machine, with the same -p)");
 		return;
@@ -275,9 +282,11 @@ static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 	case RDMA_CM_EVENT_ADDR_ERROR:
 		return addr_error(ep, ev->status);
 	case RDMA_CM_EVENT_REJECTED:
+		if (ep->quiet_refused && rejected_nobody(ev))
+			return -ECONNREFUSED;
 		rejected_text(ev, text, sizeof(text));
 		bench_err("%s: connection rejected: %s", ep->peer, text);
-		return -ECONNREFUSED;
+		return rejected_nobody(ev) ? -ECONNREFUSED : -ECONNABORTED;
 	case RDMA_CM_EVENT_UNREACHABLE:
 		bench_err("%s: unreachable while %s (%s): is an ibpong cm "
 			  "server running there, with the same --qp?",

@@ -109,6 +109,8 @@ struct rdmacm_ep {
 	struct ibv_cq *cq;
 	bool qp;			  /* rdma_create_qp made id->qp */
 	bool connected;			  /* rdma_disconnect at close */
+	bool quiet_refused;		  /* no listener: -ECONNREFUSED, no
+					   * message (the caller retries) */
 	char peer[64];			  /* "192.0.2.1 port 18515" */
 	uint64_t phase_ns[RDMACM_PHASE_NR]; /* active side */
 };

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Rank 0's side of a round: the reports of every live rank against a
+ * deadline, the rows and failures they carry, --json, the verdict.
+ *
+ * The deadline moves: timeout_s after the last report (or rank 0's own
+ * pair), and never before twice the longest pair seen plus timeout_s
+ * from the round's start. Pairs of a round do the same work, so a rank
+ * that lags this far behind the others has stopped.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "sweep_int.h"
+
+#define COLLECT_SLACK_S 2.0
+
+struct collect {
+	unsigned char **buf; /* world rank -> report and rows */
+	MPI_Request *req;
+	unsigned char *got;	 /* report received */
+	unsigned char *before; /* alive at the start of the round */
+	int world;
+};
+
+static void collect_free(struct collect *c)
+{
+	for (int i = 0; c->buf && i < c->world; i++)
+		free(c->buf[i]);
+	free(c->buf);
+	free(c->req);
+	free(c->got);
+	free(c->before);
+}
+
+static int collect_alloc(struct collect *c, const struct sweep *sw, long k)
+{
+	size_t len = sizeof(struct sweep_report) +
+		     sw->n_sizes * sizeof(struct bench_row);
+
+	memset(c, 0, sizeof(*c));
+	c->world = sw->world;
+	c->buf = calloc((size_t)sw->world, sizeof(*c->buf));
+	c->req = calloc((size_t)sw->world, sizeof(*c->req));
+	c->got = calloc((size_t)sw->world, 1);
+	c->before = malloc((size_t)sw->world);
+	if (!c->buf || !c->req || !c->got || !c->before)
+		return -ENOMEM;
+	memcpy(c->before, sw->alive, (size_t)sw->world);
+	for (int i = 0; i < sw->world; i++) {
+		c->req[i] = MPI_REQUEST_NULL;
+		c->buf[i] = malloc(len);
+		if (!c->buf[i])
+			return -ENOMEM;
+		if (!i || !sw->alive[i])
+			continue;
+		if (MPI_Irecv(c->buf[i], (int)len, MPI_BYTE, i,
+			      sweep_tag(k, SWEEP_TAG_REPORT), sw->ctl,
+			      &c->req[i]) != MPI_SUCCESS)
+			return -EIO;
+	}
+	return 0;
+}
+
+static const struct sweep_report *report_of(const struct collect *c, int i)
+{
+	return c->got[i] ? (const struct sweep_report *)c->buf[i] : NULL;
+}
+
+/* Poll the reports until all are in or the deadline passes. */
+static void collect_wait(struct sweep *sw, struct collect *c, double start)
+{
+	const struct timespec nap = { .tv_nsec = 100000 };
+	double last = sweep_now_s(), deadline;
+	int done, i;
+
+	for (;;) {
+		int pending = 0;
+
+		for (i = 1; i < c->world; i++) {
+			if (c->req[i] == MPI_REQUEST_NULL)
+				continue;
+			done = 0;
+			MPI_Test(&c->req[i], &done, MPI_STATUS_IGNORE);
+			if (!done) {
+				pending++;
+				continue;
+			}
+			c->got[i] = 1;
+			last = sweep_now_s();
+			if (report_of(c, i)->elapsed_s > sw->max_pair_s)
+				sw->max_pair_s = report_of(c, i)->elapsed_s;
+		}
+		if (!pending)
+			return;
+		deadline = last + sw->o->timeout_s + COLLECT_SLACK_S;
+		if (deadline < start + 2 * sw->max_pair_s + sw->o->timeout_s)
+			deadline = start + 2 * sw->max_pair_s +
+				   sw->o->timeout_s;
+		if (sweep_now_s() > deadline)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	for (i = 1; i < c->world; i++) {
+		if (c->req[i] == MPI_REQUEST_NULL)
+			continue;
+		MPI_Cancel(&c->req[i]);
+		MPI_Request_free(&c->req[i]);
+	}
+}
+
+/* Why a pair of live ranks failed, from their reports. */
+static void pair_reason(const struct collect *c, int ra, int rb, char *buf,
+			size_t len)
+{
+	const struct sweep_report *a = report_of(c, ra), *b = report_of(c, rb);
+
+	if (!a || !b)
+		snprintf(buf, len, "rank %d sent no report (hung or dead)",
+			 !a ? ra : rb);
+	else if (a->status == -EHOSTDOWN || b->status == -EHOSTDOWN)
+		snprintf(buf, len, "rank %d did not answer the hello of rank "
+				   "%d",
+			 a->status == -EHOSTDOWN ? rb : ra,
+			 a->status == -EHOSTDOWN ? ra : rb);
+	else
+		snprintf(buf, len, "run failed on rank %d: %s",
+			 a->status < 0 ? ra : rb,
+			 strerror(-(a->status < 0 ? a->status : b->status)));
+}
+
+/* The rows of a good pair, with its world ranks, into the result. */
+static int pair_rows(struct sweep *sw, const struct collect *c, long k,
+		     int ra, int rb)
+{
+	const struct sweep_report *a = report_of(c, ra);
+	struct bench_row *rows = (struct bench_row *)(c->buf[ra] + sizeof(*a));
+	int i, ret;
+
+	for (i = 0; i < a->n_rows; i++) {
+		rows[i].rank_a = ra;
+		rows[i].rank_b = rb;
+		ret = bench_result_add_row(sw->r, &rows[i]);
+		if (ret)
+			return ret;
+	}
+	sw->n_done++;
+	sweep_print_pair(sw, k, rows, (size_t)a->n_rows);
+	return 0;
+}
+
+static int collect_judge_pair(struct sweep *sw, const struct collect *c,
+			      long k, const struct mpi_pair *p)
+{
+	int ra = sw->ep_rank[p->a], rb = sw->ep_rank[p->b];
+	const struct sweep_report *a = report_of(c, ra), *b = report_of(c, rb);
+	char why[160];
+
+	if (!c->before[ra] || !c->before[rb]) {
+		snprintf(why, sizeof(why), "rank %d left the sweep earlier",
+			 !c->before[ra] ? ra : rb);
+		return sweep_fail_pair(sw, k, ra, rb, why);
+	}
+	if (a && b && a->status == SWEEP_OK && b->status == SWEEP_OK &&
+	    a->n_rows > 0)
+		return pair_rows(sw, c, k, ra, rb);
+	pair_reason(c, ra, rb, why, sizeof(why));
+	return sweep_fail_pair(sw, k, ra, rb, why);
+}
+
+static int collect_judge(struct sweep *sw, const struct collect *c, long k)
+{
+	struct mpi_pair *pairs;
+	size_t i, n;
+	char why[96];
+	int r, ret = 0;
+
+	for (r = 1; r < sw->world; r++) {
+		if (!c->before[r] || c->got[r])
+			continue;
+		sw->alive[r] = 0;
+		snprintf(why, sizeof(why), "no report in round %ld: hung or "
+					   "dead",
+			 k);
+		ret = ret ?: sweep_fail_rank(sw, k, r, why);
+	}
+	pairs = calloc(sw->sched.max_per_round + 1, sizeof(*pairs));
+	if (!pairs)
+		return -ENOMEM;
+	n = mpi_sched_round(&sw->sched, k, pairs);
+	for (i = 0; i < n && !ret; i++)
+		ret = collect_judge_pair(sw, c, k, &pairs[i]);
+	free(pairs);
+	return ret;
+}
+
+/* The verdict to every rank still in the sweep. */
+static void collect_verdict(struct sweep *sw, const struct collect *c, long k)
+{
+	MPI_Request *req = calloc((size_t)sw->world, sizeof(*req));
+	int i;
+
+	if (!req)
+		return;
+	for (i = 1; i < sw->world; i++) {
+		req[i] = MPI_REQUEST_NULL;
+		if (sw->alive[i] && c->got[i])
+			MPI_Isend(sw->alive, sw->world, MPI_BYTE, i,
+				  sweep_tag(k, SWEEP_TAG_VERDICT), sw->ctl,
+				  &req[i]);
+	}
+	for (i = 1; i < sw->world; i++) {
+		if (req[i] == MPI_REQUEST_NULL)
+			continue;
+		/* a rank that stopped taking them costs one timeout */
+		if (mpi_wait_timeout(&req[i], sw->o->timeout_s, "verdict"))
+			MPI_Request_free(&req[i]);
+	}
+	free(req);
+}
+
+int sweep_round_collect(struct sweep *sw, long k,
+			const struct sweep_report *mine,
+			const struct bench_result *r, double round_start)
+{
+	struct collect c;
+	int ret;
+
+	ret = collect_alloc(&c, sw, k);
+	if (ret)
+		goto out;
+	memcpy(c.buf[0], mine, sizeof(*mine));
+	if (mine->n_rows)
+		memcpy(c.buf[0] + sizeof(*mine), r->rows,
+		       (size_t)mine->n_rows * sizeof(*r->rows));
+	c.got[0] = 1;
+	collect_wait(sw, &c, round_start);
+	ret = collect_judge(sw, &c, k);
+	if (!ret)
+		ret = sweep_describe(sw, k + 1);
+	collect_verdict(sw, &c, k);
+out:
+	collect_free(&c);
+	return ret;
+}
