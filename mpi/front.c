@@ -17,8 +17,9 @@
 #include "exit.h"
 #include "log.h"
 #include "mpi_bench.h"
+#include "sweep.h"
 
-#define MPI_FRONT_LONGOPTS_MAX 64
+#define MPI_FRONT_LONGOPTS_MAX 96
 
 static const struct option mpi_front_own_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -32,12 +33,15 @@ static void mpi_front_usage(FILE *f)
 	      "ping-pong latency,\n"
 	      "ping-ping, and uni- and bidirectional bandwidth (IMB and "
 	      "OSU methods).\n"
-	      "Ranks from 2 on stay idle.\n\n",
+	      "Ranks from 2 on stay idle, unless --pairs sweeps the "
+	      "cluster.\n\n",
 	      f);
 	bench_opts_usage(f);
+	mpi_sweep_usage(f);
 	fputs("  -h, --help             this text\n"
 	      "  -V, --version          the version\n\n"
-	      "Exit codes: 0 success, 2 bad usage, 3 runtime failure "
+	      "Exit codes: 0 success, 1 sweep suspects found, 2 bad usage, "
+	      "3 runtime failure "
 	      "(allocation,\n"
 	      "transfer, corrupted payload, a rank that stopped answering).\n",
 	      f);
@@ -48,18 +52,24 @@ static int mpi_front_longopts(struct option *lo, size_t max)
 {
 	size_t n = bench_opts_longopts_count();
 	size_t own = sizeof(mpi_front_own_opts) / sizeof(mpi_front_own_opts[0]);
+	size_t nsw;
+	const struct option *sw = mpi_sweep_longopts(&nsw);
 
-	if (n + own + 1 > max)
+	if (n + own + nsw + 1 > max)
 		return -EINVAL;
 	memcpy(lo, bench_opts_longopts(), n * sizeof(*lo));
 	memcpy(lo + n, mpi_front_own_opts, sizeof(mpi_front_own_opts));
-	memset(lo + n + own, 0, sizeof(*lo));
+	memcpy(lo + n + own, sw, nsw * sizeof(*lo));
+	memset(lo + n + own + nsw, 0, sizeof(*lo));
 	return 0;
 }
 
 /* One option: an exit code, or -1 to go on. */
-static int mpi_front_option(struct bench_opts *o, int c, int rank)
+static int mpi_front_option(struct bench_opts *o, struct mpi_sweep_opts *so,
+			    int c, int rank)
 {
+	int ret;
+
 	switch (c) {
 	case 'h':
 		if (rank == 0)
@@ -72,12 +82,15 @@ static int mpi_front_option(struct bench_opts *o, int c, int rank)
 	case '?': /* getopt_long has said why */
 		return BENCH_EXIT_USAGE;
 	default:
-		return bench_opts_handle(o, c, optarg) ? BENCH_EXIT_USAGE : -1;
+		ret = bench_opts_handle(o, c, optarg);
+		if (ret == 1)
+			ret = mpi_sweep_opts_handle(so, c, optarg);
+		return ret ? BENCH_EXIT_USAGE : -1;
 	}
 }
 
-static int mpi_front_getopt(struct bench_opts *o, int argc, char **argv,
-			    int rank)
+static int mpi_front_getopt(struct bench_opts *o, struct mpi_sweep_opts *so,
+			    int argc, char **argv, int rank)
 {
 	struct option lo[MPI_FRONT_LONGOPTS_MAX];
 	int code = -1;
@@ -88,26 +101,29 @@ static int mpi_front_getopt(struct bench_opts *o, int argc, char **argv,
 		return BENCH_EXIT_RUNTIME;
 	}
 	opterr = rank == 0;
-	while (code < 0 && (c = getopt_long(argc, argv, "hV", lo, NULL)) != -1)
-		code = mpi_front_option(o, c, rank);
+	while (code < 0 &&
+	       (c = getopt_long(argc, argv, "hVd:x:", lo, NULL)) != -1)
+		code = mpi_front_option(o, so, c, rank);
 	if (code < 0 && optind < argc) {
 		bench_err("unexpected argument '%s'", argv[optind]);
 		code = BENCH_EXIT_USAGE;
 	}
-	if (code < 0 && bench_opts_finish(o))
+	if (code < 0 && (bench_opts_finish(o) || mpi_sweep_opts_finish(so, o)))
 		code = BENCH_EXIT_USAGE;
 	if (code == BENCH_EXIT_USAGE)
 		bench_err("try 'ibpong-mpi --help'");
 	return code;
 }
 
-int mpi_front_parse(struct bench_opts *o, int argc, char **argv, int rank)
+int mpi_front_parse(struct bench_opts *o, struct mpi_sweep_opts *so, int argc,
+		    char **argv, int rank)
 {
 	int saved = -1;
 	int devnull;
 	int code;
 
 	bench_opts_init(o, argc, argv);
+	mpi_sweep_opts_init(so);
 	/* Ranks other than 0 reach the same verdict silently. */
 	if (rank != 0) {
 		fflush(stderr);
@@ -118,7 +134,7 @@ int mpi_front_parse(struct bench_opts *o, int argc, char **argv, int rank)
 		if (devnull >= 0)
 			close(devnull);
 	}
-	code = mpi_front_getopt(o, argc, argv, rank);
+	code = mpi_front_getopt(o, so, argc, argv, rank);
 	if (saved >= 0) {
 		fflush(stderr);
 		dup2(saved, STDERR_FILENO);
@@ -161,14 +177,15 @@ static int mpi_front_json_writable(const char *path)
 	return 0;
 }
 
-int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o)
+int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o,
+		    const struct mpi_sweep_opts *so)
 {
 	size_t largest =
 		o->sizes.count ? o->sizes.bytes[o->sizes.count - 1] : 0;
 	int code = -1;
 	int agreed;
 
-	if (bs->size < 2) {
+	if (bs->size < 2 && !so->simulate_nodes) {
 		if (bs->rank == 0)
 			bench_err("needs 2 MPI ranks, got %d: run it as "
 				  "'mpirun -np 2 ibpong-mpi ...'",
@@ -185,7 +202,8 @@ int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o)
 	if (bs->rank == 0 && o->json_path &&
 	    mpi_front_json_writable(o->json_path))
 		code = BENCH_EXIT_USAGE;
-	if (bs->rank == 0 && bs->size > 2 && !o->quiet)
+	if (bs->rank == 0 && bs->size > 2 && !o->quiet &&
+	    so->pairs == MPI_PAIRS_NONE)
 		bench_warn("%d ranks: only ranks 0 and 1 measure", bs->size);
 	if (mpi_bootstrap_agree(bs, code, &agreed))
 		return BENCH_EXIT_RUNTIME;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * ibpong-mpi: MPI ping-pong, ping-ping and bandwidth between ranks 0 and
- * 1 (mpirun -np 2 ibpong-mpi --help). Rank 0 prints the table and writes
- * --json. Every rank leaves with the same exit code (bench/exit.h).
+ * 1 (mpirun -np 2 ibpong-mpi --help), or every node pair of a cluster
+ * with --pairs (mpi/sweep.h). Rank 0 prints the table and writes --json.
+ * Every rank leaves with the same exit code (bench/exit.h).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "mpi_bench.h"
 #include "run.h"
+#include "sweep.h"
 
 /* The testing hook of struct mpi_engine_cfg, from the environment. */
 static uint64_t mpi_corrupt_iter(void)
@@ -62,16 +64,19 @@ out:
 int main(int argc, char **argv)
 {
 	struct bench_bootstrap bs;
+	struct mpi_sweep_opts so;
 	struct bench_opts o;
 	int code;
 
 	code = mpi_front_start(&bs, &argc, &argv);
 	if (code >= 0)
 		return code;
-	code = mpi_front_parse(&o, argc, argv, bs.rank);
+	code = mpi_front_parse(&o, &so, argc, argv, bs.rank);
 	bs.timeout_s = o.timeout_s;
 	if (code < 0)
-		code = mpi_front_check(&bs, &o);
+		code = mpi_front_check(&bs, &o, &so);
+	if (code < 0 && so.pairs != MPI_PAIRS_NONE)
+		code = mpi_sweep_main(&bs, &o, &so);
 	if (code < 0)
 		code = mpi_measure(&bs, &o);
 	bench_opts_free(&o);

@@ -78,10 +78,14 @@ int mpi_version_parse(const char *raw, char *library, size_t library_len,
  */
 /* Initialise MPI through the bootstrap. */
 int mpi_front_start(struct bench_bootstrap *bs, int *argc, char ***argv);
-/* Parse the command line on every rank; only rank 0 prints. */
-int mpi_front_parse(struct bench_opts *o, int argc, char **argv, int rank);
+struct mpi_sweep_opts;
+/* Parse the command line (and the sweep options, sweep.h) on every rank;
+ * only rank 0 prints. */
+int mpi_front_parse(struct bench_opts *o, struct mpi_sweep_opts *so, int argc,
+		    char **argv, int rank);
 /* Checks before measuring: two ranks at least, a writable --json path. */
-int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o);
+int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o,
+		    const struct mpi_sweep_opts *so);
 /*
  * Agree on the exit code with every rank, then finalise MPI; aborts the
  * job (MPI_Abort) when the ranks cannot agree in time. Returns the code.
