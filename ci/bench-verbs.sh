@@ -7,6 +7,7 @@
 # the median latency (perftest's t_typical) and of the bandwidth.
 #
 # usage: ci/bench-verbs.sh [BUILD_DIR]        (default: build)
+#        ci/bench-verbs.sh --table RESULTS_DIR (the table again)
 # environment: BENCH_SIZES (default 2,8,64,512,4096,65536),
 #              BENCH_LAT_ITERS (default 200), BENCH_BW_MSGS (default 1024,
 #              a multiple of the window 128), BENCH_REPS (default 3: the
@@ -95,7 +96,14 @@ guest() {
 			done
 		done
 	done
-	python3 - "$out" "$sizes" "$reps" "$(awk '/cpu MHz/ { print $4; exit }' /proc/cpuinfo)" <<'EOF'
+	# the TSC rate perftest's -C cycles count at (the guest kernel's)
+	awk '/cpu MHz/ { print $4; exit }' /proc/cpuinfo >"$out/cpu_mhz"
+	table "$out"
+}
+
+# The ratio table of a results directory (also: bench-verbs.sh --table DIR).
+table() {
+	python3 - "$1" "$sizes" "$reps" "$(cat "$1/cpu_mhz")" <<'EOF'
 import json, os, sys
 
 out, sizes = sys.argv[1], [int(s) for s in sys.argv[2].split(",")]
@@ -151,13 +159,15 @@ for t in ("send_lat", "write_lat", "read_lat", "write_bw"):
             if ib is not None:
                 a.append(ib["latency_us"]["median"] if lat
                          else ib["bandwidth_MBps"])
-            if pt is not None and all(map(lambda x: x == x and
-                                          x != float("inf"), pt)):
-                # t_typical in cycles; BW average in 2^20 B/s
-                b.append(pt[4] / mhz if lat else pt[3] * 1048576 / 1e6)
+            # t_typical in cycles; BW average in 2^20 B/s (its stdev
+            # column is often -nan: only the column used must be finite)
+            v = None if pt is None else pt[4] if lat else pt[3]
+            if v is not None and v == v and v != float("inf"):
+                b.append(v / mhz if lat else v * 1048576 / 1e6)
         a, b = best(a, lat), best(b, lat)
         if a is None or b is None:
-            print("%-10s %8d %12s %12s %8s" % (t, s, a, b, "n/a"))
+            print("%-10s %8d %12s %12s %8s" % (t, s, a or "-", b or "-",
+                                                "n/a"))
             continue
         print("%-10s %8d %12.2f %12.2f %8.2f" % (t, s, a, b, a / b))
 EOF
@@ -165,6 +175,10 @@ EOF
 
 if [ "${1:-}" = --in-guest ]; then
 	guest "$2" "$3"
+	exit 0
+fi
+if [ "${1:-}" = --table ]; then
+	table "$2"
 	exit 0
 fi
 

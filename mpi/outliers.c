@@ -252,6 +252,7 @@ int mpi_sweep_suspects(struct bench_result *r, const struct mpi_sweep_view *v,
 	if (mpi_robust_scores(x, (size_t)v->n_ep, floor, score, &median,
 			      &mad) == 0) {
 		sus = suspects_head(size, threshold, floor, median, mad);
+		ret = sus ? 0 : -ENOMEM;
 		if (!sus)
 			goto out;
 		n = nodes_judge(v, x, score, threshold, bad,

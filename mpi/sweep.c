@@ -344,6 +344,15 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 			code = BENCH_EXIT_OK;
 		goto out;
 	}
+	if (!ret && sw.n_ep < 2) {
+		if (sw.me == 0)
+			bench_err("--pairs: %d node(s) take part, 2 at least "
+				  "are needed (one rank per node by default: "
+				  "see --per-node and --node-id-from)",
+				  sw.n_ep);
+		code = BENCH_EXIT_USAGE;
+		goto out;
+	}
 	if (!ret)
 		ret = bench_run_describe(&r, o, bs, &sw.clk);
 	if (!ret && sw.me == 0)

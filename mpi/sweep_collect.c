@@ -238,6 +238,9 @@ int sweep_round_collect(struct sweep *sw, long k,
 		memcpy(c.buf[0] + sizeof(*mine), r->rows,
 		       (size_t)mine->n_rows * sizeof(*r->rows));
 	c.got[0] = 1;
+	/* the engine's metadata (run.device for verbs) from rank 0's pair */
+	if (r->run)
+		json_object_update_missing(sw->r->run, r->run);
 	collect_wait(sw, &c, round_start);
 	ret = collect_judge(sw, &c, k);
 	if (!ret)

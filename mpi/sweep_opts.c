@@ -34,7 +34,7 @@ enum {
 #define SWEEP_NODES_MAX	 (1 << 24)
 #define SWEEP_RANK_MAX	 (1 << 24)
 #define THRESHOLD_DEFAULT 5.0
-#define MAD_FLOOR_DEFAULT 0.05
+#define MAD_FLOOR_DEFAULT 0.1
 
 static const struct option sweep_longopts[] = {
 	{ "pairs", required_argument, NULL, OPT_PAIRS },
@@ -318,7 +318,7 @@ void mpi_sweep_usage(FILE *f)
 	      "  --outlier-threshold X  flag robust scores above X (default "
 	      "5)\n"
 	      "  --outlier-mad-floor F  MAD at least F x median (default "
-	      "0.05)\n"
+	      "0.1)\n"
 	      "  --print-schedule, --dry-run  print the rounds, measure "
 	      "nothing\n"
 	      "  --simulate-nodes N     with --print-schedule: for N nodes\n"

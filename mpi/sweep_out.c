@@ -115,14 +115,15 @@ int sweep_describe(struct sweep *sw, long rounds_done)
 	if (!sw->r->tool || !sw->r->test_name ||
 	    json_object_set_new(run, "sweep", sweep_json(sw, rounds_done)) ||
 	    json_object_set(run, "failed_pairs", sw->failed_pairs) ||
-	    json_object_set(run, "failed_ranks", sw->failed_ranks) ||
-	    json_object_set_new(run, "transport",
-				json_string(sw->so->transport ==
-							    MPI_TRANSPORT_VERBS
-						    ? "verbs"
-						    : "mpi")))
+	    json_object_set(run, "failed_ranks", sw->failed_ranks))
 		return -ENOMEM;
-	ret = rounds_done ? 0 : describe_slurm(run);
+	/* the launcher's library, whatever measures */
+	ret = rounds_done ? 0 : mpi_engine_ops.describe(NULL, run);
+	json_object_set_new(run, "transport",
+			    json_string(sw->so->transport == MPI_TRANSPORT_VERBS
+						? "verbs"
+						: "mpi"));
+	ret = ret || rounds_done ? ret : describe_slurm(run);
 	if (ret || !sw->o->json_path)
 		return ret;
 	ret = bench_result_write_file(sw->r, sw->o->json_path);
@@ -167,10 +168,12 @@ int sweep_fail_rank(struct sweep *sw, long round, int rank,
 void sweep_print_pair(const struct sweep *sw, long round,
 		      const struct bench_row *rows, size_t n)
 {
-	const struct bench_row *first = &rows[0], *last = &rows[n - 1];
+	const struct bench_row *first, *last;
 
 	if (!n)
 		return;
+	first = &rows[0];
+	last = &rows[n - 1];
 	if (sw->n_done == 1)
 		printf("# %5s %6s %6s  %-20s %-20s %8s %12s %8s %12s\n",
 		       "round", "rank_a", "rank_b", "node_a", "node_b",

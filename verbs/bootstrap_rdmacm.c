@@ -31,10 +31,10 @@
 #include "log.h"
 #include "rdmacm.h"
 
-#define CTL_MSG	  4096 /* bytes of one control message */
-#define CTL_RX	  4    /* receive slots */
-#define CTL_DEPTH 8    /* work requests of each queue */
-#define CTL_SEND  UINT64_MAX
+#define CTL_MSG	    4096 /* bytes of one control message */
+#define CTL_RX	    4	 /* receive slots */
+#define CTL_DEPTH   8	 /* work requests of each queue */
+#define CTL_SEND    UINT64_MAX
 #define BS_RETRY_MS 100 /* between connection attempts */
 
 struct cm_bs {
@@ -104,8 +104,7 @@ static void hello_pack(const struct cm_bs *p, uint8_t *wire)
 	rdmacm_params_pack(&p->params, wire + RDMACM_HDR_BYTES);
 }
 
-static int bs_client_try(struct cm_bs *p,
-			 const struct bench_bootstrap_cfg *cfg)
+static int bs_client_try(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 {
 	uint8_t wire[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES];
 	struct rdma_conn_param cp = { .private_data = wire,
@@ -114,6 +113,8 @@ static int bs_client_try(struct cm_bs *p,
 				      .rnr_retry_count = 7 };
 	struct rdma_cm_event *ev;
 	uint64_t t0 = rdmacm_now_ns(), t1;
+	struct rdmacm_hdr h;
+	char why[128];
 	int ret;
 
 	p->ep.quiet_refused = true;
@@ -130,12 +131,20 @@ static int bs_client_try(struct cm_bs *p,
 		bench_err("%s: rdma_connect: %s", p->ep.peer, strerror(-ret));
 		return ret;
 	}
-	ret = rdmacm_ep_expect(&p->ep, RDMA_CM_EVENT_ESTABLISHED,
-			       p->timeout_ms, "connecting", &ev);
+	ret = rdmacm_ep_expect(&p->ep, RDMA_CM_EVENT_ESTABLISHED, p->timeout_ms,
+			       "waiting for the server's reply", &ev);
 	if (ret)
 		return ret;
-	rdma_ack_cm_event(ev);
 	p->ep.connected = true;
+	ret = rdmacm_hdr_check(ev->param.conn.private_data,
+			       ev->param.conn.private_data_len,
+			       RDMACM_KIND_CONTROL, &h, why, sizeof(why));
+	rdma_ack_cm_event(ev);
+	if (ret) {
+		bench_err("%s: not a compatible ibpong cm server: %s",
+			  p->ep.peer, why);
+		return -EPROTO;
+	}
 	p->ep.phase_ns[RDMACM_PHASE_CONN] = rdmacm_now_ns() - t1;
 	p->ep.phase_ns[RDMACM_PHASE_TOTAL] = rdmacm_now_ns() - t0;
 	return 0;
@@ -168,7 +177,8 @@ static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	if (ret == -ECONNREFUSED)
 		bench_err("%s: nobody listened there within %d ms (start "
 			  "`ibpong cm` without HOST on that machine, with the "
-			  "same -p)", p->ep.peer, p->timeout_ms);
+			  "same -p)",
+			  p->ep.peer, p->timeout_ms);
 	return ret;
 }
 
@@ -190,17 +200,16 @@ static int bs_check_client(struct cm_bs *p, const uint8_t *pdata)
 
 static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 {
-	uint8_t pdata[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES], wire[sizeof(pdata)];
+	uint8_t pdata[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES],
+		wire[sizeof(pdata)];
 	struct rdma_conn_param cp = { .private_data = wire,
 				      .private_data_len = sizeof(wire),
 				      .rnr_retry_count = 7 };
 	struct rdmacm_ep listen = { 0 };
 	struct rdma_conn_param req;
-	struct rdma_cm_event *ev;
 	int ret;
 
-	ret = rdmacm_ep_listen(&listen, cfg->bind_addr, cfg->port,
-			       IBV_QPT_RC);
+	ret = rdmacm_ep_listen(&listen, cfg->bind_addr, cfg->port, IBV_QPT_RC);
 	if (!ret)
 		ret = rdmacm_ep_request(&listen, RDMACM_KIND_CONTROL,
 					p->timeout_ms, &p->ep, pdata,
@@ -212,17 +221,7 @@ static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	if (ret)
 		goto out_close_listen;
 	hello_pack(p, wire);
-	if (rdma_accept(p->ep.id, &cp)) {
-		ret = -errno;
-		bench_err("%s: rdma_accept: %s", p->ep.peer, strerror(-ret));
-		goto out_close_listen;
-	}
-	ret = rdmacm_ep_expect(&p->ep, RDMA_CM_EVENT_ESTABLISHED,
-			       p->timeout_ms, "accepting", &ev);
-	if (ret)
-		goto out_close_listen;
-	rdma_ack_cm_event(ev);
-	p->ep.connected = true;
+	ret = rdmacm_ep_accept(&p->ep, &cp, p->timeout_ms);
 out_close_listen:
 	rdmacm_ep_close(&listen);
 	return ret;
@@ -323,7 +322,8 @@ static int bs_poll(struct cm_bs *p, void *out, size_t len, bool *sent,
 	for (i = 0; i < n && !ret; i++) {
 		if (wc[i].status != IBV_WC_SUCCESS) {
 			bench_err("control QP: %s: the peer disconnected or "
-				  "stopped", ibv_wc_status_str(wc[i].status));
+				  "stopped",
+				  ibv_wc_status_str(wc[i].status));
 			p->peer_gone = p->gone_said = true;
 			return -ECONNRESET;
 		}
@@ -362,8 +362,8 @@ static int bs_wait(struct cm_bs *p, void *out, size_t len)
 			continue; /* poll once more after arming */
 		}
 		armed = false;
-		ret = bs_sleep(p, (int)(((int64_t)(end - rdmacm_now_ns())) /
-					1000000));
+		ret = bs_sleep(
+			p, (int)(((int64_t)(end - rdmacm_now_ns())) / 1000000));
 		if (ret)
 			return ret;
 	}

@@ -26,8 +26,7 @@ static int cm_tool_name(struct bench_result *r)
 }
 
 /* run.connect and the connection set-up table. */
-static int cm_connect_stats(struct bench_result *r,
-			    const struct rdmacm_cfg *rc,
+static int cm_connect_stats(struct bench_result *r, const struct rdmacm_cfg *rc,
 			    struct bench_bootstrap *bs,
 			    const struct bench_opts *o)
 {
@@ -57,7 +56,10 @@ static int cm_measure(struct bench_bootstrap *bs, const struct rdmacm_cfg *rc,
 		bench_err("cannot set up the clock: %s", strerror(-ret));
 		goto out;
 	}
-	ret = bench_run_describe(&r, o, bs, &clk);
+	/* a mismatch is found before the connections are timed */
+	ret = bench_run_agree(bs, o);
+	if (!ret)
+		ret = bench_run_describe(&r, o, bs, &clk);
 	if (!ret)
 		ret = cm_tool_name(&r);
 	if (!ret)
@@ -69,9 +71,25 @@ out:
 	return ret;
 }
 
+static int cm_bootstrap_open(struct bench_bootstrap *bs, struct rdmacm_cfg *rc,
+			     const struct bench_opts *o)
+{
+	const struct bench_bootstrap_cfg bcfg = {
+		.peer_host = rc->verbs.peer_host,
+		.bind_addr = rc->verbs.bind_addr,
+		.port = rc->verbs.port,
+		.timeout_s = o->timeout_s,
+		.opaque = rc,
+	};
+	int ret = bench_bootstrap_open(bs, &rdmacm_bootstrap_ops, &bcfg);
+
+	if (!ret)
+		rc->bs = bs;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	struct bench_bootstrap_cfg bcfg = { 0 };
 	struct bench_bootstrap bs;
 	struct rdmacm_cfg rc;
 	struct bench_opts o;
@@ -83,21 +101,13 @@ int main(int argc, char **argv)
 		bench_opts_free(&o);
 		return ret > 0 ? BENCH_EXIT_OK : BENCH_EXIT_USAGE;
 	}
-	bcfg.peer_host = rc.verbs.peer_host;
-	bcfg.bind_addr = rc.verbs.bind_addr;
-	bcfg.port = rc.verbs.port;
-	bcfg.timeout_s = o.timeout_s;
-	bcfg.opaque = &rc;
-	ret = bench_bootstrap_open(&bs, &rdmacm_bootstrap_ops, &bcfg);
-	if (ret)
-		goto out_free_opts;
-	rc.bs = &bs;
-	if (!cm_measure(&bs, &rc, &o))
-		code = BENCH_EXIT_OK;
-	else
-		rdmacm_bootstrap_peer_gone(&bs);
-	bench_bootstrap_close(&bs);
-out_free_opts:
+	if (!cm_bootstrap_open(&bs, &rc, &o)) {
+		if (!cm_measure(&bs, &rc, &o))
+			code = BENCH_EXIT_OK;
+		else
+			rdmacm_bootstrap_peer_gone(&bs);
+		bench_bootstrap_close(&bs);
+	}
 	bench_opts_free(&o);
 	return code;
 }

@@ -69,7 +69,8 @@ static int cm_opt_handle(void *arg, int opt, const char *optarg)
 	v = strtol(optarg, &end, 10);
 	if (errno || end == optarg || *end || v < 0 || v > 100000) {
 		bench_err("--connect-iters '%s': expected a count from 0 to "
-			  "100000", optarg);
+			  "100000",
+			  optarg);
 		return -EINVAL;
 	}
 	rc->connect_iters = (unsigned)v;
@@ -79,10 +80,10 @@ static int cm_opt_handle(void *arg, int opt, const char *optarg)
 /* What rdma_cm decides from the route, or cannot do. */
 static int cm_cfg_check(const struct verbs_cfg *cfg)
 {
-	const char *opt = cfg->dev_name ? "-d/--device"
-			  : cfg->ib_port ? "-i/--ib-port"
+	const char *opt = cfg->dev_name		? "-d/--device"
+			  : cfg->ib_port	? "-i/--ib-port"
 			  : cfg->gid_index >= 0 ? "-x/--gid-index"
-					       : NULL;
+						: NULL;
 
 	if (opt) {
 		bench_err("%s: rdma_cm picks the device, port and GID from "

@@ -138,7 +138,8 @@ static int cm_reply(struct cm_conn *cc, enum ibv_qp_type t, int timeout_ms,
 	size_t len;
 	int ret;
 
-	ret = rdmacm_ep_expect(&cc->ep, want, timeout_ms, "connecting", &ev);
+	ret = rdmacm_ep_expect(&cc->ep, want, timeout_ms,
+			       "waiting for the server's reply", &ev);
 	if (ret)
 		return ret;
 	data = t == IBV_QPT_UD ? ev->param.ud.private_data
@@ -187,7 +188,8 @@ static int cm_connect_client(struct verbs_ctx *c, const uint8_t *wire,
 		return ret;
 	if (rdma_establish(cc->ep.id)) {
 		ret = -errno;
-		bench_err("%s: rdma_establish: %s", cc->ep.peer, strerror(-ret));
+		bench_err("%s: rdma_establish: %s", cc->ep.peer,
+			  strerror(-ret));
 		return ret;
 	}
 	cc->ep.connected = true;
@@ -197,7 +199,8 @@ static int cm_connect_client(struct verbs_ctx *c, const uint8_t *wire,
 /* The data connection must use the device the server measured on. */
 static int cm_same_device(struct verbs_ctx *c, struct cm_conn *cc)
 {
-	if (cc->ep.id->verbs == c->dev.ctx && cc->ep.id->port_num == c->dev.port)
+	if (cc->ep.id->verbs == c->dev.ctx &&
+	    cc->ep.id->port_num == c->dev.port)
 		return 0;
 	bench_err("%s: the data connection came in on %s port %u, the "
 		  "control connection on %s port %u: give --bind",
@@ -217,7 +220,6 @@ static int cm_accept(struct verbs_ctx *c, const uint8_t *wire,
 					   .rnr_retry_count = 7,
 					   .qp_num = c->qp->qp_num };
 	struct verbs_conn_info peer;
-	struct rdma_cm_event *ev;
 	int ret;
 
 	ret = rdmacm_ep_request(&cc->listen, RDMACM_KIND_DATA, c->timeout_ms,
@@ -231,24 +233,12 @@ static int cm_accept(struct verbs_ctx *c, const uint8_t *wire,
 	ret = cm_qp_ready(c, mine, &peer);
 	if (ret)
 		return ret;
-	cp.responder_resources = req.initiator_depth < cc->rd
-					 ? req.initiator_depth : cc->rd;
+	cp.responder_resources =
+		req.initiator_depth < cc->rd ? req.initiator_depth : cc->rd;
 	cp.initiator_depth = req.responder_resources < cc->rd
-				     ? req.responder_resources : cc->rd;
-	if (rdma_accept(cc->ep.id, &cp)) {
-		ret = -errno;
-		bench_err("%s: rdma_accept: %s", cc->ep.peer, strerror(-ret));
-		return ret;
-	}
-	if (c->cfg->qp_type == IBV_QPT_UD)
-		return 0;
-	ret = rdmacm_ep_expect(&cc->ep, RDMA_CM_EVENT_ESTABLISHED,
-			       c->timeout_ms, "accepting", &ev);
-	if (ret)
-		return ret;
-	rdma_ack_cm_event(ev);
-	cc->ep.connected = true;
-	return 0;
+				     ? req.responder_resources
+				     : cc->rd;
+	return rdmacm_ep_accept(&cc->ep, &cp, c->timeout_ms);
 }
 
 static int cm_connect(struct verbs_ctx *c, struct bench_bootstrap *bs)
@@ -284,6 +274,7 @@ static void cm_close(struct verbs_ctx *c)
 
 const struct verbs_conn_ops rdmacm_conn_ops = {
 	.name = "rdma_cm",
+	.transport = "rdmacm",
 	.open = cm_open,
 	.connect = cm_connect,
 	.close = cm_close,

@@ -558,6 +558,9 @@ static int dp_step_prologue(struct bench_engine *eng,
 	if (st->validate)
 		for (i = 0; i < n; i++)
 			c->tx[i] = dp_pattern(i, n, c->rank);
+	if (st->validate && c->cfg->corrupt_payload && n > 1 &&
+	    c->rank == (c->cfg->op == VERBS_OP_READ ? 1 : 0))
+		c->tx[0] ^= 0xff;
 	ret = bench_bootstrap_barrier(eng->bs);
 	if (ret)
 		bench_err("barrier before %zu bytes failed: %s", n,
@@ -782,7 +785,10 @@ static int verbs_describe(struct bench_engine *eng, json_t *run)
 		      "connection", c->conn->name);
 	if (!v || json_object_set_new(run, "device", dev) ||
 	    json_object_set_new(run, "verbs", v) ||
-	    json_object_set_new(run, "transport", json_string("verbs"))) {
+	    json_object_set_new(run, "transport",
+				json_string(c->conn->transport
+						    ? c->conn->transport
+						    : "verbs"))) {
 		if (!v)
 			json_decref(dev);
 		return -ENOMEM;

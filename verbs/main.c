@@ -62,6 +62,8 @@ int main(int argc, char **argv)
 		bench_opts_free(&o);
 		return ret > 0 ? BENCH_EXIT_OK : BENCH_EXIT_USAGE;
 	}
+	/* the testing hook of struct verbs_cfg, from the environment */
+	cfg.corrupt_payload = getenv("IBPONG_VERBS_CORRUPT") != NULL;
 	bcfg.peer_host = cfg.peer_host;
 	bcfg.bind_addr = cfg.bind_addr;
 	bcfg.port = cfg.port;

@@ -39,7 +39,6 @@ static int probe_connect(const struct rdmacm_cfg *rc, int timeout_ms,
 				      .retry_count = 7,
 				      .rnr_retry_count = 7 };
 	struct rdmacm_ep ep = { 0 };
-	struct rdma_cm_event *ev;
 	uint64_t t0 = rdmacm_now_ns(), t1;
 	int ret;
 
@@ -51,26 +50,17 @@ static int probe_connect(const struct rdmacm_cfg *rc, int timeout_ms,
 		goto out_close;
 	rdmacm_hdr_pack(RDMACM_KIND_PROBE, sizeof(wire), 0, wire);
 	t1 = rdmacm_now_ns();
-	if (rdma_connect(ep.id, &cp)) {
-		ret = -errno;
-		bench_err("%s: rdma_connect: %s", ep.peer, strerror(-ret));
-		goto out_close;
-	}
-	ret = rdmacm_ep_expect(&ep, RDMA_CM_EVENT_ESTABLISHED, timeout_ms,
-			       "connecting", &ev);
+	ret = rdmacm_ep_connect(&ep, &cp, timeout_ms);
 	if (ret)
 		goto out_close;
-	rdma_ack_cm_event(ev);
 	ns[RDMACM_PHASE_CONN] = rdmacm_now_ns() - t1;
 	ns[RDMACM_PHASE_TOTAL] = rdmacm_now_ns() - t0;
 	ns[RDMACM_PHASE_ADDR] = ep.phase_ns[RDMACM_PHASE_ADDR];
 	ns[RDMACM_PHASE_ROUTE] = ep.phase_ns[RDMACM_PHASE_ROUTE];
-	if (t == IBV_QPT_RC && !rdma_disconnect(ep.id)) {
-		ret = rdmacm_ep_expect(&ep, RDMA_CM_EVENT_DISCONNECTED,
-				       timeout_ms, "disconnecting", &ev);
-		if (!ret)
-			rdma_ack_cm_event(ev);
-	}
+	/* wait for the DREP: the next probe must not overlap this one */
+	if (ep.connected && !rdma_disconnect(ep.id))
+		ret = rdmacm_ep_wait(&ep, RDMA_CM_EVENT_DISCONNECTED,
+				     timeout_ms, "disconnecting");
 out_close:
 	rdmacm_ep_close(&ep);
 	return ret;
@@ -85,7 +75,6 @@ static int probe_accept(struct rdmacm_ep *listen, enum ibv_qp_type t,
 					   .private_data_len = sizeof(wire),
 					   .rnr_retry_count = 7 };
 	struct rdmacm_ep ep = { 0 };
-	struct rdma_cm_event *ev;
 	int ret;
 
 	ret = rdmacm_ep_request(listen, RDMACM_KIND_PROBE, timeout_ms, &ep,
@@ -95,24 +84,12 @@ static int probe_accept(struct rdmacm_ep *listen, enum ibv_qp_type t,
 	if (ret)
 		goto out_close;
 	rdmacm_hdr_pack(RDMACM_KIND_PROBE, sizeof(wire), 0, wire);
-	if (rdma_accept(ep.id, &cp)) {
-		ret = -errno;
-		bench_err("%s: rdma_accept: %s", ep.peer, strerror(-ret));
-		goto out_close;
-	}
-	if (t == IBV_QPT_UD)
-		goto out_close;
-	ret = rdmacm_ep_expect(&ep, RDMA_CM_EVENT_ESTABLISHED, timeout_ms,
-			       "accepting", &ev);
-	if (!ret) {
-		rdma_ack_cm_event(ev);
-		ret = rdmacm_ep_expect(&ep, RDMA_CM_EVENT_DISCONNECTED,
-				       timeout_ms, "waiting for the probe's "
-				       "disconnection", &ev);
-	}
-	if (!ret) {
-		rdma_ack_cm_event(ev);
-		ep.connected = true; /* rdma_disconnect sends the DREP */
+	ret = rdmacm_ep_accept(&ep, &cp, timeout_ms);
+	if (!ret && ep.connected) {
+		ret = rdmacm_ep_wait(&ep, RDMA_CM_EVENT_DISCONNECTED,
+				     timeout_ms,
+				     "waiting for the probe to disconnect");
+		ep.connected = !ret; /* rdma_disconnect sends the DREP */
 	}
 out_close:
 	rdmacm_ep_close(&ep);
@@ -181,7 +158,8 @@ static int stats_json(const struct bench_stats *st, json_t **out)
 
 	if (!o)
 		return -ENOMEM;
-	ret |= json_object_set_new(o, "count", json_integer((json_int_t)st->count));
+	ret |= json_object_set_new(o, "count",
+				   json_integer((json_int_t)st->count));
 	for (id = 0; id < BENCH_STAT_NR; id++)
 		ret |= json_object_set_new(o, bench_stat_name(id),
 					   json_real(bench_stats_get(st, id)));
@@ -215,8 +193,10 @@ static void probe_print(FILE *f, const struct bench_stats *st, size_t n,
 {
 	int i;
 
-	fprintf(f, "# rdma_cm connection set-up (%s), %zu connection%s, "
-		"microseconds\n", qp, n, n == 1 ? "" : "s");
+	fprintf(f,
+		"# rdma_cm connection set-up (%s), %zu connection%s, "
+		"microseconds\n",
+		qp, n, n == 1 ? "" : "s");
 	fprintf(f, "#%-13s %12s %12s %12s %12s\n", "phase", "min", "median",
 		"p99", "max");
 	for (i = 0; i < RDMACM_PHASE_NR; i++)
@@ -226,8 +206,8 @@ static void probe_print(FILE *f, const struct bench_stats *st, size_t n,
 	fflush(f);
 }
 
-static int probe_report(const uint64_t *ns, size_t n, const char *qp,
-			FILE *f, json_t **out)
+static int probe_report(const uint64_t *ns, size_t n, const char *qp, FILE *f,
+			json_t **out)
 {
 	struct bench_stats st[RDMACM_PHASE_NR];
 	char key[32];

@@ -36,8 +36,7 @@ enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t)
 	return t == IBV_QPT_UD ? RDMA_PS_UDP : RDMA_PS_TCP;
 }
 
-void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg,
-		     uint8_t *wire)
+void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg, uint8_t *wire)
 {
 	uint32_t v32 = htonl(RDMACM_MAGIC);
 	uint16_t v16 = htons(length);
@@ -84,30 +83,39 @@ int rdmacm_hdr_check(const void *data, size_t len, uint8_t kind,
 		     struct rdmacm_hdr *hdr, char *why_text, size_t why_len)
 {
 	if (!data || len < RDMACM_HDR_BYTES) {
-		snprintf(why_text, why_len, "no ibpong header in the %zu "
-			 "bytes of private data", data ? len : 0);
+		snprintf(why_text, why_len,
+			 "no ibpong header in the %zu "
+			 "bytes of private data",
+			 data ? len : 0);
 		return RDMACM_WHY_FORMAT;
 	}
 	hdr_unpack(data, hdr);
 	if (hdr->magic != RDMACM_MAGIC) {
-		snprintf(why_text, why_len, "not an ibpong cm peer (magic "
-			 "0x%08x)", hdr->magic);
+		snprintf(why_text, why_len,
+			 "not an ibpong cm peer (magic "
+			 "0x%08x)",
+			 hdr->magic);
 		return RDMACM_WHY_FORMAT;
 	}
 	if (hdr->version != RDMACM_VERSION) {
-		snprintf(why_text, why_len, "header version %u, this end "
+		snprintf(why_text, why_len,
+			 "header version %u, this end "
 			 "speaks %u: use the same ibpong on both ends",
 			 hdr->version, RDMACM_VERSION);
 		return RDMACM_WHY_VERSION;
 	}
 	if (hdr->length < RDMACM_HDR_BYTES || hdr->length > len) {
-		snprintf(why_text, why_len, "bad header length %u (%zu bytes "
-			 "received)", hdr->length, len);
+		snprintf(why_text, why_len,
+			 "bad header length %u (%zu bytes "
+			 "received)",
+			 hdr->length, len);
 		return RDMACM_WHY_FORMAT;
 	}
 	if (hdr->kind != kind) {
-		snprintf(why_text, why_len, "a %s connection where a %s one "
-			 "was expected", kind_name(hdr->kind), kind_name(kind));
+		snprintf(why_text, why_len,
+			 "a %s connection where a %s one "
+			 "was expected",
+			 kind_name(hdr->kind), kind_name(kind));
 		return RDMACM_WHY_KIND;
 	}
 	return 0;
@@ -146,8 +154,7 @@ void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p)
 }
 
 int rdmacm_params_diff(const struct rdmacm_params *mine,
-		       const struct rdmacm_params *peer, char *text,
-		       size_t len)
+		       const struct rdmacm_params *peer, char *text, size_t len)
 {
 	const char *name = NULL, *a = NULL, *b = NULL;
 
@@ -168,20 +175,22 @@ int rdmacm_params_diff(const struct rdmacm_params *mine,
 		a = verbs_poll_name(peer->poll);
 		b = verbs_poll_name(mine->poll);
 	} else if (mine->connect_iters != peer->connect_iters) {
-		snprintf(text, len, "parameter mismatch: the client uses "
+		snprintf(text, len,
+			 "parameter mismatch: the client uses "
 			 "--connect-iters %u, the server %u",
 			 peer->connect_iters, mine->connect_iters);
 		return 1;
 	} else {
 		return 0;
 	}
-	snprintf(text, len, "parameter mismatch: the client uses %s %s, the "
-		 "server %s %s", name, a, name, b);
+	snprintf(text, len,
+		 "parameter mismatch: the client uses %s %s, the "
+		 "server %s %s",
+		 name, a, name, b);
 	return 1;
 }
 
-void rdmacm_reject(struct rdma_cm_id *id, enum rdmacm_why why,
-		   const char *text)
+void rdmacm_reject(struct rdma_cm_id *id, enum rdmacm_why why, const char *text)
 {
 	uint8_t wire[RDMACM_REJ_MAX];
 	size_t n = strnlen(text, sizeof(wire) - RDMACM_HDR_BYTES);
@@ -237,8 +246,7 @@ static bool rejected_nobody(const struct rdma_cm_event *ev)
 	       ev->status == -ECONNREFUSED;
 }
 
-static void rejected_text(const struct rdma_cm_event *ev, char *buf,
-			  size_t len)
+static void rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 {
 	const uint8_t *d = ev->param.conn.private_data;
 	size_t n = ev->param.conn.private_data_len;
@@ -246,7 +254,8 @@ static void rejected_text(const struct rdma_cm_event *ev, char *buf,
 	char why[96];
 
 	if (rejected_nobody(ev)) {
-		snprintf(buf, len, "nobody listens there (start `ibpong cm` "
+		snprintf(buf, len,
+			 "nobody listens there (start `ibpong cm` "
 			 "without HOST on that machine, with the same -p)");
 		return;
 	}
@@ -267,8 +276,9 @@ static int addr_error(struct rdmacm_ep *ep, int status)
 			  "give the IP address of a RoCE or IPoIB interface",
 			  ep->peer, strerror(-status));
 	else
-		bench_err("%s: address resolution failed: %s: the host is "
-			  "unreachable", ep->peer, strerror(-status));
+		bench_err("%s: address or route resolution failed: %s: the "
+			  "host is unreachable",
+			  ep->peer, strerror(-status));
 	return status < 0 ? status : -EHOSTUNREACH;
 }
 
@@ -280,6 +290,7 @@ static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 
 	switch (ev->event) {
 	case RDMA_CM_EVENT_ADDR_ERROR:
+	case RDMA_CM_EVENT_ROUTE_ERROR:
 		return addr_error(ep, ev->status);
 	case RDMA_CM_EVENT_REJECTED:
 		if (ep->quiet_refused && rejected_nobody(ev))
@@ -337,6 +348,53 @@ int rdmacm_ep_expect(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
 	return ret;
 }
 
+int rdmacm_ep_wait(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
+		   int timeout_ms, const char *what)
+{
+	struct rdma_cm_event *ev;
+	int ret;
+
+	ret = rdmacm_ep_expect(ep, want, timeout_ms, what, &ev);
+	if (ret)
+		return ret;
+	rdma_ack_cm_event(ev);
+	if (want == RDMA_CM_EVENT_ESTABLISHED)
+		ep->connected = ep->id->qp_type != IBV_QPT_UD;
+	else if (want == RDMA_CM_EVENT_DISCONNECTED)
+		ep->connected = false;
+	return 0;
+}
+
+int rdmacm_ep_connect(struct rdmacm_ep *ep, const struct rdma_conn_param *cp,
+		      int timeout_ms)
+{
+	int ret;
+
+	if (rdma_connect(ep->id, (struct rdma_conn_param *)cp)) {
+		ret = -errno;
+		bench_err("%s: rdma_connect: %s", ep->peer, strerror(-ret));
+		return ret;
+	}
+	return rdmacm_ep_wait(ep, RDMA_CM_EVENT_ESTABLISHED, timeout_ms,
+			      "waiting for the server's reply");
+}
+
+int rdmacm_ep_accept(struct rdmacm_ep *ep, const struct rdma_conn_param *cp,
+		     int timeout_ms)
+{
+	int ret;
+
+	if (rdma_accept(ep->id, (struct rdma_conn_param *)cp)) {
+		ret = -errno;
+		bench_err("%s: rdma_accept: %s", ep->peer, strerror(-ret));
+		return ret;
+	}
+	if (ep->id->qp_type == IBV_QPT_UD)
+		return 0; /* SIDR: the reply is all */
+	return rdmacm_ep_wait(ep, RDMA_CM_EVENT_ESTABLISHED, timeout_ms,
+			      "accepting");
+}
+
 static void name_addr(const struct sockaddr *sa, uint16_t port, char *buf,
 		      size_t len)
 {
@@ -381,8 +439,8 @@ static int ep_resolve_addr(struct rdmacm_ep *ep, const char *bind,
 		if (ret)
 			return ret;
 	}
-	ret = rdma_resolve_addr(ep->id, src ? src->ai_addr : NULL,
-				dst->ai_addr, timeout_ms);
+	ret = rdma_resolve_addr(ep->id, src ? src->ai_addr : NULL, dst->ai_addr,
+				timeout_ms);
 	if (src)
 		freeaddrinfo(src);
 	if (ret)
@@ -395,9 +453,8 @@ static int ep_resolve_addr(struct rdmacm_ep *ep, const char *bind,
 	return ret;
 }
 
-int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host,
-		      const char *bind, uint16_t port, enum ibv_qp_type t,
-		      int timeout_ms)
+int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host, const char *bind,
+		      uint16_t port, enum ibv_qp_type t, int timeout_ms)
 {
 	struct rdma_cm_event *ev;
 	struct addrinfo *dst;
@@ -418,9 +475,7 @@ int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host,
 	t1 = rdmacm_now_ns();
 	ep->phase_ns[RDMACM_PHASE_ADDR] = t1 - t0;
 	if (rdma_resolve_route(ep->id, timeout_ms)) {
-		ret = -errno;
-		bench_err("%s: rdma_resolve_route: %s", ep->peer,
-			  strerror(-ret));
+		ret = addr_error(ep, -errno);
 		goto out_free;
 	}
 	ret = rdmacm_ep_expect(ep, RDMA_CM_EVENT_ROUTE_RESOLVED,
@@ -474,7 +529,8 @@ int rdmacm_ep_listen(struct rdmacm_ep *ep, const char *bind, uint16_t port,
 		ret = -errno;
 		if (bind && (ret == -ENODEV || ret == -EADDRNOTAVAIL))
 			bench_err("--bind %s: no RDMA device has this address "
-				  "(%s)", bind, strerror(-ret));
+				  "(%s)",
+				  bind, strerror(-ret));
 		else
 			bench_err("rdma_bind_addr(%s port %u): %s",
 				  bind ? bind : "any address", port,
@@ -564,8 +620,10 @@ int rdmacm_ep_qp(struct rdmacm_ep *ep, enum ibv_qp_type t, unsigned depth,
 	struct ibv_context *ctx = ep->id->verbs;
 	struct ibv_qp_init_attr attr = {
 		.qp_type = t,
-		.cap = { .max_send_wr = depth, .max_recv_wr = depth,
-			 .max_send_sge = 1, .max_recv_sge = 1 },
+		.cap = { .max_send_wr = depth,
+			 .max_recv_wr = depth,
+			 .max_send_sge = 1,
+			 .max_recv_sge = 1 },
 	};
 	const char *call = "ibv_alloc_pd";
 

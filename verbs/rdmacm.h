@@ -42,7 +42,7 @@
 #define RDMACM_VERSION	     1
 #define RDMACM_HDR_BYTES     12
 #define RDMACM_PARAMS_BYTES  8
-#define RDMACM_REQ_MAX	     56  /* RC REQ private data, the smallest */
+#define RDMACM_REQ_MAX	     56	 /* RC REQ private data, the smallest */
 #define RDMACM_REJ_MAX	     148 /* REJ private data */
 #define RDMACM_CONNECT_ITERS 10	 /* default --connect-iters */
 #define RDMACM_ACK_TIMEOUT   14	 /* 4.096 us * 2^14: as the verbs QPs */
@@ -66,7 +66,7 @@ enum rdmacm_why {
 struct rdmacm_hdr {
 	uint32_t magic;
 	uint8_t version;
-	uint8_t kind;	/* enum rdmacm_kind */
+	uint8_t kind;	 /* enum rdmacm_kind */
 	uint16_t length; /* header and payload bytes */
 	uint32_t arg;
 };
@@ -86,8 +86,8 @@ struct rdmacm_params {
  */
 struct rdmacm_cfg {
 	struct verbs_cfg verbs;
-	unsigned connect_iters;	  /* --connect-iters */
-	enum bench_test test;	  /* --test, for the control header */
+	unsigned connect_iters;	    /* --connect-iters */
+	enum bench_test test;	    /* --test, for the control header */
 	struct bench_bootstrap *bs; /* the rdma_cm bootstrap, once open */
 };
 
@@ -104,14 +104,14 @@ enum rdmacm_phase {
 struct rdmacm_ep {
 	struct rdma_event_channel *ch;
 	struct rdma_cm_id *id;
-	struct ibv_pd *pd;		  /* control and probes: ours */
-	struct ibv_comp_channel *cc;	  /* control: to sleep on */
+	struct ibv_pd *pd;	     /* control and probes: ours */
+	struct ibv_comp_channel *cc; /* control: to sleep on */
 	struct ibv_cq *cq;
-	bool qp;			  /* rdma_create_qp made id->qp */
-	bool connected;			  /* rdma_disconnect at close */
-	bool quiet_refused;		  /* no listener: -ECONNREFUSED, no
-					   * message (the caller retries) */
-	char peer[64];			  /* "192.0.2.1 port 18515" */
+	bool qp;			    /* rdma_create_qp made id->qp */
+	bool connected;			    /* rdma_disconnect at close */
+	bool quiet_refused;		    /* no listener: -ECONNREFUSED, no
+					     * message (the caller retries) */
+	char peer[64];			    /* "192.0.2.1 port 18515" */
 	uint64_t phase_ns[RDMACM_PHASE_NR]; /* active side */
 };
 
@@ -149,9 +149,8 @@ int rdmacm_ep_channel(struct rdmacm_ep *ep);
  * rdma_resolve_route, each bounded by timeout_ms; fills phase_ns ADDR and
  * ROUTE.
  */
-int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host,
-		      const char *bind, uint16_t port, enum ibv_qp_type t,
-		      int timeout_ms);
+int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host, const char *bind,
+		      uint16_t port, enum ibv_qp_type t, int timeout_ms);
 /* Passive side: bind (any address without bind) and listen. */
 int rdmacm_ep_listen(struct rdmacm_ep *ep, const char *bind, uint16_t port,
 		     enum ibv_qp_type t);
@@ -163,6 +162,15 @@ int rdmacm_ep_listen(struct rdmacm_ep *ep, const char *bind, uint16_t port,
 int rdmacm_ep_expect(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
 		     int timeout_ms, const char *what,
 		     struct rdma_cm_event **ev);
+/* rdmacm_ep_expect, then ack; ESTABLISHED and DISCONNECTED set connected. */
+int rdmacm_ep_wait(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
+		   int timeout_ms, const char *what);
+/* rdma_connect and wait for ESTABLISHED. */
+int rdmacm_ep_connect(struct rdmacm_ep *ep, const struct rdma_conn_param *cp,
+		      int timeout_ms);
+/* rdma_accept and, but for UD (SIDR), wait for ESTABLISHED. */
+int rdmacm_ep_accept(struct rdmacm_ep *ep, const struct rdma_conn_param *cp,
+		     int timeout_ms);
 /*
  * Passive side: wait for a CONNECT_REQUEST of the given kind (a bad one is
  * rejected and logged), copy its private data (up to cap bytes) to pdata,

@@ -66,6 +66,9 @@ struct verbs_cfg {
 	uint16_t port;	       /* -p: out-of-band TCP port */
 	/* how to connect the QP; NULL for verbs_conn_bootstrap_ops */
 	const struct verbs_conn_ops *conn;
+	/* testing --validate: the data source (rank 0, rank 1 for read)
+	 * flips the first byte of its send area */
+	bool corrupt_payload;
 };
 
 /* An open device and the port in use. */
@@ -154,6 +157,7 @@ struct verbs_ctx {
  */
 struct verbs_conn_ops {
 	const char *name; /* for run.verbs.connection */
+	const char *transport; /* run.transport; NULL: "verbs" */
 	/* Open the device and port: fill c->dev (verbs_dev_open helps). */
 	int (*open)(struct verbs_ctx *c);
 	/*

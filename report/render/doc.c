@@ -272,22 +272,76 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 	d->ops->table_end(d->f);
 }
 
-/* run.suspects (sweeps): each entry a string or an object. */
-static void doc_suspects(const struct doc *d, const struct bench_result *r)
+/* One suspect of ibpong-mpi's run.suspects.nodes or .links. */
+static void doc_suspect_text(const json_t *s, bool link, char *buf,
+			     size_t len)
 {
-	json_t *sus = json_object_get(r->run, "suspects"), *item;
-	size_t i;
-	char *text;
+	const char *ha = json_string_value(json_object_get(s, "host_a"));
+	const char *hb = json_string_value(json_object_get(s, "host_b"));
+	const char *host = json_string_value(json_object_get(s, "host"));
+	const char *node = json_string_value(json_object_get(s, "node"));
 
-	if (!json_is_array(sus) || !json_array_size(sus))
-		return;
-	d->ops->heading(d->f, 3, "Sweep suspects");
-	d->ops->list_begin(d->f);
-	json_array_foreach (sus, i, item) {
+	if (link)
+		snprintf(buf, len, "link: rank %lld (%s) - rank %lld (%s), "
+			 "%.2f us, score %.1f",
+			 json_integer_value(json_object_get(s, "a")),
+			 ha ? ha : "?",
+			 json_integer_value(json_object_get(s, "b")),
+			 hb ? hb : "?",
+			 json_number_value(json_object_get(s, "latency_us")),
+			 json_number_value(json_object_get(s, "score")));
+	else
+		snprintf(buf, len, "node %s: rank %lld on %s, median %.2f us, "
+			 "score %.1f",
+			 node ? node : "?",
+			 json_integer_value(json_object_get(s, "rank")),
+			 host ? host : "?",
+			 json_number_value(json_object_get(s, "median_us")),
+			 json_number_value(json_object_get(s, "score")));
+}
+
+/* Items of an array: strings or objects as JSON text, or as suspects. */
+static void doc_suspect_items(const struct doc *d, const json_t *arr, int kind)
+{
+	json_t *item;
+	char buf[512], *text;
+	size_t i;
+
+	json_array_foreach ((json_t *)arr, i, item) {
+		if (kind && json_is_object(item)) {
+			doc_suspect_text(item, kind == 2, buf, sizeof(buf));
+			d->ops->list_item(d->f, buf);
+			continue;
+		}
 		text = doc_json_text(item);
 		d->ops->list_item(d->f, text ? text : "?");
 		free(text);
 	}
+}
+
+/*
+ * run.suspects (sweeps): ibpong-mpi's object {nodes: [...], links: [...]}
+ * or an array whose entries are strings or objects.
+ */
+static void doc_suspects(const struct doc *d, const struct bench_result *r)
+{
+	json_t *sus = json_object_get(r->run, "suspects");
+	json_t *nodes = json_object_get(sus, "nodes");
+	json_t *links = json_object_get(sus, "links");
+
+	if (json_is_object(sus) &&
+	    json_array_size(nodes) + json_array_size(links)) {
+		d->ops->heading(d->f, 3, "Sweep suspects");
+		d->ops->list_begin(d->f);
+		doc_suspect_items(d, nodes, 1);
+		doc_suspect_items(d, links, 2);
+		d->ops->list_end(d->f);
+	}
+	if (!json_is_array(sus) || !json_array_size(sus))
+		return;
+	d->ops->heading(d->f, 3, "Sweep suspects");
+	d->ops->list_begin(d->f);
+	doc_suspect_items(d, sus, 0);
 	d->ops->list_end(d->f);
 }
 

@@ -240,7 +240,8 @@ int render_figures(const struct report_set *set, const struct render_opts *o,
 	bool *done;
 	int ret = 0;
 
-	img = calloc(2 * set->count + 1, sizeof(*img));
+	/* latency, bandwidth and, for a sweep, a heatmap per result */
+	img = calloc(3 * set->count + 1, sizeof(*img));
 	members = calloc(set->count + 1, sizeof(*members));
 	done = calloc(set->count + 1, sizeof(*done));
 	if (!img || !members || !done) {
@@ -257,6 +258,14 @@ int render_figures(const struct report_set *set, const struct render_opts *o,
 				members[n++] = k;
 			}
 		ret = figure_test(set, members, n, o, ++idx, img, &n_img);
+	}
+	for (i = 0; i < set->count && !ret; i++) {
+		bool drawn;
+
+		ret = render_heatmap(&set->items[i], o, idx + 1, &img[n_img],
+				     &drawn);
+		n_img += drawn;
+		idx += drawn;
 	}
 out:
 	free(members);

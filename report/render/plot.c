@@ -558,3 +558,90 @@ int report_plot_draw(const struct report_figure *fig, const char *dir,
 	}
 	return ret;
 }
+
+/* "x y value" per measured cell; -EINVAL if none. */
+static int heatmap_write(const struct report_heatmap *hm, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	size_t i, k, n = 0;
+	double v;
+
+	if (!f) {
+		bench_err("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	for (i = 0; i < hm->n; i++)
+		for (k = 0; k < hm->n; k++) {
+			v = hm->cells[i * hm->n + k];
+			if (isnan(v))
+				continue;
+			fprintf(f, "%zu %zu %.17g\n", k, i, v);
+			n++;
+		}
+	if (fclose(f)) {
+		bench_err("%s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return n ? 0 : -EINVAL;
+}
+
+/* At most about 24 labels along an axis. */
+static void heatmap_tics(const struct report_heatmap *hm, char *out,
+			 size_t len)
+{
+	size_t i, step = hm->n > 24 ? (hm->n + 23) / 24 : 1, off;
+
+	off = (size_t)snprintf(out, len, "(");
+	for (i = 0; i < hm->n && off < len; i += step)
+		off += (size_t)snprintf(out + off, len - off, "%s\"%d\" %zu",
+					i ? ", " : "", hm->ranks[i], i);
+	if (off < len)
+		snprintf(out + off, len - off, ")");
+}
+
+int report_plot_heatmap(const struct report_heatmap *hm, const char *dir,
+			const char *name, enum report_plot_format fmt,
+			char *path, size_t len)
+{
+	char tpl[PATH_MAX], data[PATH_MAX], out[PATH_MAX], tics[PLOT_VAR_MAX];
+	char *argv[PLOT_ARGS_MAX] = { 0 };
+	const char *gp = getenv("IBPONG_GNUPLOT");
+	struct stat sb;
+	int argc = 0, ret;
+
+	ret = plot_template_dir("heatmap", tpl, sizeof(tpl));
+	if (ret) {
+		bench_err("gnuplot template heatmap.gp not found");
+		return ret;
+	}
+	snprintf(data, sizeof(data), "%s/%s.dat", dir, name);
+	ret = heatmap_write(hm, data);
+	if (ret == -EINVAL)
+		bench_err("%s: no pair to draw", name);
+	snprintf(data, sizeof(data), "%s.dat", name);
+	snprintf(out, sizeof(out), "%s.%s", name, report_plot_ext(fmt));
+	heatmap_tics(hm, tics, sizeof(tics));
+	argv[argc++] = strdup(gp && *gp ? gp : "gnuplot");
+	ret = ret ?: plot_var(argv, &argc, "fmt", report_plot_ext(fmt));
+	ret = ret ?: plot_var(argv, &argc, "outfile", out);
+	ret = ret ?: plot_var(argv, &argc, "plottitle", hm->title);
+	ret = ret ?: plot_var(argv, &argc, "ylabel", "rank");
+	ret = ret ?: plot_var(argv, &argc, "cblabel", hm->cblabel);
+	ret = ret ?: plot_var(argv, &argc, "datafile", data);
+	ret = ret ?: plot_var(argv, &argc, "tpldir", tpl);
+	ret = ret ?: plot_var(argv, &argc, "tics", tics);
+	if (!ret && (asprintf(&argv[argc++], "-e") < 0 ||
+		     asprintf(&argv[argc++], "n=%zu", hm->n) < 0 ||
+		     asprintf(&argv[argc++], "%s/heatmap.gp", tpl) < 0))
+		ret = -ENOMEM;
+	if (!ret)
+		ret = plot_run(argv, dir);
+	plot_free_args(argv, argc);
+	if ((size_t)snprintf(path, len, "%s/%s", dir, out) >= len && !ret)
+		ret = -ENAMETOOLONG;
+	if (!ret && (stat(path, &sb) || sb.st_size == 0)) {
+		bench_err("gnuplot wrote no %s", path);
+		ret = -EIO;
+	}
+	return ret;
+}

@@ -87,6 +87,24 @@ int report_plot_draw(const struct report_figure *fig, const char *dir,
 		     const char *name, enum report_plot_format fmt, char *path,
 		     size_t len);
 
+/* A sweep's matrix (report/gnuplot/heatmap.gp). */
+struct report_heatmap {
+	const char *title;
+	const char *cblabel; /* the colour bar: metric and unit */
+	const int *ranks;    /* n endpoint labels (ranks) */
+	size_t n;
+	const double *cells; /* n x n, row-major; NAN: not measured */
+};
+
+/*
+ * Draw hm into dir/name.<ext> (its data in dir/name.dat); path as for
+ * report_plot_draw. Returns 0, -EINVAL (no cell), -ENOENT, -ETIMEDOUT
+ * or -EIO.
+ */
+int report_plot_heatmap(const struct report_heatmap *hm, const char *dir,
+			const char *name, enum report_plot_format fmt,
+			char *path, size_t len);
+
 /* Make dir (and its parents). 0 or -errno, logged. */
 int report_mkdir_p(const char *dir);
 

@@ -39,6 +39,14 @@ struct render_image {
 int render_figures(const struct report_set *set, const struct render_opts *o,
 		   struct render_image **images, size_t *n_images);
 
+/*
+ * The heatmap of a sweep result (rows with a pair) into img, named
+ * plot<idx>-heatmap; *drawn is false (and nothing is done) for a result
+ * without pairs. Returns 0 or a negative errno.
+ */
+int render_heatmap(const struct bench_result *r, const struct render_opts *o,
+		   unsigned idx, struct render_image *img, bool *drawn);
+
 /* A document writer (Markdown, HTML). Text arguments are plain text. */
 struct render_writer_ops {
 	void (*begin)(FILE *f, const char *title);

@@ -4,18 +4,11 @@
 # a guest): every op and test over RC and UD with the JSON and its
 # run.connect statistics, --validate, --poll event, --bind, then every
 # failure: one clear line and exit 3 (2 for usage) within the timeout.
-# usage: cm-lab.sh IBPONG_CM OUT_DIR   (inside the guest)
-#        cm-lab.sh --lab IBPONG_CM     (boots the guest; meson's form)
+# usage: cm-lab.sh IBPONG_CM OUT_DIR (in the guest: verbs-lab-run.sh boots it)
+# shellcheck disable=SC2086 # option lists ($q, $w...) split on purpose
 set -u
-if [ "${1:-}" = --lab ]; then
-	"$IBPONG_LAB" check >/dev/null || exit 77
-	out=$(mktemp -d)
-	trap 'rm -rf "$out"' EXIT
-	"$IBPONG_LAB" run --timeout 850 --out "$out" -- \
-		bash "$(readlink -f "$0")" "$(readlink -f "$2")" "$out"
-	exit $?
-fi
 VB=$1 OUT=$2
+# shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/verbs-lib.sh"
 q="--quiet --iters 10 --warmup 2 --timeout 20 --connect-iters 3"
 

@@ -47,6 +47,8 @@ def main():
     if doc["test"]["kind"] != kind:
         fail(f"test.kind is {doc['test']['kind']!r}, expected {kind}")
     run = doc["run"]
+    if run.get("transport") != "rdmacm":
+        fail(f"run.transport is {run.get('transport')!r}")
     if run.get("verbs", {}).get("connection") != "rdma_cm":
         fail(f"run.verbs.connection is {run.get('verbs')!r}")
     if "name" not in run.get("device", {}):

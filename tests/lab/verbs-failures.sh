@@ -38,6 +38,15 @@ vcases=$((vcases + 1))
 vpair ud-too-big 3 3 $q --timeout 10 --qp ud --sizes 64K
 vgrep ud-too-big client "--qp ud carries at most the path MTU"
 
+# --validate catches a corrupted payload (IBPONG_VERBS_CORRUPT: the data
+# source flips the first byte it sends); the receiver names the byte
+export IBPONG_VERBS_CORRUPT=1
+vpair corrupt 3 3 $q --timeout 10 --validate --sizes 64
+vgrep corrupt server "payload check failed at 64 bytes: byte 0"
+vpair corrupt-read 3 3 $q --timeout 10 --validate --op read --sizes 64
+vgrep corrupt-read client "payload check failed at 64 bytes: byte 0"
+unset IBPONG_VERBS_CORRUPT
+
 # the server dies mid-run: the client leaves with exit 3 within the timeout
 vport=$((vport + 1))
 vcases=$((vcases + 1))

@@ -221,11 +221,20 @@ def check(doc, args):
         c.fail("results", "expected a non-empty array")
         return c.problems
     sizes = [check_row(c, row, i, kind, args) for i, row in enumerate(rows)]
-    known = [s for s in sizes if s is not None]
-    if any(b <= a for a, b in zip(known, known[1:])):
-        c.fail("results", f"sizes are not strictly ascending: {known}")
-    if args.sizes is not None and known != args.sizes:
-        c.fail("results", f"expected sizes {args.sizes}, got {known}")
+    # A sweep has a row per (pair, size): ascending within each pair.
+    groups = {}
+    for row, s in zip(rows, sizes):
+        pair = row.get("pair") if isinstance(row, dict) else None
+        key = (pair.get("rank_a"), pair.get("rank_b")) \
+            if isinstance(pair, dict) else None
+        if s is not None:
+            groups.setdefault(key, []).append(s)
+    for key, known in groups.items():
+        what = "results" if key is None else f"results of pair {key}"
+        if any(b <= a for a, b in zip(known, known[1:])):
+            c.fail(what, f"sizes are not strictly ascending: {known}")
+        if args.sizes is not None and known != args.sizes:
+            c.fail(what, f"expected sizes {args.sizes}, got {known}")
     return c.problems
 
 

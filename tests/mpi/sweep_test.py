@@ -1,0 +1,281 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Cluster sweeps of ibpong-mpi (--pairs) under a real mpirun on shared
+memory, oversubscribed: every rank is a node of its own through
+--node-id-from env:OMPI_COMM_WORLD_RANK.
+
+Usage: sweep_test.py MPIRUN IBPONG_MPI CASE
+Noise: 8 busy ranks on 2 cores make pair latencies differ by 5x from
+placement alone, so the outlier cases run one pair at a time
+(--concurrency 1), take medians of 1000 iterations and a MAD floor of
+half the median; the injected delay (200 us per message) scores about
+25, the threshold is 8, noise stays under 3.
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import check_result  # noqa: E402
+from mpi_test import MPI_ENV, Ctx, Failure, asan_env  # noqa: E402
+
+NODE = ["--node-id-from", "env:OMPI_COMM_WORLD_RANK"]
+NO_OUTLIERS = ["--outlier-threshold", "1000000"]
+STEADY = ["--concurrency", "1", "--iters", "1000", "--sizes", "0",
+          "--outlier-mad-floor", "0.5", "--outlier-threshold", "8"]
+
+
+class SweepCtx(Ctx):
+    def sweep(self, args, np, mpirun_args=(), env=None, name="sweep.json",
+              prefix=()):
+        """ibpong-mpi --pairs ... under mpirun; returns (rc, out, err,
+        doc or None)."""
+        path = self.json_path(name)
+        if os.path.exists(path):
+            os.unlink(path)
+        e = dict(os.environ)
+        e.update(MPI_ENV)
+        e.update(asan_env())
+        e.update(env or {})
+        cmd = [self.mpirun, *mpirun_args, "-np", str(np), *prefix, self.exe,
+               "--json", path] + args
+        print("+", " ".join(cmd), flush=True)
+        p = subprocess.run(cmd, env=e, capture_output=True, text=True,
+                           timeout=240)
+        self.last = (cmd, p.returncode, p.stdout, p.stderr)
+        doc = None
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+        return p.returncode, p.stdout, p.stderr, doc
+
+    def conforms(self, doc, hosts):
+        args = check_result.parse_args(["-", "--tool", "ibpong-mpi",
+                                        "--transport", "mpi",
+                                        "--hosts", str(hosts)])
+        problems = check_result.check(doc, args)
+        self.expect(not problems, "JSON check:\n" + "\n".join(problems))
+
+
+def pairs_of(doc):
+    return sorted({(r["pair"]["rank_a"], r["pair"]["rank_b"])
+                   for r in doc["results"]})
+
+
+def printed_rounds(out):
+    """{round: [(a, b)]} from the table on stdout."""
+    rounds = {}
+    for ln in out.splitlines():
+        f = ln.split()
+        if len(f) == 9 and f[0].isdigit():
+            rounds.setdefault(int(f[0]), []).append((int(f[1]), int(f[2])))
+    return rounds
+
+
+def check_schedule(ctx, mode, np, want_pairs, want_rounds, extra=(),
+                   cap=None):
+    rc, out, err, doc = ctx.sweep(["--pairs", mode, "--sizes", "0,8",
+                                   "--iters", "50"] + NODE + NO_OUTLIERS +
+                                  list(extra), np)
+    ctx.expect(rc == 0, f"--pairs {mode} -np {np}: exit 0 expected")
+    ctx.conforms(doc, np)
+    sw = doc["run"]["sweep"]
+    ctx.expect(sw["rounds"] == want_rounds == sw["rounds_done"],
+               f"rounds {sw['rounds']}, expected {want_rounds}")
+    ctx.expect(pairs_of(doc) == sorted(want_pairs),
+               f"pairs {pairs_of(doc)}, expected {sorted(want_pairs)}")
+    ctx.expect(len(doc["results"]) == 2 * len(want_pairs),
+               "one row per (pair, size)")
+    for r in doc["results"]:
+        ctx.expect(r["pair"]["host_a"] and r["pair"]["host_b"],
+                   "pair.host_a/host_b")
+    rounds = printed_rounds(out)
+    ctx.expect(len(rounds) == want_rounds, f"printed rounds {rounds}")
+    for k, prs in rounds.items():
+        ends = [e for p in prs for e in p]
+        ctx.expect(len(ends) == len(set(ends)), f"round {k} not disjoint")
+        ctx.expect(cap is None or len(prs) <= cap, f"round {k} over cap")
+    return doc
+
+
+def case_all_even(ctx):
+    doc = check_schedule(ctx, "all", 8,
+                         [(a, b) for a in range(8) for b in range(a + 1, 8)],
+                         7, ["--matrix-dir", ctx.tmp])
+    for kind in ("latency", "bandwidth"):
+        for size in (0, 8):
+            with open(os.path.join(ctx.tmp, f"{kind}-{size}.csv")) as f:
+                rows = list(csv.reader(f))
+            ctx.expect(len(rows) == 9 and len(rows[0]) == 11,
+                       f"{kind}-{size}.csv: 8 x 8 plus headers")
+            for i in range(8):
+                ctx.expect(rows[i + 1][3 + i] == "", "empty diagonal")
+                for j in range(8):
+                    ctx.expect(rows[i + 1][3 + j] == rows[j + 1][3 + i],
+                               "symmetric matrix")
+    ctx.expect(doc["run"]["suspects"]["nodes"] == [], "no suspects")
+
+
+def case_all_odd(ctx):
+    check_schedule(ctx, "all", 5,
+                   [(a, b) for a in range(5) for b in range(a + 1, 5)], 5)
+
+
+def case_ring(ctx):
+    check_schedule(ctx, "ring", 6, [(i, i + 1) for i in range(5)] + [(0, 5)],
+                   2)
+    check_schedule(ctx, "ring", 5, [(i, i + 1) for i in range(4)] + [(0, 4)],
+                   3)
+
+
+def case_neighbors(ctx):
+    check_schedule(ctx, "neighbors", 8, [(i, i + 1) for i in range(7)], 2)
+
+
+def case_concurrency(ctx):
+    check_schedule(ctx, "all", 8,
+                   [(a, b) for a in range(8) for b in range(a + 1, 8)], 14,
+                   ["--concurrency", "3"], cap=3)
+
+
+def case_per_node(ctx):
+    # Four ranks on two "nodes" (rank / 2).
+    wrap = ["/bin/sh", "-c",
+            'IBPONG_TEST_NODE=n$((OMPI_COMM_WORLD_RANK / 2)) exec "$@"', "sh"]
+    for per_node, pairs in ((1, [(0, 2)]),
+                            (2, [(a, b) for a in range(4)
+                                 for b in range(a + 1, 4)])):
+        rc, out, err, doc = ctx.sweep(
+            ["--pairs", "all", "--sizes", "0", "--iters", "50",
+             "--per-node", str(per_node), "--node-id-from",
+             "env:IBPONG_TEST_NODE"] + NO_OUTLIERS, 4, prefix=wrap)
+        ctx.expect(rc == 0, f"--per-node {per_node}: exit 0")
+        ctx.expect(pairs_of(doc) == pairs, f"--per-node {per_node}: "
+                   f"pairs {pairs_of(doc)}, expected {pairs}")
+    # Every rank on one host: one node, nothing to pair.
+    rc, out, err, doc = ctx.sweep(["--pairs", "all"], 4)
+    ctx.expect(rc == 2 and "2 at least" in err, "one node: exit 2")
+
+
+def case_slow_rank(ctx):
+    rc, out, err, doc = ctx.sweep(["--pairs", "all", "--inject-delay",
+                                   "5:200"] + STEADY + NODE, 8)
+    ctx.expect(rc == 1, "an injected slow rank: exit 1")
+    sus = doc["run"]["suspects"]
+    ctx.expect([n["rank"] for n in sus["nodes"]] == [5],
+               f"exactly rank 5 suspect: {sus}")
+    ctx.expect(sus["nodes"][0]["host"] and sus["nodes"][0]["node"] == "5",
+               "named by host and node")
+    ctx.expect(sus["links"] == [], f"no suspect link: {sus['links']}")
+    ctx.expect("suspect node 5: rank 5" in out, "printed")
+
+
+def case_no_suspects(ctx):
+    rc, out, err, doc = ctx.sweep(["--pairs", "all"] + STEADY + NODE, 8)
+    ctx.expect(rc == 0, "no injection: exit 0")
+    sus = doc["run"]["suspects"]
+    ctx.expect(sus["nodes"] == [] and sus["links"] == [], f"{sus}")
+
+
+def check_lost_rank(ctx, doc, rank, rounds_before):
+    run = doc["run"]
+    ctx.expect([r["rank"] for r in run["failed_ranks"]] == [rank],
+               f"failed_ranks {run['failed_ranks']}")
+    ctx.expect(run["failed_pairs"] and all(
+        rank in (p["rank_a"], p["rank_b"]) for p in run["failed_pairs"]),
+        f"failed_pairs {run['failed_pairs']}")
+    lost = {(p["rank_a"], p["rank_b"]) for p in run["failed_pairs"]}
+    ctx.expect(len(pairs_of(doc)) == 15 - len(lost),
+               "every other pair measured")
+    ctx.expect(run["sweep"]["rounds_done"] == 5, "all rounds done")
+
+
+def case_hang(ctx):
+    rc, out, err, doc = ctx.sweep(["--pairs", "all", "--sizes", "0,8",
+                                   "--iters", "50", "--timeout", "3",
+                                   "--inject-hang", "3:2"] + NODE +
+                                  NO_OUTLIERS, 6)
+    ctx.expect(rc == 3, "a hung rank: exit 3")
+    ctx.expect("rank 3 (host" in err and "left the sweep" in err,
+               "the hung rank named on stderr")
+    check_lost_rank(ctx, doc, 3, 2)
+
+
+def case_kill(ctx):
+    # Open MPI tears the job down: the rounds before are on disk.
+    rc, out, err, doc = ctx.sweep(["--pairs", "all", "--sizes", "0",
+                                   "--iters", "50", "--timeout", "3",
+                                   "--inject-kill", "3:2"] + NODE +
+                                  NO_OUTLIERS, 6)
+    ctx.expect(rc != 0, "a killed rank: non-zero exit")
+    ctx.expect(doc is not None and doc["run"]["sweep"]["rounds_done"] == 2,
+               "results of rounds 0 and 1 kept")
+    ctx.expect(len(pairs_of(doc)) == 6, "6 pairs of rounds 0 and 1")
+    # With --enable-recovery the job lives on and the sweep names it.
+    rc, out, err, doc = ctx.sweep(["--pairs", "all", "--sizes", "0",
+                                   "--iters", "50", "--timeout", "3",
+                                   "--inject-kill", "3:2"] + NODE +
+                                  NO_OUTLIERS, 6,
+                                  mpirun_args=["--enable-recovery"],
+                                  name="recovery.json")
+    # (mpirun --enable-recovery exits 0 even after MPI_Abort(3): the
+    # verdict is in the JSON)
+    check_lost_rank(ctx, doc, 3, 2)
+
+
+def case_print_schedule(ctx):
+    cmd = [ctx.exe, "--pairs", "all", "--print-schedule",
+           "--simulate-nodes", "10000"]
+    e = dict(os.environ)
+    e.update(MPI_ENV)
+    p = subprocess.run([ctx.mpirun, "-np", "1"] + cmd, env=e,
+                       capture_output=True, text=True, timeout=120)
+    ctx.last = (cmd, p.returncode, p.stdout, p.stderr)
+    ctx.expect(p.returncode == 0, "--simulate-nodes: exit 0")
+    ctx.expect("10000 nodes, 9999 rounds, 49995000 pairs, at most 5000 "
+               "pairs per round" in p.stdout, "10,000-node schedule")
+    rc, out, err, doc = ctx.sweep(["--pairs", "ring", "--dry-run"] + NODE, 5)
+    ctx.expect(rc == 0 and doc is None, "--dry-run measures nothing")
+    ctx.expect("round 2: 0-4" in out, f"ring of 5, closing edge: {out}")
+
+
+def case_bad_options(ctx):
+    for args in (["--pairs", "some"], ["--pairs", "all", "--simulate-nodes",
+                                       "10"],
+                 ["--pairs", "all", "--transport", "verbs",
+                  "--inject-delay", "1:5"],
+                 ["--per-node", "0", "--pairs", "all"],
+                 ["--transport", "verbs"]):
+        rc, out, err, doc = ctx.sweep(args, 2)
+        ctx.expect(rc == 2, f"{args}: exit 2")
+
+
+CASES = {name[5:]: fn for name, fn in globals().items()
+         if name.startswith("case_")}
+
+
+def main(argv):
+    if len(argv) != 3 or argv[2] not in CASES:
+        print(f"usage: sweep_test.py MPIRUN IBPONG_MPI "
+              f"{{{','.join(sorted(CASES))}}}", file=sys.stderr)
+        return 2
+    mpirun, exe, case = argv
+    with tempfile.TemporaryDirectory(prefix="ibpong-sweep-test-") as tmp:
+        try:
+            CASES[case](SweepCtx(mpirun, os.path.abspath(exe), tmp))
+        except Failure as e:
+            print(f"FAIL {case}: {e}")
+            return 1
+        except subprocess.TimeoutExpired as e:
+            print(f"FAIL {case}: timed out: {e}")
+            return 1
+    print(f"PASS {case}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
