@@ -43,8 +43,8 @@ double mpi_median(const double *x, size_t n)
 	return m;
 }
 
-int mpi_robust_scores(const double *x, size_t n, double floor,
-		      double *scores, double *median, double *mad)
+int mpi_robust_scores(const double *x, size_t n, double floor, double *scores,
+		      double *median, double *mad)
 {
 	double *dev, m, d, scale;
 	size_t i, k = 0;
@@ -186,7 +186,8 @@ static int nodes_judge(const struct mpi_sweep_view *v, const double *x,
 		json_array_append_new(arr, node_json(v, e, score[e], x[e]));
 		fprintf(f,
 			"suspect node %s: rank %d on %s, median of its pairs "
-			"%.2f us against %.2f us for the cluster (score %.1f)\n",
+			"%.2f us against %.2f us for the cluster (score "
+			"%.1f)\n",
 			v->nodes[v->ep_rank[e]], v->ep_rank[e],
 			v->hosts[v->ep_rank[e]], x[e], median, score[e]);
 	}
@@ -194,8 +195,7 @@ static int nodes_judge(const struct mpi_sweep_view *v, const double *x,
 }
 
 static int links_judge(const struct mpi_sweep_view *v, const struct links *l,
-		       double threshold, const bool *bad, json_t *arr,
-		       FILE *f)
+		       double threshold, const bool *bad, json_t *arr, FILE *f)
 {
 	const struct bench_row *row;
 	size_t i;
@@ -258,12 +258,11 @@ int mpi_sweep_suspects(struct bench_result *r, const struct mpi_sweep_view *v,
 		n = nodes_judge(v, x, score, threshold, bad,
 				json_object_get(sus, "nodes"), f, median);
 	}
-	if (sus && mpi_robust_scores(l.val, l.n, floor, l.score, &lm,
-				     &lmad) == 0)
+	if (sus &&
+	    mpi_robust_scores(l.val, l.n, floor, l.score, &lm, &lmad) == 0)
 		n += links_judge(v, &l, threshold, bad,
 				 json_object_get(sus, "links"), f);
-	ret = sus && json_object_set_new(r->run, "suspects", sus) ? -ENOMEM
-								    : n;
+	ret = sus && json_object_set_new(r->run, "suspects", sus) ? -ENOMEM : n;
 out:
 	links_free(&l);
 	free(x);

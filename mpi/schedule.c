@@ -179,8 +179,7 @@ int mpi_sched_partner(const struct mpi_sched *s, long k, int e)
 	return p;
 }
 
-size_t mpi_sched_round(const struct mpi_sched *s, long k,
-		       struct mpi_pair *out)
+size_t mpi_sched_round(const struct mpi_sched *s, long k, struct mpi_pair *out)
 {
 	long r, sub;
 	int j, first, last;

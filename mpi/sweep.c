@@ -175,15 +175,17 @@ static void sweep_inject(const struct sweep *sw, long k)
 	const struct timespec nap = { .tv_sec = 1 };
 
 	if (sw->so->kill_rank == sw->me && sw->so->kill_round == k) {
-		fprintf(stderr, "ibpong-mpi: rank %d: --inject-kill: killing "
-				"myself in round %ld\n",
+		fprintf(stderr,
+			"ibpong-mpi: rank %d: --inject-kill: killing "
+			"myself in round %ld\n",
 			sw->me, k);
 		raise(SIGKILL);
 	}
 	if (sw->so->hang_rank != sw->me || sw->so->hang_round != k)
 		return;
-	fprintf(stderr, "ibpong-mpi: rank %d: --inject-hang: no answer from "
-			"round %ld on\n",
+	fprintf(stderr,
+		"ibpong-mpi: rank %d: --inject-hang: no answer from "
+		"round %ld on\n",
 		sw->me, k);
 	for (;;)
 		nanosleep(&nap, NULL);
@@ -262,24 +264,34 @@ static int sweep_send_report(struct sweep *sw, long k,
 	return ret;
 }
 
-/* Wait for rank 0's verdict: who is still in the sweep. */
+/* Wait for rank 0's verdict: the ranks that left the sweep this round. */
 static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 {
+	int32_t *left = calloc((size_t)sw->world + 1, sizeof(*left));
 	MPI_Request req;
 	char what[64];
-	int ret;
+	int i, ret;
 
-	if (MPI_Irecv(sw->alive, sw->world, MPI_BYTE, 0,
+	if (!left)
+		return -ENOMEM;
+	if (MPI_Irecv(left, sw->world + 1, MPI_INT32_T, 0,
 		      sweep_tag(k, SWEEP_TAG_VERDICT), sw->ctl,
-		      &req) != MPI_SUCCESS)
+		      &req) != MPI_SUCCESS) {
+		free(left);
 		return -EIO;
+	}
 	snprintf(what, sizeof(what), "round %ld: verdict of rank 0", k);
 	ret = mpi_wait_timeout(&req, deadline_s - sweep_now_s(), what);
 	if (ret) {
 		MPI_Cancel(&req);
 		MPI_Request_free(&req);
+		return ret; /* left stays: MPI may still write into it */
 	}
-	return ret;
+	for (i = 0; i < left[0] && i < sw->world; i++)
+		if (left[1 + i] > 0 && left[1 + i] < sw->world)
+			sw->alive[left[1 + i]] = 0;
+	free(left);
+	return 0;
 }
 
 /* One round on this rank. */

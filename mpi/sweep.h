@@ -68,8 +68,7 @@ const struct option *mpi_sweep_longopts(size_t *n);
  * Handle one option: 0 if handled, 1 if not a sweep option, -EINVAL after
  * one line naming the option.
  */
-int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt,
-			  const char *arg);
+int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg);
 /* Check the combination after parsing; -EINVAL after one line. */
 int mpi_sweep_opts_finish(struct mpi_sweep_opts *so,
 			  const struct bench_opts *o);
@@ -99,12 +98,12 @@ struct mpi_pair {
  */
 struct mpi_sched {
 	enum mpi_pairs mode;
-	int n;		    /* endpoints */
-	unsigned cap;	    /* pairs per round at most; 0: no cap */
-	long n_base;	    /* rounds before the cap */
-	long *sub_start;    /* n_base + 1 prefix sums of sub-rounds */
-	long n_rounds;	    /* rounds after the cap */
-	uint64_t n_pairs;   /* pairs of the whole schedule */
+	int n;		      /* endpoints */
+	unsigned cap;	      /* pairs per round at most; 0: no cap */
+	long n_base;	      /* rounds before the cap */
+	long *sub_start;      /* n_base + 1 prefix sums of sub-rounds */
+	long n_rounds;	      /* rounds after the cap */
+	uint64_t n_pairs;     /* pairs of the whole schedule */
 	size_t max_per_round; /* most pairs in one round */
 };
 
@@ -114,8 +113,7 @@ void mpi_sched_free(struct mpi_sched *s);
 /* The partner of endpoint e in round k, or -1 (idle in that round). */
 int mpi_sched_partner(const struct mpi_sched *s, long k, int e);
 /* The pairs of round k (a < b) into out (room for max_per_round). */
-size_t mpi_sched_round(const struct mpi_sched *s, long k,
-		       struct mpi_pair *out);
+size_t mpi_sched_round(const struct mpi_sched *s, long k, struct mpi_pair *out);
 
 /*
  * Robust scores (mpi/outliers.c): m = median(x), MAD = median(|x - m|),
@@ -125,15 +123,15 @@ size_t mpi_sched_round(const struct mpi_sched *s, long k,
  * scores. NAN values are skipped and score NAN. Returns 0, -EINVAL
  * (fewer than 3 values) or -ENOMEM.
  */
-int mpi_robust_scores(const double *x, size_t n, double floor,
-		      double *scores, double *median, double *mad);
+int mpi_robust_scores(const double *x, size_t n, double floor, double *scores,
+		      double *median, double *mad);
 /* Median of n values (copied; NAN skipped); NAN when none. */
 double mpi_median(const double *x, size_t n);
 
 /* What the sweep knows about its endpoints, for naming and scoring. */
 struct mpi_sweep_view {
-	int n_ep;	    /* endpoints */
-	const int *ep_rank; /* endpoint -> world rank */
+	int n_ep;		  /* endpoints */
+	const int *ep_rank;	  /* endpoint -> world rank */
 	const char *const *hosts; /* world rank -> host name */
 	const char *const *nodes; /* world rank -> node identity */
 };

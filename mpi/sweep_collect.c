@@ -22,7 +22,7 @@
 struct collect {
 	unsigned char **buf; /* world rank -> report and rows */
 	MPI_Request *req;
-	unsigned char *got;	 /* report received */
+	unsigned char *got;    /* report received */
 	unsigned char *before; /* alive at the start of the round */
 	int world;
 };
@@ -99,8 +99,8 @@ static void collect_wait(struct sweep *sw, struct collect *c, double start)
 			return;
 		deadline = last + sw->o->timeout_s + COLLECT_SLACK_S;
 		if (deadline < start + 2 * sw->max_pair_s + sw->o->timeout_s)
-			deadline = start + 2 * sw->max_pair_s +
-				   sw->o->timeout_s;
+			deadline =
+				start + 2 * sw->max_pair_s + sw->o->timeout_s;
 		if (sweep_now_s() > deadline)
 			break;
 		nanosleep(&nap, NULL);
@@ -123,8 +123,9 @@ static void pair_reason(const struct collect *c, int ra, int rb, char *buf,
 		snprintf(buf, len, "rank %d sent no report (hung or dead)",
 			 !a ? ra : rb);
 	else if (a->status == -EHOSTDOWN || b->status == -EHOSTDOWN)
-		snprintf(buf, len, "rank %d did not answer the hello of rank "
-				   "%d",
+		snprintf(buf, len,
+			 "rank %d did not answer the hello of rank "
+			 "%d",
 			 a->status == -EHOSTDOWN ? rb : ra,
 			 a->status == -EHOSTDOWN ? ra : rb);
 	else
@@ -134,8 +135,8 @@ static void pair_reason(const struct collect *c, int ra, int rb, char *buf,
 }
 
 /* The rows of a good pair, with its world ranks, into the result. */
-static int pair_rows(struct sweep *sw, const struct collect *c, long k,
-		     int ra, int rb)
+static int pair_rows(struct sweep *sw, const struct collect *c, long k, int ra,
+		     int rb)
 {
 	const struct sweep_report *a = report_of(c, ra);
 	struct bench_row *rows = (struct bench_row *)(c->buf[ra] + sizeof(*a));
@@ -153,8 +154,8 @@ static int pair_rows(struct sweep *sw, const struct collect *c, long k,
 	return 0;
 }
 
-static int collect_judge_pair(struct sweep *sw, const struct collect *c,
-			      long k, const struct mpi_pair *p)
+static int collect_judge_pair(struct sweep *sw, const struct collect *c, long k,
+			      const struct mpi_pair *p)
 {
 	int ra = sw->ep_rank[p->a], rb = sw->ep_rank[p->b];
 	const struct sweep_report *a = report_of(c, ra), *b = report_of(c, rb);
@@ -183,8 +184,9 @@ static int collect_judge(struct sweep *sw, const struct collect *c, long k)
 		if (!c->before[r] || c->got[r])
 			continue;
 		sw->alive[r] = 0;
-		snprintf(why, sizeof(why), "no report in round %ld: hung or "
-					   "dead",
+		snprintf(why, sizeof(why),
+			 "no report in round %ld: hung or "
+			 "dead",
 			 k);
 		ret = ret ?: sweep_fail_rank(sw, k, r, why);
 	}
@@ -198,18 +200,27 @@ static int collect_judge(struct sweep *sw, const struct collect *c, long k)
 	return ret;
 }
 
-/* The verdict to every rank still in the sweep. */
+/*
+ * The verdict to every rank still in the sweep: the ranks that left it
+ * in this round ([n, rank...], almost always [0]), so that a round costs
+ * rank 0 N small messages, not N copies of an N-byte table.
+ */
 static void collect_verdict(struct sweep *sw, const struct collect *c, long k)
 {
 	MPI_Request *req = calloc((size_t)sw->world, sizeof(*req));
+	int32_t *left = calloc((size_t)sw->world + 1, sizeof(*left));
+	bool in_flight = false;
 	int i;
 
-	if (!req)
-		return;
+	if (!req || !left)
+		goto out;
+	for (i = 1; i < sw->world; i++)
+		if (c->before[i] && !sw->alive[i])
+			left[1 + left[0]++] = i;
 	for (i = 1; i < sw->world; i++) {
 		req[i] = MPI_REQUEST_NULL;
 		if (sw->alive[i] && c->got[i])
-			MPI_Isend(sw->alive, sw->world, MPI_BYTE, i,
+			MPI_Isend(left, 1 + left[0], MPI_INT32_T, i,
 				  sweep_tag(k, SWEEP_TAG_VERDICT), sw->ctl,
 				  &req[i]);
 	}
@@ -217,10 +228,15 @@ static void collect_verdict(struct sweep *sw, const struct collect *c, long k)
 		if (req[i] == MPI_REQUEST_NULL)
 			continue;
 		/* a rank that stopped taking them costs one timeout */
-		if (mpi_wait_timeout(&req[i], sw->o->timeout_s, "verdict"))
+		if (mpi_wait_timeout(&req[i], sw->o->timeout_s, "verdict")) {
 			MPI_Request_free(&req[i]);
+			in_flight = true;
+		}
 	}
+out:
 	free(req);
+	if (!in_flight) /* else MPI may still read it: leak a few bytes */
+		free(left);
 }
 
 int sweep_round_collect(struct sweep *sw, long k,

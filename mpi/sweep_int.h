@@ -37,11 +37,11 @@ static inline int sweep_tag(long round, enum sweep_tag_kind kind)
 
 /* What a rank tells rank 0 after a round. */
 struct sweep_report {
-	int32_t status;	   /* SWEEP_OK, SWEEP_IDLE, or a negative errno */
-	int32_t peer;	   /* world rank of the partner; -1 idle */
-	int32_t n_rows;	   /* struct bench_row that follow (leader) */
+	int32_t status; /* SWEEP_OK, SWEEP_IDLE, or a negative errno */
+	int32_t peer;	/* world rank of the partner; -1 idle */
+	int32_t n_rows; /* struct bench_row that follow (leader) */
 	int32_t pad;
-	double elapsed_s;  /* the pair's run */
+	double elapsed_s; /* the pair's run */
 };
 
 #define SWEEP_OK   0
@@ -49,10 +49,10 @@ struct sweep_report {
 
 /* One pair to run (mpi/sweep_pair.c). */
 struct sweep_pair {
-	MPI_Comm ctl;	 /* the sweep's duplicate of MPI_COMM_WORLD */
-	int me;		 /* world ranks */
+	MPI_Comm ctl; /* the sweep's duplicate of MPI_COMM_WORLD */
+	int me;	      /* world ranks */
 	int peer;
-	bool leader;	 /* rank 0 of the pair: holds and sends the rows */
+	bool leader; /* rank 0 of the pair: holds and sends the rows */
 	long round;
 	double timeout_s;
 	const struct bench_opts *o; /* no_output set */
@@ -75,15 +75,15 @@ struct sweep {
 	MPI_Comm ctl;
 	int me;
 	int world;
-	char **hosts;	 /* world rank -> host name */
-	char **nodes;	 /* world rank -> node identity */
-	int *ep_rank;	 /* endpoint -> world rank */
+	char **hosts; /* world rank -> host name */
+	char **nodes; /* world rank -> node identity */
+	int *ep_rank; /* endpoint -> world rank */
 	int n_ep;
-	int my_ep;	 /* -1: this rank does not take part */
+	int my_ep; /* -1: this rank does not take part */
 	struct mpi_sched sched;
 	unsigned char *alive; /* world rank -> still in the sweep */
 	double max_pair_s;    /* longest pair run seen */
-	size_t n_sizes;       /* rows of one pair at most */
+	size_t n_sizes;	      /* rows of one pair at most */
 	/* rank 0 */
 	struct bench_result *r;
 	json_t *failed_pairs;
@@ -109,8 +109,7 @@ int sweep_describe(struct sweep *sw, long rounds_done);
 /* Record a failed pair (rank 0). */
 int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
 		    const char *reason);
-int sweep_fail_rank(struct sweep *sw, long round, int rank,
-		    const char *reason);
+int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason);
 /* One line per measured pair on stdout (rank 0). */
 void sweep_print_pair(const struct sweep *sw, long round,
 		      const struct bench_row *rows, size_t n);

@@ -38,14 +38,41 @@ static double cell(const struct bench_row *row, bool bw)
 	return bw ? row->bw_MBps : row->lat_us.median;
 }
 
+static int matrix_csv(const struct mpi_sweep_view *v, const double *m,
+		      const char *path)
+{
+	FILE *out = fopen(path, "w");
+	int e, f;
+
+	if (!out) {
+		bench_err("--matrix-dir: %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	fprintf(out, "rank,host,node");
+	for (e = 0; e < v->n_ep; e++)
+		fprintf(out, ",%d", v->ep_rank[e]);
+	fputc('\n', out);
+	for (e = 0; e < v->n_ep; e++) {
+		fprintf(out, "%d,%s,%s", v->ep_rank[e], v->hosts[v->ep_rank[e]],
+			v->nodes[v->ep_rank[e]]);
+		for (f = 0; f < v->n_ep; f++)
+			if (isnan(m[(size_t)e * v->n_ep + f]))
+				fputc(',', out);
+			else
+				fprintf(out, ",%.4f",
+					m[(size_t)e * v->n_ep + f]);
+		fputc('\n', out);
+	}
+	return fclose(out) ? -EIO : 0;
+}
+
 static int matrix_write(const struct bench_result *r,
 			const struct mpi_sweep_view *v, size_t size, bool bw,
 			const char *path)
 {
 	size_t cells = (size_t)v->n_ep * (size_t)v->n_ep, i;
 	double *m = malloc(cells * sizeof(*m));
-	int *ep = NULL, e, f, maxr = 0;
-	FILE *out;
+	int *ep = NULL, e, f, maxr = 0, ret;
 
 	for (e = 0; e < v->n_ep; e++)
 		maxr = v->ep_rank[e] > maxr ? v->ep_rank[e] : maxr;
@@ -73,30 +100,10 @@ static int matrix_write(const struct bench_result *r,
 		m[(size_t)e * v->n_ep + f] = m[(size_t)f * v->n_ep + e] =
 			cell(row, bw);
 	}
-	out = fopen(path, "w");
-	if (!out) {
-		bench_err("--matrix-dir: %s: %s", path, strerror(errno));
-		free(m);
-		free(ep);
-		return -EIO;
-	}
-	fprintf(out, "rank,host,node");
-	for (e = 0; e < v->n_ep; e++)
-		fprintf(out, ",%d", v->ep_rank[e]);
-	fputc('\n', out);
-	for (e = 0; e < v->n_ep; e++) {
-		fprintf(out, "%d,%s,%s", v->ep_rank[e], v->hosts[v->ep_rank[e]],
-			v->nodes[v->ep_rank[e]]);
-		for (f = 0; f < v->n_ep; f++)
-			if (isnan(m[(size_t)e * v->n_ep + f]))
-				fputc(',', out);
-			else
-				fprintf(out, ",%.4f", m[(size_t)e * v->n_ep + f]);
-		fputc('\n', out);
-	}
+	ret = matrix_csv(v, m, path);
 	free(m);
 	free(ep);
-	return fclose(out) ? -EIO : 0;
+	return ret;
 }
 
 int mpi_sweep_matrices(const struct bench_result *r,

@@ -31,8 +31,8 @@ enum {
 	OPT_OP,
 };
 
-#define SWEEP_NODES_MAX	 (1 << 24)
-#define SWEEP_RANK_MAX	 (1 << 24)
+#define SWEEP_NODES_MAX	  (1 << 24)
+#define SWEEP_RANK_MAX	  (1 << 24)
 #define THRESHOLD_DEFAULT 5.0
 #define MAD_FLOOR_DEFAULT 0.1
 
@@ -268,8 +268,7 @@ int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg)
 	return ret == 1 ? handle_other(so, opt, arg) : ret;
 }
 
-int mpi_sweep_opts_finish(struct mpi_sweep_opts *so,
-			  const struct bench_opts *o)
+int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 {
 	(void)o;
 	if (so->pairs == MPI_PAIRS_NONE &&

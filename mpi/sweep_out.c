@@ -68,9 +68,9 @@ static json_t *sweep_endpoints_json(const struct sweep *sw)
 
 	for (e = 0; a && e < sw->n_ep; e++) {
 		r = sw->ep_rank[e];
-		if (json_array_append_new(a, json_pack("{s:i, s:s, s:s}", "rank",
-						       r, "host", sw->hosts[r],
-						       "node", sw->nodes[r]))) {
+		if (json_array_append_new(
+			    a, json_pack("{s:i, s:s, s:s}", "rank", r, "host",
+					 sw->hosts[r], "node", sw->nodes[r]))) {
 			json_decref(a);
 			return NULL;
 		}
@@ -136,8 +136,9 @@ int sweep_describe(struct sweep *sw, long rounds_done)
 int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
 		    const char *reason)
 {
-	fprintf(stderr, "ibpong-mpi: round %ld: pair %d (%s) - %d (%s) "
-			"failed: %s\n",
+	fprintf(stderr,
+		"ibpong-mpi: round %ld: pair %d (%s) - %d (%s) "
+		"failed: %s\n",
 		round, a, sw->nodes[a], b, sw->nodes[b], reason);
 	return json_array_append_new(
 		       sw->failed_pairs,
@@ -149,11 +150,11 @@ int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
 		       : 0;
 }
 
-int sweep_fail_rank(struct sweep *sw, long round, int rank,
-		    const char *reason)
+int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason)
 {
-	fprintf(stderr, "ibpong-mpi: rank %d (host %s, node %s) left the "
-			"sweep: %s\n",
+	fprintf(stderr,
+		"ibpong-mpi: rank %d (host %s, node %s) left the "
+		"sweep: %s\n",
 		rank, sw->hosts[rank], sw->nodes[rank], reason);
 	return json_array_append_new(
 		       sw->failed_ranks,
@@ -176,8 +177,8 @@ void sweep_print_pair(const struct sweep *sw, long round,
 	last = &rows[n - 1];
 	if (sw->n_done == 1)
 		printf("# %5s %6s %6s  %-20s %-20s %8s %12s %8s %12s\n",
-		       "round", "rank_a", "rank_b", "node_a", "node_b",
-		       "bytes", "median[us]", "bytes", "MB/s");
+		       "round", "rank_a", "rank_b", "node_a", "node_b", "bytes",
+		       "median[us]", "bytes", "MB/s");
 	printf("  %5ld %6d %6d  %-20s %-20s %8zu %12.2f %8zu %12.2f\n", round,
 	       first->rank_a, first->rank_b, sw->nodes[first->rank_a],
 	       sw->nodes[first->rank_b], first->size_bytes,
@@ -219,7 +220,7 @@ int sweep_finish(struct sweep *sw, long rounds_done, int failed)
 		failed = failed ?: -EIO;
 	ret = sw->failed_pairs ? sweep_describe(sw, rounds_done) : -ENOMEM;
 	printf("# sweep: %s, %d endpoints, %ld of %ld rounds, %lu of %llu "
-	       "pairs measured, %zu failure(s), %d suspect(s), %.1f s\n",
+	       "pairs measured, %zu failure(s), %d suspect(s), %.2f s\n",
 	       mpi_pairs_name(sw->so->pairs), sw->n_ep, rounds_done,
 	       sw->sched.n_rounds, sw->n_done,
 	       (unsigned long long)sw->sched.n_pairs, nf, n_sus > 0 ? n_sus : 0,
@@ -230,8 +231,7 @@ int sweep_finish(struct sweep *sw, long rounds_done, int failed)
 	return n_sus > 0 ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
 }
 
-int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep,
-			     FILE *f)
+int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep, FILE *f)
 {
 	int n = so->simulate_nodes ? (int)so->simulate_nodes : n_ep;
 	struct mpi_sched s;
@@ -241,12 +241,14 @@ int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep,
 
 	if (mpi_sched_init(&s, so->pairs, n, so->concurrency))
 		return BENCH_EXIT_RUNTIME;
-	fprintf(f, "# pairs %s, %d nodes, %ld rounds, %llu pairs, at most "
-		   "%zu pairs per round\n",
+	fprintf(f,
+		"# pairs %s, %d nodes, %ld rounds, %llu pairs, at most "
+		"%zu pairs per round\n",
 		mpi_pairs_name(so->pairs), n, s.n_rounds,
 		(unsigned long long)s.n_pairs, s.max_per_round);
-	fprintf(f, "# schedule per rank: %zu B; rank 0 holds %llu rows of "
-		   "%zu B per message size\n",
+	fprintf(f,
+		"# schedule per rank: %zu B; rank 0 holds %llu rows of "
+		"%zu B per message size\n",
 		(size_t)(s.n_base + 1) * sizeof(long),
 		(unsigned long long)s.n_pairs, sizeof(struct bench_row));
 	p = calloc(s.max_per_round + 1, sizeof(*p));

@@ -31,16 +31,17 @@ static int pair_hello(const struct sweep_pair *sp)
 	char what[96];
 	int ret;
 
-	if (MPI_Irecv(&theirs, 1, MPI_LONG, sp->peer, sweep_tag(sp->round,
-		      SWEEP_TAG_HELLO), sp->ctl, &req[0]) != MPI_SUCCESS ||
+	if (MPI_Irecv(&theirs, 1, MPI_LONG, sp->peer,
+		      sweep_tag(sp->round, SWEEP_TAG_HELLO), sp->ctl,
+		      &req[0]) != MPI_SUCCESS ||
 	    MPI_Isend(&mine, 1, MPI_LONG, sp->peer,
 		      sweep_tag(sp->round, SWEEP_TAG_HELLO), sp->ctl,
 		      &req[1]) != MPI_SUCCESS) {
 		bench_err("round %ld: MPI_Isend/MPI_Irecv failed", sp->round);
 		return -EIO;
 	}
-	snprintf(what, sizeof(what), "round %ld: hello from rank %d",
-		 sp->round, sp->peer);
+	snprintf(what, sizeof(what), "round %ld: hello from rank %d", sp->round,
+		 sp->peer);
 	ret = mpi_wait_timeout(&req[0], sp->timeout_s, what);
 	if (ret) {
 		MPI_Cancel(&req[0]);
@@ -111,8 +112,9 @@ static int pair_measure(const struct sweep_pair *sp, struct bench_bootstrap *bs,
 	struct mpi_engine_cfg mcfg = {
 		.test = sp->o->test,
 		.corrupt_iter = UINT64_MAX,
-		.delay_ns = sp->so->delay_rank == sp->me ? sp->so->delay_us * 1000
-							 : 0,
+		.delay_ns = sp->so->delay_rank == sp->me
+				    ? sp->so->delay_us * 1000
+				    : 0,
 	};
 #if HAVE_VERBS
 	struct verbs_cfg vcfg;

@@ -16,57 +16,46 @@
 #include "rdmacm.h"
 #include "run.h"
 
-static int cm_tool_name(struct bench_result *r)
-{
-	if (!r->tool)
-		r->tool = strdup("ibpong-cm");
-	if (!r->tool_version)
-		r->tool_version = strdup(IBPONG_VERSION);
-	return r->tool && r->tool_version ? 0 : -ENOMEM;
-}
-
-/* run.connect and the connection set-up table. */
-static int cm_connect_stats(struct bench_result *r, const struct rdmacm_cfg *rc,
-			    struct bench_bootstrap *bs,
-			    const struct bench_opts *o)
+/* Parameters agreed, metadata, and run.connect with its table. */
+static int cm_head(struct bench_result *r, const struct rdmacm_cfg *rc,
+		   struct bench_bootstrap *bs, const struct bench_opts *o,
+		   const struct bench_clock *clk)
 {
 	FILE *f = o->format == BENCH_FORMAT_TABLE ? stdout : NULL;
 	json_t *conn;
 	int ret;
 
-	ret = rdmacm_probe_run(rc, bs, (int)(o->timeout_s * 1000), f, &conn);
+	/* a mismatch is found before the connections are timed */
+	ret = bench_run_agree(bs, o);
+	if (!ret)
+		ret = bench_run_describe(r, o, bs, clk);
 	if (ret)
 		return ret;
-	if (json_object_set_new(r->run, "connect", conn))
+	r->tool = strdup("ibpong-cm");
+	r->tool_version = strdup(IBPONG_VERSION);
+	if (!r->tool || !r->tool_version)
 		return -ENOMEM;
-	return 0;
+	ret = rdmacm_probe_run(rc, bs, (int)(o->timeout_s * 1000), f, &conn);
+	if (!ret && json_object_set_new(r->run, "connect", conn))
+		ret = -ENOMEM;
+	return ret;
 }
 
-/* Clock, metadata, connection set-up, every size. */
 static int cm_measure(struct bench_bootstrap *bs, const struct rdmacm_cfg *rc,
 		      const struct bench_opts *o)
 {
 	struct bench_result r;
 	struct bench_clock clk;
-	int ret;
+	int ret = bench_clock_init(&clk);
 
-	bench_result_init(&r);
-	ret = bench_clock_init(&clk);
 	if (ret) {
 		bench_err("cannot set up the clock: %s", strerror(-ret));
-		goto out;
+		return ret;
 	}
-	/* a mismatch is found before the connections are timed */
-	ret = bench_run_agree(bs, o);
-	if (!ret)
-		ret = bench_run_describe(&r, o, bs, &clk);
-	if (!ret)
-		ret = cm_tool_name(&r);
-	if (!ret)
-		ret = cm_connect_stats(&r, rc, bs, o);
+	bench_result_init(&r);
+	ret = cm_head(&r, rc, bs, o, &clk);
 	if (!ret)
 		ret = bench_run(&verbs_engine_ops, &rc->verbs, bs, o, &clk, &r);
-out:
 	bench_result_free(&r);
 	return ret;
 }

@@ -104,9 +104,11 @@ int render_heatmap(const struct bench_result *r, const struct render_opts *o,
 		return -ENOMEM;
 	}
 	heatmap_fill(r, size, ranks, n, cells);
-	snprintf(title, sizeof(title), "%s %s: pair latency at %zu B "
-		 "(%zu ranks)", r->tool ? r->tool : "?",
-		 r->test_name ? r->test_name : "?", size, n);
+	snprintf(title, sizeof(title),
+		 "%s %s: pair latency at %zu B "
+		 "(%zu ranks)",
+		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
+		 size, n);
 	hm.title = title;
 	hm.ranks = ranks;
 	hm.n = n;

@@ -14,14 +14,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                      \
-			fputc('\n', stderr);                               \
-			failures++;                                        \
-		}                                                          \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			failures++;                                            \
+		}                                                              \
 	} while (0)
 
 static bool expected_pair(enum mpi_pairs mode, int n, int a, int b)
@@ -107,8 +107,9 @@ static void check_sched(enum mpi_pairs mode, int n, unsigned cap)
 				      (mode == MPI_PAIRS_RING && n == 2),
 			      "mode %d n %d: pair %d-%d missing", mode, n, a,
 			      b);
-	CHECK(count == s.n_pairs, "mode %d n %d: %llu pairs listed, %llu "
-				  "counted",
+	CHECK(count == s.n_pairs,
+	      "mode %d n %d: %llu pairs listed, %llu "
+	      "counted",
 	      mode, n, (unsigned long long)count,
 	      (unsigned long long)s.n_pairs);
 	if (!cap)
@@ -167,7 +168,7 @@ static void check_suspects(void)
 			bench_row_init(&row, 0);
 			row.rank_a = a;
 			row.rank_b = b;
-			row.lat_us.median = a == 3 || b == 3 ? 50
+			row.lat_us.median = a == 3 || b == 3   ? 50
 					    : a == 0 && b == 1 ? 40
 							       : 2 + 0.01 * a;
 			bench_result_add_row(&r, &row);
