@@ -37,16 +37,21 @@ port=19500
 # on CPU 1. perftest -R's client does not retry: give the server a moment
 # and retry a refused client.
 pair() {
-	local log=$1 spid i
+	local log=$1 spid i ok=0
 	shift
 	port=$((port + 1))
-	taskset -c 0 timeout 300 "$@" -p $port >"$log.server" 2>&1 &
+	taskset -c 0 timeout 120 "$@" -p $port >"$log.server" 2>&1 &
 	spid=$!
 	sleep 0.5
 	for i in 1 2 3; do
-		taskset -c 1 timeout 300 "$@" -p $port "$ip" >"$log" 2>&1 && break
+		if taskset -c 1 timeout 120 "$@" -p $port "$ip" >"$log" 2>&1; then
+			ok=1
+			break
+		fi
 		sleep 1
 	done
+	# a client that failed three times leaves nothing to wait for
+	[ $ok = 1 ] || kill "$spid" 2>/dev/null || true
 	wait $spid || echo "failed: $* (see $log)" >&2
 }
 

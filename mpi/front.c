@@ -40,10 +40,10 @@ static void mpi_front_usage(FILE *f)
 	mpi_sweep_usage(f);
 	fputs("  -h, --help             this text\n"
 	      "  -V, --version          the version\n\n"
-	      "Exit codes: 0 success, 1 sweep suspects found, 2 bad usage, "
-	      "3 runtime failure "
-	      "(allocation,\n"
-	      "transfer, corrupted payload, a rank that stopped answering).\n",
+	      "Exit codes: 0 success, 1 sweep suspects found, 2 bad usage,\n"
+	      "3 runtime failure (allocation, transfer, corrupted payload, a "
+	      "rank that\n"
+	      "stopped answering, a failed sweep pair).\n",
 	      f);
 }
 

@@ -236,7 +236,7 @@ static size_t sweep_msg_bytes(const struct sweep *sw)
 
 static int sweep_send_report(struct sweep *sw, long k,
 			     const struct sweep_report *rep,
-			     const struct bench_result *r)
+			     const struct bench_result *r, double deadline_s)
 {
 	size_t len = sizeof(*rep) + (size_t)rep->n_rows * sizeof(*r->rows);
 	unsigned char *buf = malloc(sweep_msg_bytes(sw));
@@ -255,7 +255,8 @@ static int sweep_send_report(struct sweep *sw, long k,
 		free(buf);
 		return -EIO;
 	}
-	ret = mpi_wait_timeout(&req, sw->o->timeout_s + SWEEP_SLACK_S,
+	/* a large report waits for rank 0, which may still be measuring */
+	ret = mpi_wait_timeout(&req, deadline_s - sweep_now_s(),
 			       "sending the round's report to rank 0");
 	if (ret)
 		MPI_Request_free(&req); /* buf stays: MPI may still read it */
@@ -308,9 +309,10 @@ static int sweep_round(struct sweep *sw, long k)
 	if (sw->me == 0) {
 		ret = sweep_round_collect(sw, k, &rep, &r, start);
 	} else {
-		ret = sweep_send_report(sw, k, &rep, &r);
+		/* rank 0's pair may last as long as ours, then it waits */
 		deadline = sweep_now_s() + 2 * sw->max_pair_s +
 			   2 * sw->o->timeout_s + 2 * SWEEP_SLACK_S;
+		ret = sweep_send_report(sw, k, &rep, &r, deadline);
 		if (!ret)
 			ret = sweep_recv_verdict(sw, k, deadline);
 		if (ret)

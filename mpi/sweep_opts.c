@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
 #include "sweep.h"
 
@@ -114,9 +115,11 @@ static int parse_double(const char *s, double min, double *out)
 	char *end;
 	double v;
 
+	if (!s || !*s)
+		return -EINVAL;
 	errno = 0;
-	v = s && *s ? strtod(s, &end) : NAN;
-	if (errno || !s || *end || !isfinite(v) || v < min)
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v < min)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -242,6 +245,9 @@ static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 		so->verbs_gid_index = (int)v;
 		return 0;
 	case OPT_OP:
+		if (strcmp(arg, "send") && strcmp(arg, "write") &&
+		    strcmp(arg, "read") && strcmp(arg, "write-imm"))
+			return bad("op", arg, "send, write, read or write-imm");
 		so->verbs_op = arg;
 		return 0;
 	}
@@ -282,6 +288,11 @@ int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 		bench_err("--simulate-nodes only goes with --print-schedule");
 		return -EINVAL;
 	}
+	if (so->transport == MPI_TRANSPORT_VERBS && !HAVE_VERBS) {
+		bench_err("--transport verbs: ibpong-mpi was built without "
+			  "libibverbs (rdma-core)");
+		return -EINVAL;
+	}
 	if (so->transport == MPI_TRANSPORT_VERBS && so->delay_rank >= 0) {
 		bench_err("--inject-delay is a hook of the MPI engine: use "
 			  "--transport mpi");
@@ -293,10 +304,10 @@ int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 void mpi_sweep_usage(FILE *f)
 {
 	fputs("Sweeps (doc/sweeps.md): every rank takes part\n"
-	      "  --pairs ring|all|neighbors  measure these node pairs, "
-	      "pairs of a round at once\n"
-	      "  --transport mpi|verbs  who measures (verbs: MPI only "
-	      "launches and exchanges QPs)\n"
+	      "  --pairs ring|all|neighbors  sweep these node pairs, a round's "
+	      "pairs at once\n"
+	      "  --transport mpi|verbs  who measures (verbs: MPI launches, "
+	      "swaps QP info)\n"
 	      "  -d, --ib-dev NAME      verbs device (default: first "
 	      "active)\n"
 	      "  -x, --gid-index N      verbs GID index (default: pick)\n"

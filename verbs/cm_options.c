@@ -57,20 +57,20 @@ static void cm_usage(FILE *f)
 	      f);
 }
 
-static int cm_opt_handle(void *arg, int opt, const char *optarg)
+static int cm_opt_handle(void *ctx, int opt, const char *arg)
 {
-	struct rdmacm_cfg *rc = arg;
+	struct rdmacm_cfg *rc = ctx;
 	char *end;
 	long v;
 
 	if (opt != OPT_CONNECT_ITERS)
 		return 1;
 	errno = 0;
-	v = strtol(optarg, &end, 10);
-	if (errno || end == optarg || *end || v < 0 || v > 100000) {
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > 100000) {
 		bench_err("--connect-iters '%s': expected a count from 0 to "
 			  "100000",
-			  optarg);
+			  arg);
 		return -EINVAL;
 	}
 	rc->connect_iters = (unsigned)v;

@@ -215,7 +215,7 @@ struct verbs_options_ext {
 	const struct option *longopts; /* n entries, no terminator */
 	size_t n;
 	/* 0 if handled, 1 if not an option of the extension, -EINVAL */
-	int (*handle)(void *arg, int opt, const char *optarg);
+	int (*handle)(void *arg, int opt, const char *value);
 	void (*usage)(FILE *f); /* replaces the verbs --help text */
 	void *arg;		/* handed to handle */
 };

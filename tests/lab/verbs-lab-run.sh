@@ -12,4 +12,4 @@ if ! why=$("$lab" check 2>&1); then
 fi
 out=$(mktemp -d /tmp/ibpong-verbs-lab.XXXXXX)
 echo "case outputs in $out"
-"$lab" run --timeout 1100 --out "$out" -- bash "$script" "$vb" "$out"
+"$lab" run --timeout 1700 --out "$out" -- bash "$script" "$vb" "$out"

@@ -7,11 +7,11 @@ set -u
 VB=$1 OUT=$2
 . "$(dirname "$0")/verbs-lib.sh"
 
-SZ=0,1,2,64,1K,4K
-SZL=0,1,2,64,1024,4096
-UDSZ=0,1,64,1K
-UDSZL=0,1,64,1024
-base="--iters 20 --warmup 2 --timeout 20 --quiet"
+SZ=0,1,64,4K
+SZL=0,1,64,4096
+UDSZ=0,1,1K
+UDSZL=0,1,1024
+base="--iters 10 --warmup 2 --timeout 30 --quiet"
 
 lat_kind() { [ "$1" = read ] && echo round-trip || echo one-way; }
 
@@ -24,7 +24,7 @@ for qp in rc uc ud; do
 		for t in latency bw bibw; do
 			n=$qp-$op-$t
 			extra=
-			[ "$t" != latency ] && extra="--window 16 --iters 5"
+			[ "$t" != latency ] && extra="--window 16 --iters 3"
 			vpair2 "$n" 0 0 "$base $extra --qp $qp --op $op --test $t --sizes $sz" \
 				"$base $extra --qp $qp --op $op --test $t --sizes $sz --json $OUT/$n.json" ||
 				continue
@@ -69,7 +69,7 @@ vpair2 tx1-noinline 0 0 "$base --tx-depth 1 --inline 0 --test bw --window 4 --si
 vgrep tx1-noinline server 64
 vgrep tx1-noinline client 64
 # a larger message than the 4 KiB above, and the MTU option
-vpair mtu-1M 0 0 --iters 5 --timeout 20 --quiet --mtu 512 --op write --sizes 1M
-vpair write-bw-256K 0 0 --iters 3 --timeout 20 --quiet --op write --test bw --sizes 256K
+vpair mtu-1M 0 0 --iters 5 --timeout 30 --quiet --mtu 512 --op write --sizes 1M
+vpair write-bw-256K 0 0 --iters 3 --timeout 30 --quiet --op write --test bw --sizes 256K
 
 vdone

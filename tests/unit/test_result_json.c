@@ -140,9 +140,45 @@ static void test_bad_document(void **state)
 	bench_result_free(&a);
 }
 
+/* Sweep rows: host names written from run.hosts, read back symmetric. */
+static void test_pair_hosts(void **state)
+{
+	struct bench_result a, b;
+	char err[256] = "";
+	json_t *doc, *again, *pair;
+
+	(void)state;
+	result_sample(&a);
+	a.rows[1].rank_a = 1;
+	a.rows[1].rank_b = 0;
+	assert_int_equal(bench_result_to_json(&a, &doc), 0);
+	pair = json_object_get(
+		json_array_get(json_object_get(doc, "results"), 1), "pair");
+	assert_string_equal(json_string_value(json_object_get(pair, "host_a")),
+			    "b");
+	assert_string_equal(json_string_value(json_object_get(pair, "host_b")),
+			    "a");
+	bench_result_init(&b);
+	if (bench_result_from_json(doc, &b, err, sizeof(err)))
+		fail_msg("from_json: %s", err);
+	assert_int_equal(b.rows[1].rank_a, 1);
+	assert_int_equal(b.rows[0].rank_a, -1);
+	assert_int_equal(bench_result_to_json(&b, &again), 0);
+	assert_true(json_equal(doc, again));
+	bench_result_free(&b);
+	json_object_set_new(pair, "host_a", json_integer(3));
+	assert_int_equal(bench_result_from_json(doc, &b, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "results[1].pair"));
+	json_decref(again);
+	json_decref(doc);
+	bench_result_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pair_hosts),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_file_round_trip),
 		cmocka_unit_test(test_bad_document),
