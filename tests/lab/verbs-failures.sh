@@ -4,7 +4,7 @@
 # (or 2 for usage), within the timeout, on both ends.
 # usage: verbs-failures.sh IBPONG_VERBS OUT_DIR
 set -u
-VB=$1 OUT=$2
+export VB=$1 OUT=$2
 . "$(dirname "$0")/verbs-lib.sh"
 PY=$(command -v /usr/bin/python3 python3 | head -1)
 FAKE="$PY $TOOLS/verbs_fake_peer.py"

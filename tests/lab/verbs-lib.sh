@@ -16,7 +16,7 @@ ulimit -l unlimited 2>/dev/null || true
 
 # Two spinning ends on one vCPU advance once per scheduler tick: give each
 # its own CPU when there are two.
-PIN0= PIN1=
+PIN0='' PIN1=''
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 	PIN0="taskset -c 0" PIN1="taskset -c 1"
 fi

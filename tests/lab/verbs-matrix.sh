@@ -4,7 +4,7 @@
 # to the path MTU), busy and event polling, --validate; the JSON of each.
 # usage: verbs-matrix.sh IBPONG_VERBS OUT_DIR
 set -u
-VB=$1 OUT=$2
+export VB=$1 OUT=$2
 . "$(dirname "$0")/verbs-lib.sh"
 
 SZ=0,1,64,4K
