@@ -78,8 +78,7 @@ size_t bench_opts_longopts_count(void)
 	return sizeof(shared_longopts) / sizeof(shared_longopts[0]) - 1;
 }
 
-/* A whole decimal number in [min, max]; no sign, no suffix. */
-static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -94,8 +93,7 @@ static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* A finite number of seconds in (0, max]. */
-static int parse_seconds(const char *s, double max, double *out)
+int bench_parse_double(const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -104,13 +102,24 @@ static int parse_seconds(const char *s, double max, double *out)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v <= 0 || v > max)
+	if (errno || *end || !isfinite(v))
 		return -EINVAL;
 	*out = v;
 	return 0;
 }
 
-static int bad(const char *opt, const char *arg, const char *expected)
+/* A finite number of seconds in (0, max]. */
+static int parse_seconds(const char *s, double max, double *out)
+{
+	double v;
+
+	if (bench_parse_double(s, &v) || v <= 0 || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int bench_opts_bad(const char *opt, const char *arg, const char *expected)
 {
 	bench_err("--%s '%s': expected %s", opt, arg ? arg : "", expected);
 	return -EINVAL;
@@ -122,7 +131,8 @@ static int handle_label(struct bench_opts *o, const char *arg)
 	char *key;
 
 	if (!eq || eq == arg)
-		return bad("label", arg, "KEY=VALUE with a non-empty key");
+		return bench_opts_bad("label", arg,
+				      "KEY=VALUE with a non-empty key");
 	if (o->n_labels >= BENCH_LABELS_MAX) {
 		bench_err("--label '%s': at most %d labels", arg,
 			  BENCH_LABELS_MAX);
@@ -146,8 +156,9 @@ static int handle_enum(struct bench_opts *o, int opt, const char *arg)
 	if (opt == OPT_TEST) {
 		t = bench_test_from_name(arg);
 		if (t < 0)
-			return bad("test", arg,
-				   "one of latency, bw, bibw, pingping");
+			return bench_opts_bad(
+				"test", arg,
+				"one of latency, bw, bibw, pingping");
 		o->test = (enum bench_test)t;
 		return 0;
 	}
@@ -158,7 +169,7 @@ static int handle_enum(struct bench_opts *o, int opt, const char *arg)
 	else if (strcmp(arg, "csv") == 0)
 		o->format = BENCH_FORMAT_CSV;
 	else
-		return bad("format", arg, "one of table, imb, csv");
+		return bench_opts_bad("format", arg, "one of table, imb, csv");
 	return 0;
 }
 
@@ -168,32 +179,37 @@ static int handle_number(struct bench_opts *o, int opt, const char *arg)
 
 	switch (opt) {
 	case OPT_ITERS:
-		if (parse_u64(arg, 1, ITERS_MAX, &o->iters))
-			return bad("iters", arg,
-				   "a whole number from 1 to 1000000000");
+		if (bench_parse_u64(arg, 1, ITERS_MAX, &o->iters))
+			return bench_opts_bad(
+				"iters", arg,
+				"a whole number from 1 to 1000000000");
 		return 0;
 	case OPT_WARMUP:
-		if (parse_u64(arg, 0, ITERS_MAX, &o->warmup))
-			return bad("warmup", arg,
-				   "a whole number from 0 to 1000000000");
+		if (bench_parse_u64(arg, 0, ITERS_MAX, &o->warmup))
+			return bench_opts_bad(
+				"warmup", arg,
+				"a whole number from 0 to 1000000000");
 		o->warmup_set = true;
 		return 0;
 	case OPT_WINDOW:
-		if (parse_u64(arg, 1, WINDOW_MAX, &v))
-			return bad("window", arg,
-				   "a whole number of messages from 1 to 4096");
+		if (bench_parse_u64(arg, 1, WINDOW_MAX, &v))
+			return bench_opts_bad(
+				"window", arg,
+				"a whole number of messages from 1 to 4096");
 		o->window = (unsigned)v;
 		o->window_set = true;
 		return 0;
 	case OPT_TIME_PER_SIZE:
 		if (parse_seconds(arg, TIME_PER_SIZE_MAX, &o->time_per_size_s))
-			return bad("time-per-size", arg,
-				   "a number of seconds > 0 and <= 3600");
+			return bench_opts_bad(
+				"time-per-size", arg,
+				"a number of seconds > 0 and <= 3600");
 		return 0;
 	default: /* OPT_TIMEOUT */
 		if (parse_seconds(arg, TIMEOUT_MAX, &o->timeout_s))
-			return bad("timeout", arg,
-				   "a number of seconds > 0 and <= 86400");
+			return bench_opts_bad(
+				"timeout", arg,
+				"a number of seconds > 0 and <= 86400");
 		return 0;
 	}
 }
@@ -205,7 +221,7 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 	switch (opt) {
 	case OPT_SIZES:
 		if (bench_sizes_parse(arg, &o->sizes, &why))
-			return bad("sizes", arg, why);
+			return bench_opts_bad("sizes", arg, why);
 		o->sizes_set = true;
 		return 0;
 	case OPT_ITERS:
@@ -222,7 +238,7 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 		return 0;
 	case OPT_JSON:
 		if (!arg || !*arg)
-			return bad("json", arg, "a file name");
+			return bench_opts_bad("json", arg, "a file name");
 		o->json_path = arg;
 		return 0;
 	case OPT_LABEL:

@@ -31,21 +31,21 @@ struct bench_label {
 
 struct bench_opts {
 	struct bench_sizes sizes;
-	bool sizes_set;          /* --sizes given (else the default list) */
-	uint64_t iters;          /* 0: IMB-like schedule */
-	uint64_t warmup;         /* untimed iterations per size */
-	bool warmup_set;         /* --warmup given */
-	double time_per_size_s;  /* > 0: iteration count from a time budget */
+	bool sizes_set;		/* --sizes given (else the default list) */
+	uint64_t iters;		/* 0: IMB-like schedule */
+	uint64_t warmup;	/* untimed iterations per size */
+	bool warmup_set;	/* --warmup given */
+	double time_per_size_s; /* > 0: iteration count from a time budget */
 	enum bench_test test;
-	unsigned window;         /* messages per bandwidth window */
-	bool window_set;         /* --window given */
+	unsigned window; /* messages per bandwidth window */
+	bool window_set; /* --window given */
 	bool validate;
 	enum bench_format format;
-	const char *json_path;   /* NULL: no JSON */
+	const char *json_path; /* NULL: no JSON */
 	struct bench_label labels[BENCH_LABELS_MAX];
 	unsigned n_labels;
-	double timeout_s;        /* bound on every wait */
-	bool quiet;              /* no progress on stderr */
+	double timeout_s; /* bound on every wait */
+	bool quiet;	  /* no progress on stderr */
 	/*
 	 * Print the table and write --json on every rank, not only rank 0:
 	 * set by two-process commands whose ends each have their own
@@ -57,7 +57,7 @@ struct bench_opts {
 	 * that run it many times and report themselves (ibpong-mpi sweeps).
 	 */
 	bool no_output;
-	int argc;                /* the command line, for the metadata */
+	int argc; /* the command line, for the metadata */
 	char **argv;
 };
 
@@ -81,5 +81,18 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg);
 int bench_opts_finish(struct bench_opts *o);
 /* The help text of the shared options, for a command's --help. */
 void bench_opts_usage(FILE *f);
+
+/*
+ * Helpers for a command's own options. A whole decimal number in [min,
+ * max]: digits only, no sign, no suffix. 0 or -EINVAL.
+ */
+int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* A whole finite decimal number (strtod's syntax). 0 or -EINVAL. */
+int bench_parse_double(const char *s, double *out);
+/*
+ * Print "--OPT 'ARG': expected EXPECTED" (ARG may be NULL) as an error;
+ * returns -EINVAL.
+ */
+int bench_opts_bad(const char *opt, const char *arg, const char *expected);
 
 #endif

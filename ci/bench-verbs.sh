@@ -35,10 +35,10 @@ guest() {
 	ulimit -l unlimited
 	# perftest's client does not retry: wait until the server listens
 	wait_listen() {
-		local hex i
+		local hex _
 		hex=$(printf ':%04X ' "$1")
-		for i in $(seq 300); do
-			grep -q "$hex[0-9A-F:]* 0A" /proc/net/tcp /proc/net/tcp6 &&
+		for _ in $(seq 300); do
+			grep -q "${hex}[0-9A-F:]* 0A" /proc/net/tcp /proc/net/tcp6 &&
 				return 0
 			sleep 0.1
 		done
@@ -60,8 +60,8 @@ guest() {
 	}
 	ibpong_one() { # LOG OP TEST ITERS SIZE
 		local w=()
-		[ "$3" = bw ] && w=(--window $window --tx-depth $window \
-			--iters $(($4 / window)) --warmup 1)
+		[ "$3" = bw ] && w=(--window "$window" --tx-depth "$window" \
+			--iters "$(($4 / window))" --warmup 1)
 		[ "$3" = latency ] && w=(--iters "$4" --warmup 20)
 		pair "$1" "$vb" --quiet --op "$2" --test "$3" "${w[@]}" \
 			--sizes "$5" -d rxe0 -x "$gid" --timeout 120 --json "$1.json"
@@ -70,8 +70,8 @@ guest() {
 	# under TCG (r^2 < 0.9) and prints inf; cycles / the kernel's TSC MHz
 	# does not. Bandwidth needs its calibration: retried when inf.
 	perftest_one() { # LOG PROGRAM TEST ITERS SIZE
-		local i
-		for i in 1 2 3; do
+		local _
+		for _ in 1 2 3; do
 			if [ "$3" = latency ]; then
 				pair "$1" "$2" -d rxe0 -x "$gid" -F -C -n "$4" -s "$5"
 			else

@@ -89,37 +89,23 @@ const struct option *mpi_sweep_longopts(size_t *n)
 	return sweep_longopts;
 }
 
-static int bad(const char *opt, const char *arg, const char *expected)
-{
-	bench_err("--%s '%s': expected %s", opt, arg ? arg : "", expected);
-	return -EINVAL;
-}
-
+/* A whole decimal number in [min, max], min >= 0. */
 static int parse_long(const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	if (!s || *s < '0' || *s > '9')
+	if (bench_parse_u64(s, (uint64_t)min, (uint64_t)max, &v))
 		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 
+/* A finite number >= min. */
 static int parse_double(const char *s, double min, double *out)
 {
-	char *end;
 	double v;
 
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < min)
+	if (bench_parse_double(s, &v) || v < min)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -152,7 +138,7 @@ static int handle_pairs(struct mpi_sweep_opts *so, const char *arg)
 			so->pairs = (enum mpi_pairs)i;
 			return 0;
 		}
-	return bad("pairs", arg, "ring, all or neighbors");
+	return bench_opts_bad("pairs", arg, "ring, all or neighbors");
 }
 
 static int handle_transport(struct mpi_sweep_opts *so, const char *arg)
@@ -162,7 +148,7 @@ static int handle_transport(struct mpi_sweep_opts *so, const char *arg)
 	else if (!strcmp(arg, "verbs"))
 		so->transport = MPI_TRANSPORT_VERBS;
 	else
-		return bad("transport", arg, "mpi or verbs");
+		return bench_opts_bad("transport", arg, "mpi or verbs");
 	return 0;
 }
 
@@ -175,41 +161,48 @@ static int handle_shape(struct mpi_sweep_opts *so, int opt, const char *arg)
 	switch (opt) {
 	case OPT_PER_NODE:
 		if (parse_long(arg, 1, 4096, &v))
-			return bad("per-node", arg, "a count from 1 to 4096");
+			return bench_opts_bad("per-node", arg,
+					      "a count from 1 to 4096");
 		so->per_node = (unsigned)v;
 		return 0;
 	case OPT_CONCURRENCY:
 		if (parse_long(arg, 1, SWEEP_NODES_MAX, &v))
-			return bad("concurrency", arg, "a count from 1");
+			return bench_opts_bad("concurrency", arg,
+					      "a count from 1");
 		so->concurrency = (unsigned)v;
 		return 0;
 	case OPT_NODE_ID:
 		if (strncmp(arg, "env:", 4) || !arg[4])
-			return bad("node-id-from", arg, "env:VARIABLE");
+			return bench_opts_bad("node-id-from", arg,
+					      "env:VARIABLE");
 		so->node_id_env = arg + 4;
 		return 0;
 	case OPT_MATRIX_SIZES:
 		if (bench_sizes_parse(arg, &so->matrix_sizes, &why))
-			return bad("matrix-sizes", arg, why ? why : "sizes");
+			return bench_opts_bad("matrix-sizes", arg,
+					      why ? why : "sizes");
 		so->matrix_sizes_set = true;
 		return 0;
 	case OPT_OUTLIER_SIZE:
 		if (bench_size_parse(arg, &so->outlier_size))
-			return bad("outlier-size", arg, "a size (K, M, G)");
+			return bench_opts_bad("outlier-size", arg,
+					      "a size (K, M, G)");
 		so->outlier_size_set = true;
 		return 0;
 	case OPT_THRESHOLD:
 		if (parse_double(arg, 0.1, &so->outlier_threshold))
-			return bad("outlier-threshold", arg, "a number >= 0.1");
+			return bench_opts_bad("outlier-threshold", arg,
+					      "a number >= 0.1");
 		return 0;
 	case OPT_MAD_FLOOR:
 		if (parse_double(arg, 0, &so->mad_floor))
-			return bad("outlier-mad-floor", arg,
-				   "a fraction of the median >= 0");
+			return bench_opts_bad("outlier-mad-floor", arg,
+					      "a fraction of the median >= 0");
 		return 0;
 	case OPT_SIMULATE:
 		if (parse_long(arg, 1, SWEEP_NODES_MAX, &so->simulate_nodes))
-			return bad("simulate-nodes", arg, "a node count");
+			return bench_opts_bad("simulate-nodes", arg,
+					      "a node count");
 		return 0;
 	}
 	return 1;
@@ -223,31 +216,33 @@ static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 	switch (opt) {
 	case OPT_DELAY:
 		if (parse_rank_num(arg, 10000000, &so->delay_rank, &v))
-			return bad("inject-delay", arg, "RANK:USEC");
+			return bench_opts_bad("inject-delay", arg, "RANK:USEC");
 		so->delay_us = (uint64_t)v;
 		return 0;
 	case OPT_HANG:
 		if (parse_rank_num(arg, LONG_MAX, &so->hang_rank,
 				   &so->hang_round))
-			return bad("inject-hang", arg, "RANK:ROUND");
+			return bench_opts_bad("inject-hang", arg, "RANK:ROUND");
 		return 0;
 	case OPT_KILL:
 		if (parse_rank_num(arg, LONG_MAX, &so->kill_rank,
 				   &so->kill_round))
-			return bad("inject-kill", arg, "RANK:ROUND");
+			return bench_opts_bad("inject-kill", arg, "RANK:ROUND");
 		return 0;
 	case 'd':
 		so->verbs_dev = arg;
 		return 0;
 	case 'x':
 		if (parse_long(arg, 0, 255, &v))
-			return bad("gid-index", arg, "an index from 0 to 255");
+			return bench_opts_bad("gid-index", arg,
+					      "an index from 0 to 255");
 		so->verbs_gid_index = (int)v;
 		return 0;
 	case OPT_OP:
 		if (strcmp(arg, "send") && strcmp(arg, "write") &&
 		    strcmp(arg, "read") && strcmp(arg, "write-imm"))
-			return bad("op", arg, "send, write, read or write-imm");
+			return bench_opts_bad("op", arg,
+					      "send, write, read or write-imm");
 		so->verbs_op = arg;
 		return 0;
 	}

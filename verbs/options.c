@@ -257,8 +257,7 @@ static int verbs_cfg_check(const struct verbs_cfg *cfg)
 static struct option *longopts_build(const struct verbs_options_ext *ext)
 {
 	size_t n = bench_opts_longopts_count(), n_ext = ext ? ext->n : 0;
-	struct option *all =
-		calloc(n + VERBS_NOPTS + n_ext + 1, sizeof(*all));
+	struct option *all = calloc(n + VERBS_NOPTS + n_ext + 1, sizeof(*all));
 
 	if (!all)
 		return NULL;

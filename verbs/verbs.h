@@ -156,7 +156,7 @@ struct verbs_ctx {
  * verbs_res_open: PD, CQ) connect from its connect; close from cleanup.
  */
 struct verbs_conn_ops {
-	const char *name; /* for run.verbs.connection */
+	const char *name;      /* for run.verbs.connection */
 	const char *transport; /* run.transport; NULL: "verbs" */
 	/* Open the device and port: fill c->dev (verbs_dev_open helps). */
 	int (*open)(struct verbs_ctx *c);

@@ -50,7 +50,7 @@ static const char *const report_db_migrations[] = {
 #define REPORT_DB_N_MIGRATIONS                                                 \
 	(sizeof(report_db_migrations) / sizeof(report_db_migrations[0]))
 
-static int report_db_errno(int rc)
+int report_db_errno(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:

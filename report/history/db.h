@@ -50,6 +50,11 @@ struct report_db {
  */
 int report_db_open(const char *path, bool create, struct report_db *out);
 void report_db_close(struct report_db *db);
+/*
+ * An SQLite result code as a negative errno: -EBUSY (busy, locked),
+ * -ENOMEM, -EINVAL (not a database, corrupt) or -EIO.
+ */
+int report_db_errno(int rc);
 
 /*
  * Store one result. Returns 0 when inserted (*run_id set), 1 when a run

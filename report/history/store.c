@@ -17,16 +17,11 @@
 
 static int report_db_fail(struct report_db *db, const char *what, int rc)
 {
+	int ret = report_db_errno(rc);
+
 	bench_err("%s: %s: %s", db->path, what, sqlite3_errmsg(db->db));
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return -EBUSY;
-	case SQLITE_NOMEM:
-		return -ENOMEM;
-	default:
-		return -EIO;
-	}
+	/* The file passed report_db_open's checks: a bad one now is I/O. */
+	return ret == -EINVAL ? -EIO : ret;
 }
 
 static void report_bind_num(sqlite3_stmt *st, int idx, double v)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "exit.h"
 #include "history/history.h"
 #include "log.h"
@@ -277,16 +278,9 @@ int report_history_common_option(struct report_cmp_rule *rule, int *stat,
 {
 	switch (c) {
 	case 's':
-		*stat = bench_stat_from_name(arg);
-		if (*stat >= 0)
-			return 0;
-		bench_err("--stat: unknown statistic '%s'", arg);
-		return -EINVAL;
+		return report_opt_stat(arg, stat);
 	case 't':
-		if (!report_parse_percent(arg, &rule->tolerance))
-			return 0;
-		bench_err("--tolerance: expected a percentage, got '%s'", arg);
-		return -EINVAL;
+		return report_opt_tolerance(arg, &rule->tolerance);
 	case 'k':
 		if (!report_parse_double(arg, &rule->noise_k))
 			return 0;
@@ -296,10 +290,7 @@ int report_history_common_option(struct report_cmp_rule *rule, int *stat,
 		*plot_dir = arg;
 		return 0;
 	case 'f':
-		if (!report_plot_format_parse(arg, format))
-			return 0;
-		bench_err("--format: expected png or svg, got '%s'", arg);
-		return -EINVAL;
+		return report_opt_format(arg, format);
 	default:
 		bench_err("unknown option");
 		return -EINVAL;

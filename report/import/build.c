@@ -168,3 +168,60 @@ int report_build_commit(struct report_set *from, struct report_set *to)
 	report_set_free(from);
 	return ret;
 }
+
+int report_build_row_size(struct report_lines *l, struct bench_row *row)
+{
+	uint64_t size;
+
+	if (report_parse_u64(l->tok[0], REPORT_SIZE_MAX, &size))
+		return report_lines_error(l, "message size '%.40s' too large",
+					  l->tok[0]);
+	bench_row_init(row, (size_t)size);
+	return 0;
+}
+
+int report_build_row_table(struct report_lines *l, unsigned n_cols,
+			   struct bench_row *row)
+{
+	if (l->n_tok != n_cols || l->tok_overflow)
+		return report_lines_error(l,
+					  "%u fields where the header has %u "
+					  "columns; expected a complete row",
+					  l->n_tok, n_cols);
+	return report_build_row_size(l, row);
+}
+
+int report_import_text(const struct report_text_importer *ti, const char *buf,
+		       size_t len, const char *name, struct report_set *set,
+		       char *err, size_t err_len)
+{
+	int ret;
+
+	report_lines_init(ti->l, buf, len, name, err, err_len);
+	report_set_init(ti->out);
+	bench_result_init(ti->r);
+	while ((ret = report_lines_next(ti->l)) == 1) {
+		report_lines_tokenize(ti->l);
+		if (!ti->l->n_tok)
+			continue;
+		ret = ti->line(ti->state);
+		if (ret)
+			goto err_free;
+	}
+	ret = ret ?: ti->finish(ti->state);
+	if (ret)
+		goto err_free;
+	if (!ti->out->count) {
+		ti->l->lineno = 0;
+		ret = report_lines_error(ti->l, "%s", ti->none);
+		goto err_free;
+	}
+	report_lines_free(ti->l);
+	return report_build_commit(ti->out, set);
+
+err_free:
+	bench_result_free(ti->r);
+	report_set_free(ti->out);
+	report_lines_free(ti->l);
+	return ret;
+}

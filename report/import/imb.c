@@ -127,8 +127,10 @@ static void imb_parse_version(struct imb_state *s, const char *line)
 	s->major = strtoul(s->version, NULL, 10);
 }
 
-static int imb_close(struct imb_state *s)
+/* Also the driver's finish callback. */
+static int imb_close(void *state)
 {
+	struct imb_state *s = state;
 	int ret;
 
 	if (!s->open)
@@ -283,7 +285,6 @@ static int imb_row(struct imb_state *s)
 {
 	struct report_lines *l = &s->l;
 	struct bench_row row;
-	uint64_t size;
 	unsigned i;
 	int ret;
 
@@ -294,10 +295,9 @@ static int imb_row(struct imb_state *s)
 					     "'#bytes ...' header first");
 	if (!s->bench)
 		return 0;
-	if (report_parse_u64(l->tok[0], REPORT_SIZE_MAX, &size))
-		return report_lines_error(l, "message size '%.40s' too large",
-					  l->tok[0]);
-	bench_row_init(&row, (size_t)size);
+	ret = report_build_row_size(l, &row);
+	if (ret)
+		return ret;
 	if (imb_timed_out(l)) {
 		row.timed_out = true;
 		if (l->n_tok > 2)
@@ -361,13 +361,11 @@ static void imb_comment(struct imb_state *s, const char *t)
 			 (int)strcspn(p + 13, " "), p + 13);
 }
 
-static int imb_line(struct imb_state *s)
+static int imb_line(void *state)
 {
+	struct imb_state *s = state;
 	const char *t = report_lines_trimmed(&s->l);
 
-	report_lines_tokenize(&s->l);
-	if (!s->l.n_tok)
-		return 0;
 	if (!strcmp(s->l.tok[0], "#bytes"))
 		return imb_header(s);
 	if (s->l.n_tok >= 3 && !strcmp(s->l.tok[0], "#") &&
@@ -383,38 +381,19 @@ static int imb_line(struct imb_state *s)
 	return 0;
 }
 
+/* What a file without a result is told. */
+static const char imb_none[] = "no IMB point-to-point table; expected '# "
+			       "Benchmarking PingPong' (or PingPing, Sendrecv, "
+			       "Exchange, Uniband, Biband) and its table";
+
 int report_import_imb(const char *buf, size_t len, const char *name,
 		      struct report_set *set, char *err, size_t err_len)
 {
 	struct imb_state s;
-	int ret;
+	const struct report_text_importer ti = {
+		&s.l, &s.out, &s.r, imb_line, imb_close, &s, imb_none,
+	};
 
 	memset(&s, 0, sizeof(s));
-	report_lines_init(&s.l, buf, len, name, err, err_len);
-	report_set_init(&s.out);
-	bench_result_init(&s.r);
-	while ((ret = report_lines_next(&s.l)) == 1) {
-		ret = imb_line(&s);
-		if (ret)
-			goto err_free;
-	}
-	ret = ret ?: imb_close(&s);
-	if (ret)
-		goto err_free;
-	if (!s.out.count) {
-		s.l.lineno = 0;
-		ret = report_lines_error(
-			&s.l, "no IMB point-to-point table; expected '# "
-			      "Benchmarking PingPong' (or PingPing, Sendrecv, "
-			      "Exchange, Uniband, Biband) and its table");
-		goto err_free;
-	}
-	report_lines_free(&s.l);
-	return report_build_commit(&s.out, set);
-
-err_free:
-	bench_result_free(&s.r);
-	report_set_free(&s.out);
-	report_lines_free(&s.l);
-	return ret;
+	return report_import_text(&ti, buf, len, name, set, err, err_len);
 }

@@ -150,6 +150,17 @@ int report_build_run(struct bench_result *r, const char *key,
 int report_build_device(struct bench_result *r, const char *key,
 			const char *value);
 /*
+ * Start row from the current line: its first field is the message size
+ * (at most REPORT_SIZE_MAX). 0 or -EINVAL (message written).
+ */
+int report_build_row_size(struct report_lines *l, struct bench_row *row);
+/*
+ * The same for a table of n_cols columns, after checking that the line
+ * has exactly that many fields.
+ */
+int report_build_row_table(struct report_lines *l, unsigned n_cols,
+			   struct bench_row *row);
+/*
  * Append a row; refuses (with l's line in the message) a size that does
  * not ascend.
  */
@@ -157,5 +168,29 @@ int report_build_row(struct bench_result *r, const struct bench_row *row,
 		     struct report_lines *l);
 /* Move every result of from into to (all or none), then free from. */
 int report_build_commit(struct report_set *from, struct report_set *to);
+
+/* One text importer's state, as the shared driver sees it. */
+struct report_text_importer {
+	struct report_lines *l; /* the line reader */
+	struct report_set *out; /* this file's results so far */
+	struct bench_result *r; /* the open result */
+	/* One line, tokenized in l and not blank: 0 or an error. */
+	int (*line)(void *state);
+	/* After the last line: close the open result; 0 or an error. */
+	int (*finish)(void *state);
+	void *state; /* passed to line and finish */
+	/* Message (line 0) when finish left no result in out. */
+	const char *none;
+};
+
+/*
+ * The loop every text importer shares: initialize l, out and r; feed each
+ * non-blank line of buf, tokenized, to line(); call finish(); refuse a
+ * file with no result; then move out into set. All or none: on error
+ * everything is freed.
+ */
+int report_import_text(const struct report_text_importer *ti, const char *buf,
+		       size_t len, const char *name, struct report_set *set,
+		       char *err, size_t err_len);
 
 #endif

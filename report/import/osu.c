@@ -59,8 +59,10 @@ struct osu_state {
 	unsigned n_cols;
 };
 
-static int osu_close(struct osu_state *s)
+/* Also the driver's finish callback. */
+static int osu_close(void *state)
 {
+	struct osu_state *s = state;
 	int ret;
 
 	if (!s->open)
@@ -271,22 +273,15 @@ static int osu_row(struct osu_state *s)
 {
 	struct report_lines *l = &s->l;
 	struct bench_row row;
-	uint64_t size;
 	unsigned i;
 	int ret;
 
 	if (!s->open)
 		return report_lines_error(l, "data row before the '# Size ...' "
 					     "table header");
-	if (l->n_tok != s->n_cols || l->tok_overflow)
-		return report_lines_error(l,
-					  "%u fields where the header has %u "
-					  "columns; expected a complete row",
-					  l->n_tok, s->n_cols);
-	if (report_parse_u64(l->tok[0], REPORT_SIZE_MAX, &size))
-		return report_lines_error(l, "message size '%.40s' too large",
-					  l->tok[0]);
-	bench_row_init(&row, (size_t)size);
+	ret = report_build_row_table(l, s->n_cols, &row);
+	if (ret)
+		return ret;
 	for (i = 1; i < s->n_cols; i++) {
 		ret = osu_value(s, i, l->tok[i], &row);
 		if (ret)
@@ -295,13 +290,11 @@ static int osu_row(struct osu_state *s)
 	return report_build_row(&s->r, &row, l);
 }
 
-static int osu_line(struct osu_state *s)
+static int osu_line(void *state)
 {
+	struct osu_state *s = state;
 	const char *t = report_lines_trimmed(&s->l);
 
-	report_lines_tokenize(&s->l);
-	if (!s->l.n_tok)
-		return 0;
 	if (!strncmp(t, "# OSU ", 6))
 		return osu_title(s, t);
 	if (s->l.n_tok >= 2 && !strcmp(s->l.tok[0], "#") &&
@@ -313,38 +306,19 @@ static int osu_line(struct osu_state *s)
 	return 0;
 }
 
+/* What a file without a result is told. */
+static const char osu_none[] =
+	"no OSU table; expected a '# OSU MPI ... Test' title, "
+	"a '# Size ...' header and one line per size";
+
 int report_import_osu(const char *buf, size_t len, const char *name,
 		      struct report_set *set, char *err, size_t err_len)
 {
 	struct osu_state s;
-	int ret;
+	const struct report_text_importer ti = {
+		&s.l, &s.out, &s.r, osu_line, osu_close, &s, osu_none,
+	};
 
 	memset(&s, 0, sizeof(s));
-	report_lines_init(&s.l, buf, len, name, err, err_len);
-	report_set_init(&s.out);
-	bench_result_init(&s.r);
-	while ((ret = report_lines_next(&s.l)) == 1) {
-		ret = osu_line(&s);
-		if (ret)
-			goto err_free;
-	}
-	ret = ret ?: osu_close(&s);
-	if (ret)
-		goto err_free;
-	if (!s.out.count) {
-		s.l.lineno = 0;
-		ret = report_lines_error(&s.l,
-					 "no OSU table; expected a '# OSU MPI "
-					 "... Test' title, a '# Size ...' "
-					 "header and one line per size");
-		goto err_free;
-	}
-	report_lines_free(&s.l);
-	return report_build_commit(&s.out, set);
-
-err_free:
-	bench_result_free(&s.r);
-	report_set_free(&s.out);
-	report_lines_free(&s.l);
-	return ret;
+	return report_import_text(&ti, buf, len, name, set, err, err_len);
 }

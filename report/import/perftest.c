@@ -297,7 +297,6 @@ static int pt_row(struct pt_state *s)
 	struct report_lines *l = &s->l;
 	struct bench_row row;
 	bool nonfinite;
-	uint64_t size;
 	unsigned i;
 	double v;
 	int ret;
@@ -307,15 +306,9 @@ static int pt_row(struct pt_state *s)
 	if (!s->open)
 		return report_lines_error(l, "data row before the '#bytes "
 					     "...' table header");
-	if (l->n_tok != s->n_cols || l->tok_overflow)
-		return report_lines_error(l,
-					  "%u fields where the header has %u "
-					  "columns; expected a complete row",
-					  l->n_tok, s->n_cols);
-	if (report_parse_u64(l->tok[0], REPORT_SIZE_MAX, &size))
-		return report_lines_error(l, "message size '%.40s' too large",
-					  l->tok[0]);
-	bench_row_init(&row, (size_t)size);
+	ret = report_build_row_table(l, s->n_cols, &row);
+	if (ret)
+		return ret;
 	for (i = 1; i < s->n_cols; i++) {
 		if (s->roles[i] == PT_ITERS) {
 			if (report_parse_u64(l->tok[i], REPORT_ITERS_MAX,
@@ -355,13 +348,11 @@ static void pt_meta(struct pt_state *s, const char *t)
 	pt_field(t, "Connection type", s->conn, sizeof(s->conn));
 }
 
-static int pt_line(struct pt_state *s)
+static int pt_line(void *state)
 {
+	struct pt_state *s = state;
 	const char *t = report_lines_trimmed(&s->l);
 
-	report_lines_tokenize(&s->l);
-	if (!s->l.n_tok)
-		return 0;
 	if (!strcmp(s->l.tok[0], "#bytes"))
 		return pt_header(s);
 	if (!strncmp(t, "-----", 5)) {
@@ -393,37 +384,28 @@ static const char *pt_missing(const struct pt_state *s)
 	       "line per size";
 }
 
+/* Not reached: pt_finish adds the one result or fails. */
+static const char pt_none[] = "no result table; expected perftest's output";
+
+/* The table ends the file: add the one result it holds. */
+static int pt_finish(void *state)
+{
+	struct pt_state *s = state;
+
+	s->l.lineno = 0;
+	if (!s->open || !s->r.n_rows)
+		return report_lines_error(&s->l, "%s", pt_missing(s));
+	return report_set_add(&s->out, &s->r, s->l.name);
+}
+
 int report_import_perftest(const char *buf, size_t len, const char *name,
 			   struct report_set *set, char *err, size_t err_len)
 {
 	struct pt_state s;
-	int ret;
+	const struct report_text_importer ti = {
+		&s.l, &s.out, &s.r, pt_line, pt_finish, &s, pt_none,
+	};
 
 	memset(&s, 0, sizeof(s));
-	report_lines_init(&s.l, buf, len, name, err, err_len);
-	report_set_init(&s.out);
-	bench_result_init(&s.r);
-	while ((ret = report_lines_next(&s.l)) == 1) {
-		ret = pt_line(&s);
-		if (ret)
-			goto err_free;
-	}
-	if (ret)
-		goto err_free;
-	s.l.lineno = 0;
-	if (!s.open || !s.r.n_rows) {
-		ret = report_lines_error(&s.l, "%s", pt_missing(&s));
-		goto err_free;
-	}
-	ret = report_set_add(&s.out, &s.r, name);
-	if (ret)
-		goto err_free;
-	report_lines_free(&s.l);
-	return report_build_commit(&s.out, set);
-
-err_free:
-	bench_result_free(&s.r);
-	report_set_free(&s.out);
-	report_lines_free(&s.l);
-	return ret;
+	return report_import_text(&ti, buf, len, name, set, err, err_len);
 }

@@ -521,13 +521,33 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 	return 0;
 }
 
+/*
+ * Unless ret already failed, run gnuplot in dir and check that it wrote
+ * dir/out (the path into path); argv is freed either way.
+ */
+static int plot_run_check(int ret, char **argv, int argc, const char *dir,
+			  const char *out, char *path, size_t len)
+{
+	struct stat sb;
+
+	if (!ret)
+		ret = plot_run(argv, dir);
+	plot_free_args(argv, argc);
+	if ((size_t)snprintf(path, len, "%s/%s", dir, out) >= len && !ret)
+		ret = -ENAMETOOLONG;
+	if (!ret && (stat(path, &sb) || sb.st_size == 0)) {
+		bench_err("gnuplot wrote no %s", path);
+		ret = -EIO;
+	}
+	return ret;
+}
+
 int report_plot_draw(const struct report_figure *fig, const char *dir,
 		     const char *name, enum report_plot_format fmt, char *path,
 		     size_t len)
 {
 	char tpl[PATH_MAX], files[PLOT_VAR_MAX], out[PATH_MAX];
 	char tfile[PATH_MAX], ffile[PATH_MAX], *argv[PLOT_ARGS_MAX] = { 0 };
-	struct stat sb;
 	int argc = 0, ret;
 
 	ret = plot_template_dir(fig->kind, tpl, sizeof(tpl));
@@ -547,16 +567,7 @@ int report_plot_draw(const struct report_figure *fig, const char *dir,
 	if (!ret)
 		ret = plot_args(fig, tpl, out, fmt, files, tfile, ffile, argv,
 				&argc);
-	if (!ret)
-		ret = plot_run(argv, dir);
-	plot_free_args(argv, argc);
-	if ((size_t)snprintf(path, len, "%s/%s", dir, out) >= len && !ret)
-		ret = -ENAMETOOLONG;
-	if (!ret && (stat(path, &sb) || sb.st_size == 0)) {
-		bench_err("gnuplot wrote no %s", path);
-		ret = -EIO;
-	}
-	return ret;
+	return plot_run_check(ret, argv, argc, dir, out, path, len);
 }
 
 /* "x y value" per measured cell; -EINVAL if none. */
@@ -586,8 +597,7 @@ static int heatmap_write(const struct report_heatmap *hm, const char *path)
 }
 
 /* At most about 24 labels along an axis. */
-static void heatmap_tics(const struct report_heatmap *hm, char *out,
-			 size_t len)
+static void heatmap_tics(const struct report_heatmap *hm, char *out, size_t len)
 {
 	size_t i, step = hm->n > 24 ? (hm->n + 23) / 24 : 1, off;
 
@@ -606,7 +616,6 @@ int report_plot_heatmap(const struct report_heatmap *hm, const char *dir,
 	char tpl[PATH_MAX], data[PATH_MAX], out[PATH_MAX], tics[PLOT_VAR_MAX];
 	char *argv[PLOT_ARGS_MAX] = { 0 };
 	const char *gp = getenv("IBPONG_GNUPLOT");
-	struct stat sb;
 	int argc = 0, ret;
 
 	ret = plot_template_dir("heatmap", tpl, sizeof(tpl));
@@ -634,14 +643,5 @@ int report_plot_heatmap(const struct report_heatmap *hm, const char *dir,
 		     asprintf(&argv[argc++], "n=%zu", hm->n) < 0 ||
 		     asprintf(&argv[argc++], "%s/heatmap.gp", tpl) < 0))
 		ret = -ENOMEM;
-	if (!ret)
-		ret = plot_run(argv, dir);
-	plot_free_args(argv, argc);
-	if ((size_t)snprintf(path, len, "%s/%s", dir, out) >= len && !ret)
-		ret = -ENAMETOOLONG;
-	if (!ret && (stat(path, &sb) || sb.st_size == 0)) {
-		bench_err("gnuplot wrote no %s", path);
-		ret = -EIO;
-	}
-	return ret;
+	return plot_run_check(ret, argv, argc, dir, out, path, len);
 }

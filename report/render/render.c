@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "exit.h"
 #include "log.h"
 #include "render/render.h"
@@ -87,21 +88,11 @@ static int render_option(struct render_opts *o, int c, const char *arg)
 		o->baseline_path = arg;
 		return 0;
 	case 's':
-		o->stat = bench_stat_from_name(arg);
-		if (o->stat >= 0)
-			return 0;
-		bench_err("--stat: unknown statistic '%s'", arg);
-		return -EINVAL;
+		return report_opt_stat(arg, &o->stat);
 	case 'f':
-		if (!report_plot_format_parse(arg, &o->format))
-			return 0;
-		bench_err("--format: expected png or svg, got '%s'", arg);
-		return -EINVAL;
+		return report_opt_format(arg, &o->format);
 	case 't':
-		if (!report_parse_percent(arg, &o->rule.tolerance))
-			return 0;
-		bench_err("--tolerance: expected a percentage, got '%s'", arg);
-		return -EINVAL;
+		return report_opt_tolerance(arg, &o->rule.tolerance);
 	case 'm':
 		if (o->n_targets < REPORT_TARGETS_MAX &&
 		    !report_target_parse(arg, &o->targets[o->n_targets])) {
