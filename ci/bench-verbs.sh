@@ -142,9 +142,8 @@ def best(values, lat):
 
 print(f"best of {reps} runs per tool and size (interleaved); perftest "
       f"latency cycles / {mhz} MHz")
-print("note: under TCG the guest CPU has no invariant TSC, so ibpong "
-      "timestamps with clock_gettime\n(HPET, about 1 us a read in the lab "
-      "guest, one read per iteration); perftest reads the TSC")
+print("note: both tools read the TSC (the lab sets IBPONG_CLOCK=tsc: the "
+      "emulated CPU\nhides the invariant flag); one read per iteration")
 print("%-10s %8s %12s %12s %8s" % ("test", "size", "ibpong", "perftest",
                                       "ratio"))
 for t in ("send_lat", "write_lat", "read_lat", "write_bw"):
