@@ -17,11 +17,11 @@ struct bench_bootstrap;
 struct bench_bootstrap_cfg {
 	const char *peer_host; /* client: server to connect to; NULL: serve */
 	const char *bind_addr; /* local address to bind, NULL for any */
-	uint16_t port;         /* TCP port of the out-of-band channel */
+	uint16_t port;	       /* TCP port of the out-of-band channel */
 	double timeout_s;      /* every wait gives up after this long */
-	int *argc;             /* MPI: the program's arguments */
+	int *argc;	       /* MPI: the program's arguments */
 	char ***argv;
-	void *opaque;          /* implementation-specific extra input */
+	void *opaque; /* implementation-specific extra input */
 };
 
 struct bench_bootstrap_ops {
@@ -41,17 +41,17 @@ struct bench_bootstrap_ops {
 	 * All-gather: every rank contributes len bytes from mine; all
 	 * receives size * len bytes in rank order (its own included).
 	 */
-	int (*exchange)(struct bench_bootstrap *bs, const void *mine,
-			void *all, size_t len);
+	int (*exchange)(struct bench_bootstrap *bs, const void *mine, void *all,
+			size_t len);
 	/* Release everything; accepts a partial setup. */
 	void (*cleanup)(struct bench_bootstrap *bs);
 };
 
 struct bench_bootstrap {
 	const struct bench_bootstrap_ops *ops;
-	void *priv;       /* ops->priv_size bytes */
-	int rank;         /* 0 initiates and reports */
-	int size;         /* number of ranks */
+	void *priv;	  /* ops->priv_size bytes */
+	int rank;	  /* 0 initiates and reports */
+	int size;	  /* number of ranks */
 	double timeout_s; /* copied from the cfg */
 };
 

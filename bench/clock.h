@@ -14,11 +14,11 @@
 #endif
 
 struct bench_clock {
-	bool use_tsc;        /* true: ticks are TSC cycles */
-	const char *source;  /* "tsc" or "clock_gettime(CLOCK_MONOTONIC_RAW)" */
-	double ns_per_tick;  /* multiply ticks by this to get nanoseconds */
-	double tsc_hz;       /* calibrated TSC frequency, 0 without TSC */
-	double overhead_ns;  /* measured cost of one bench_clock_now() */
+	bool use_tsc;	    /* true: ticks are TSC cycles */
+	const char *source; /* "tsc" or "clock_gettime(CLOCK_MONOTONIC_RAW)" */
+	double ns_per_tick; /* multiply ticks by this to get nanoseconds */
+	double tsc_hz;	    /* calibrated TSC frequency, 0 without TSC */
+	double overhead_ns; /* measured cost of one bench_clock_now() */
 	double resolution_ns; /* smallest non-zero step seen */
 };
 

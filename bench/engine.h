@@ -21,8 +21,8 @@
 #include "stats.h"
 
 enum bench_test {
-	BENCH_TEST_LAT,      /* ping-pong */
-	BENCH_TEST_BW,       /* unidirectional window, then an ack */
+	BENCH_TEST_LAT,	     /* ping-pong */
+	BENCH_TEST_BW,	     /* unidirectional window, then an ack */
 	BENCH_TEST_BIBW,     /* windows in both directions at once */
 	BENCH_TEST_PINGPING, /* both send at once, then both receive */
 	BENCH_TEST_NR,
@@ -30,15 +30,15 @@ enum bench_test {
 
 /* How a latency sample (one timed iteration) becomes the reported figure. */
 enum bench_lat_kind {
-	BENCH_LAT_HALF_RTT,   /* one-way = round trip / 2 (IMB, OSU) */
-	BENCH_LAT_RTT,        /* round trip, reported as is (RDMA read) */
-	BENCH_LAT_ONE_MSG,    /* one message time, as is (IMB PingPing) */
+	BENCH_LAT_HALF_RTT, /* one-way = round trip / 2 (IMB, OSU) */
+	BENCH_LAT_RTT,	    /* round trip, reported as is (RDMA read) */
+	BENCH_LAT_ONE_MSG,  /* one message time, as is (IMB PingPing) */
 };
 
 /* Capability flags. */
-#define BENCH_CAP_LAT       (1u << 0)
-#define BENCH_CAP_BW        (1u << 1)
-#define BENCH_CAP_BIBW      (1u << 2)
+#define BENCH_CAP_LAT	    (1u << 0)
+#define BENCH_CAP_BW	    (1u << 1)
+#define BENCH_CAP_BIBW	    (1u << 2)
 #define BENCH_CAP_PINGPING  (1u << 3)
 #define BENCH_CAP_ZERO_BYTE (1u << 4) /* can move 0-byte messages */
 
@@ -46,18 +46,18 @@ enum bench_lat_kind {
 struct bench_step {
 	enum bench_test test;
 	size_t size_bytes;
-	uint64_t warmup;   /* untimed iterations before the timed ones */
-	uint64_t iters;    /* timed iterations (ping-pongs or windows) */
-	unsigned window;   /* messages per window for bw/bibw */
-	bool validate;     /* fill and check payloads (outside the timing) */
+	uint64_t warmup; /* untimed iterations before the timed ones */
+	uint64_t iters;	 /* timed iterations (ping-pongs or windows) */
+	unsigned window; /* messages per window for bw/bibw */
+	bool validate;	 /* fill and check payloads (outside the timing) */
 };
 
 struct bench_engine;
 
 struct bench_engine_ops {
 	const char *name;
-	size_t priv_size;   /* private state, allocated zeroed by the core */
-	unsigned caps;      /* BENCH_CAP_* */
+	size_t priv_size; /* private state, allocated zeroed by the core */
+	unsigned caps;	  /* BENCH_CAP_* */
 	/* Open local resources (device, library). May be NULL. */
 	int (*init)(struct bench_engine *eng);
 	/* Exchange addresses through the bootstrap; connect. May be NULL. */
@@ -87,12 +87,12 @@ struct bench_engine_ops {
 
 struct bench_engine {
 	const struct bench_engine_ops *ops;
-	void *priv;                     /* ops->priv_size bytes */
-	const void *cfg;                /* engine options from the front end */
+	void *priv;	 /* ops->priv_size bytes */
+	const void *cfg; /* engine options from the front end */
 	const struct bench_clock *clock;
-	struct bench_bootstrap *bs;     /* set before connect */
-	enum bench_lat_kind lat_kind;   /* set by init; HALF_RTT by default */
-	int timeout_ms;                 /* every wait gives up after this */
+	struct bench_bootstrap *bs;   /* set before connect */
+	enum bench_lat_kind lat_kind; /* set by init; HALF_RTT by default */
+	int timeout_ms;		      /* every wait gives up after this */
 };
 
 /*

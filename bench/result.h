@@ -20,26 +20,26 @@
 /* One message size (of one pair, in a sweep). */
 struct bench_row {
 	size_t size_bytes;
-	uint64_t iters;            /* timed iterations; 0 if unknown */
-	uint64_t warmup;           /* untimed iterations; 0 if unknown */
+	uint64_t iters;		   /* timed iterations; 0 if unknown */
+	uint64_t warmup;	   /* untimed iterations; 0 if unknown */
 	struct bench_stats lat_us; /* latency in microseconds, lat_kind of
 				    * the result; fields NAN if absent */
-	double bw_MBps;            /* MB/s, MB = 10^6 bytes; NAN if absent */
-	double bw_peak_MBps;       /* perftest's BW peak; NAN if absent */
-	double msg_rate_per_s;     /* messages per second; NAN if absent */
-	int rank_a;                /* sweep pair, -1 outside sweeps */
+	double bw_MBps;		   /* MB/s, MB = 10^6 bytes; NAN if absent */
+	double bw_peak_MBps;	   /* perftest's BW peak; NAN if absent */
+	double msg_rate_per_s;	   /* messages per second; NAN if absent */
+	int rank_a;		   /* sweep pair, -1 outside sweeps */
 	int rank_b;
-	bool timed_out;            /* IMB "time-out." row: no numbers */
+	bool timed_out; /* IMB "time-out." row: no numbers */
 };
 
 struct bench_result {
-	char *tool;          /* "ibpong-mpi", "IMB-MPI1", "osu_latency", ... */
+	char *tool; /* "ibpong-mpi", "IMB-MPI1", "osu_latency", ... */
 	char *tool_version;
 	enum bench_test test;
-	char *test_name;     /* as the tool names it: "latency", "PingPong",
-			      * "ib_write_bw", ... */
+	char *test_name; /* as the tool names it: "latency", "PingPong",
+			  * "ib_write_bw", ... */
 	enum bench_lat_kind lat_kind;
-	json_t *run;         /* run metadata object (owned), see the doc */
+	json_t *run; /* run metadata object (owned), see the doc */
 	struct bench_row *rows;
 	size_t n_rows;
 	size_t cap_rows;
@@ -70,14 +70,14 @@ int bench_result_to_json(const struct bench_result *r, json_t **out);
  * From JSON, validating every field. On error returns -EINVAL and writes
  * a one-line reason naming the offending field into err.
  */
-int bench_result_from_json(const json_t *doc, struct bench_result *r,
-			   char *err, size_t err_len);
+int bench_result_from_json(const json_t *doc, struct bench_result *r, char *err,
+			   size_t err_len);
 
 /* Write atomically: a temporary file in the same directory, then rename. */
 int bench_result_write_file(const struct bench_result *r, const char *path);
 /* Read and validate a file; err as for bench_result_from_json. */
-int bench_result_read_file(const char *path, struct bench_result *r,
-			   char *err, size_t err_len);
+int bench_result_read_file(const char *path, struct bench_result *r, char *err,
+			   size_t err_len);
 
 /* Write len bytes to path atomically (temp file, fsync, rename). */
 int bench_write_file_atomic(const char *path, const void *data, size_t len);

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define BENCH_SIZE_MAX_DEFAULT (4u << 20) /* 4 MiB */
-#define BENCH_SIZES_MAX 4096              /* entries in one list */
+#define BENCH_SIZES_MAX	       4096	  /* entries in one list */
 
 struct bench_sizes {
 	size_t bytes[BENCH_SIZES_MAX]; /* ascending, no duplicates */

@@ -20,17 +20,16 @@
 
 /* Raw per-iteration samples in clock ticks. */
 struct bench_samples {
-	uint64_t *ticks;    /* one entry per timed iteration */
-	uint64_t count;     /* entries recorded */
-	uint64_t capacity;  /* entries allocated */
+	uint64_t *ticks;   /* one entry per timed iteration */
+	uint64_t count;	   /* entries recorded */
+	uint64_t capacity; /* entries allocated */
 };
 
 int bench_samples_alloc(struct bench_samples *s, uint64_t capacity);
 void bench_samples_free(struct bench_samples *s);
 
 /* Record one sample; the caller sized the buffer for every iteration. */
-static inline void bench_samples_record(struct bench_samples *s,
-					uint64_t ticks)
+static inline void bench_samples_record(struct bench_samples *s, uint64_t ticks)
 {
 	s->ticks[s->count++] = ticks;
 }

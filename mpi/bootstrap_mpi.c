@@ -70,8 +70,8 @@ static int mpi_bs_setup(struct bench_bootstrap *bs,
 	struct mpi_bootstrap *p = bs->priv;
 	int flag = 0;
 
-	MPI_Comm base = cfg->opaque ? *(const MPI_Comm *)cfg->opaque
-				    : MPI_COMM_WORLD;
+	MPI_Comm base =
+		cfg->opaque ? *(const MPI_Comm *)cfg->opaque : MPI_COMM_WORLD;
 
 	MPI_Initialized(&flag);
 	if (!flag && cfg->opaque) {

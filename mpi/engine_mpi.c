@@ -358,9 +358,11 @@ static int mpi_run_lat(struct bench_engine *eng, const struct bench_step *st,
 	if (st->validate)
 		return mpi_loop_validated(eng, st, out);
 	if (p->delay_ticks && st->test == BENCH_TEST_PINGPING)
-		ret = mpi_loop_delayed(eng, mpi_pingping, mpi_pingping, st, out);
+		ret = mpi_loop_delayed(eng, mpi_pingping, mpi_pingping, st,
+				       out);
 	else if (p->delay_ticks)
-		ret = mpi_loop_delayed(eng, mpi_lat_ping, mpi_lat_pong, st, out);
+		ret = mpi_loop_delayed(eng, mpi_lat_ping, mpi_lat_pong, st,
+				       out);
 	else if (st->test == BENCH_TEST_PINGPING)
 		ret = mpi_loop(eng, mpi_pingping, mpi_pingping, st, out);
 	else

@@ -273,8 +273,7 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 }
 
 /* One suspect of ibpong-mpi's run.suspects.nodes or .links. */
-static void doc_suspect_text(const json_t *s, bool link, char *buf,
-			     size_t len)
+static void doc_suspect_text(const json_t *s, bool link, char *buf, size_t len)
 {
 	const char *ha = json_string_value(json_object_get(s, "host_a"));
 	const char *hb = json_string_value(json_object_get(s, "host_b"));
@@ -282,7 +281,8 @@ static void doc_suspect_text(const json_t *s, bool link, char *buf,
 	const char *node = json_string_value(json_object_get(s, "node"));
 
 	if (link)
-		snprintf(buf, len, "link: rank %lld (%s) - rank %lld (%s), "
+		snprintf(buf, len,
+			 "link: rank %lld (%s) - rank %lld (%s), "
 			 "%.2f us, score %.1f",
 			 json_integer_value(json_object_get(s, "a")),
 			 ha ? ha : "?",
@@ -291,7 +291,8 @@ static void doc_suspect_text(const json_t *s, bool link, char *buf,
 			 json_number_value(json_object_get(s, "latency_us")),
 			 json_number_value(json_object_get(s, "score")));
 	else
-		snprintf(buf, len, "node %s: rank %lld on %s, median %.2f us, "
+		snprintf(buf, len,
+			 "node %s: rank %lld on %s, median %.2f us, "
 			 "score %.1f",
 			 node ? node : "?",
 			 json_integer_value(json_object_get(s, "rank")),
