@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # A sweep under real Slurm: srun -n 4 --mpi=pmix ibpong-mpi --pairs all,
 # each task a node of its own (SLURM_PROCID); run.slurm.job_id and the
-# four pairs' rows must be in the JSON. Exit 77 (skip) only when Slurm is
-# absent (ci/slurm-local check); CI starts it with ci/slurm-local start.
+# four pairs' rows must be in the JSON. It runs on the private test
+# cluster of ci/slurm-local (never the system's Slurm); exit 77 (skip) when
+# Slurm is absent or that cluster is not running (ci/slurm-local check).
+# CI starts it with ci/slurm-local start, and fails when this test skips.
 set -euo pipefail
 
 exe=$(realpath "$1")
@@ -11,7 +13,7 @@ src=${IBPONG_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 rc=0
 "$src/ci/slurm-local" check || rc=$?
 if [ "$rc" = 77 ]; then
-	echo "SKIP: Slurm is not installed"
+	echo "SKIP: Slurm is not installed or the test cluster is not running"
 	exit 77
 elif [ "$rc" != 0 ]; then
 	echo "FAIL: Slurm is installed but srun does not work" \
@@ -19,6 +21,7 @@ elif [ "$rc" != 0 ]; then
 	exit 1
 fi
 
+eval "$("$src/ci/slurm-local" env)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
