@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * ibpong, the front command (git-style): "ibpong CMD ARGS" runs
- * ibpong-CMD found beside this executable, else in the install's
- * libexec directory.
+ * ibpong-CMD found beside this executable (the build tree), else in the
+ * install's libexec directory, found relative to this executable.
  */
 #include <errno.h>
 #include <limits.h>
@@ -111,12 +111,18 @@ static int front_run(const struct front_cmd *cmd, char **argv)
 			cmd->not_built);
 		return BENCH_EXIT_USAGE;
 	}
-	if (front_self_dir(dir, sizeof(dir)) == 0)
+	ret = front_self_dir(dir, sizeof(dir));
+	if (ret == 0)
 		ret = front_exec_in(dir, cmd->name, argv);
-	if (ret == -ENOENT)
-		ret = front_exec_in(IBPONG_LIBEXECDIR, cmd->name, argv);
+	/* Installed: relative to this executable, so that a moved or
+	 * staged prefix finds its own helpers, never another install's. */
+	if (ret == -ENOENT &&
+	    strlen(dir) + sizeof(IBPONG_BIN_TO_LIBEXEC) + 1 < sizeof(dir)) {
+		strcat(dir, "/" IBPONG_BIN_TO_LIBEXEC);
+		ret = front_exec_in(dir, cmd->name, argv);
+	}
 	bench_err("cannot run ibpong-%s (looked beside ibpong and in %s): %s",
-		  cmd->name, IBPONG_LIBEXECDIR, strerror(-ret));
+		  cmd->name, dir, strerror(-ret));
 	return BENCH_EXIT_RUNTIME;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config.h"
 #include "exit.h"
 #include "log.h"
 #include "report.h"
@@ -36,7 +37,8 @@ static void report_usage(FILE *f)
 	const struct report_cmd *c;
 
 	fprintf(f, "usage: ibpong report COMMAND [OPTIONS] [FILE...]\n\n"
-		   "Commands:\n");
+		   "Options:\n  -h, --help     this text\n"
+		   "  -V, --version  the version\n\nCommands:\n");
 	for (c = report_cmds; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'ibpong report COMMAND --help' for a command's "
@@ -55,6 +57,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		report_usage(stdout);
+		return BENCH_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("ibpong report %s\n", IBPONG_VERSION);
 		return BENCH_EXIT_OK;
 	}
 	for (c = report_cmds; c->name; c++) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
+#include "config.h"
 #include "log.h"
 #include "render/plot.h"
 #include "sizes.h"
@@ -168,8 +169,10 @@ static bool plot_file_exists(const char *dir, const char *kind)
 /* The template directory holding kind.gp (see plot.h). */
 static int plot_template_dir(const char *kind, char *out, size_t len)
 {
-	static const char *const rel[] = { "/../share/ibpong/gnuplot",
-					   "/../../share/ibpong/gnuplot" };
+	/* ibpong-report is installed in libexec/ibpong/ (config.h) */
+	static const char *const rel[] = { "/" IBPONG_LIBEXEC_TO_DATA
+					   "/gnuplot",
+					   "/../share/ibpong/gnuplot" };
 	const char *env = getenv("IBPONG_GNUPLOT_DIR");
 	char exe[PATH_MAX];
 	ssize_t n;

@@ -4,8 +4,9 @@
  * a template of report/gnuplot/ with -e "var='value'" settings (no
  * generated scripts), with a timeout.
  *
- * Templates are looked up in $IBPONG_GNUPLOT_DIR, then
- * <executable's dir>/../share/ibpong/gnuplot, then the source tree.
+ * Templates are looked up in $IBPONG_GNUPLOT_DIR, then relative to the
+ * executable (installed: share/ibpong/gnuplot of its own prefix), then the
+ * source tree.
  * The gnuplot program is $IBPONG_GNUPLOT, else "gnuplot" from $PATH; it
  * is killed after $IBPONG_GNUPLOT_TIMEOUT seconds (default 60).
  */
