@@ -164,7 +164,8 @@ print(f"# connection set-up, microseconds: ibpong cm run.connect "
 print("%-22s %10s %10s %10s %10s" % ("", "min", "median", "p99", "max"))
 for ph, st in conn["phases"].items():
     print("%-22s %10.0f %10.0f %10.0f %10.0f"
-          % ("ibpong " + ph, st["min"], st["median"], st["p99"], st["max"]))
+          % ("ibpong " + ph, st["min"], st["median"],
+             st.get("p99", float("nan")), st["max"]))  # p99: >= 100 samples
 if rp:
     row("rping process", rp)
 if ip:

@@ -13,6 +13,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,9 +161,12 @@ static int stats_json(const struct bench_stats *st, json_t **out)
 		return -ENOMEM;
 	ret |= json_object_set_new(o, "count",
 				   json_integer((json_int_t)st->count));
+	/* A percentile without enough samples is absent (stats.h). */
 	for (id = 0; id < BENCH_STAT_NR; id++)
-		ret |= json_object_set_new(o, bench_stat_name(id),
-					   json_real(bench_stats_get(st, id)));
+		if (isfinite(bench_stats_get(st, id)))
+			ret |= json_object_set_new(
+				o, bench_stat_name(id),
+				json_real(bench_stats_get(st, id)));
 	if (ret) {
 		json_decref(o);
 		return -ENOMEM;
@@ -188,9 +192,16 @@ static int phase_stats(const uint64_t *ns, size_t n, int phase,
 	return ret;
 }
 
+static const char *p99_buf(double v, char *buf)
+{
+	snprintf(buf, 24, "%.2f", v);
+	return buf;
+}
+
 static void probe_print(FILE *f, const struct bench_stats *st, size_t n,
 			const char *qp)
 {
+	char buf[RDMACM_PHASE_NR][24];
 	int i;
 
 	fprintf(f,
@@ -199,9 +210,11 @@ static void probe_print(FILE *f, const struct bench_stats *st, size_t n,
 		qp, n, n == 1 ? "" : "s");
 	fprintf(f, "#%-13s %12s %12s %12s %12s\n", "phase", "min", "median",
 		"p99", "max");
+	/* p99 needs 100 connections; "-" below that */
 	for (i = 0; i < RDMACM_PHASE_NR; i++)
-		fprintf(f, "%-14s %12.2f %12.2f %12.2f %12.2f\n",
-			phase_names[i], st[i].min, st[i].median, st[i].p99,
+		fprintf(f, "%-14s %12.2f %12.2f %12s %12.2f\n", phase_names[i],
+			st[i].min, st[i].median,
+			isfinite(st[i].p99) ? p99_buf(st[i].p99, buf[i]) : "-",
 			st[i].max);
 	fflush(f);
 }
