@@ -36,6 +36,16 @@ struct bench_opts {
 	uint64_t warmup;	/* untimed iterations per size */
 	bool warmup_set;	/* --warmup given */
 	double time_per_size_s; /* > 0: iteration count from a time budget */
+	/*
+	 * Adaptive iterations (doc/statistics.md): when precision > 0, each
+	 * size is measured in batches until the median's 95 % interval has
+	 * a relative half-width of at most precision (0.01 = 1 %), or
+	 * max_time_per_size_s, or max_iters timed iterations, is spent.
+	 */
+	double precision;
+	double max_time_per_size_s;
+	uint64_t max_iters;
+	const char *samples_path; /* --samples FILE: every raw sample */
 	enum bench_test test;
 	unsigned window; /* messages per bandwidth window */
 	bool window_set; /* --window given */

@@ -58,6 +58,36 @@ void bench_row_init(struct bench_row *row, size_t size_bytes)
 	row->msg_rate_per_s = NAN;
 	row->rank_a = -1;
 	row->rank_b = -1;
+	row->median_ci_us.lo = row->median_ci_us.hi = NAN;
+	row->mean_ci_us.lo = row->mean_ci_us.hi = NAN;
+	row->stable = -1;
+	row->stop = BENCH_STOP_UNKNOWN;
+	row->time_s = NAN;
+}
+
+static const char *const bench_stop_names[BENCH_STOP_NR] = {
+	[BENCH_STOP_FIXED] = "fixed",
+	[BENCH_STOP_TIME_PER_SIZE] = "time-per-size",
+	[BENCH_STOP_PRECISION] = "precision",
+	[BENCH_STOP_TIME_CAP] = "time-cap",
+	[BENCH_STOP_ITER_CAP] = "iteration-cap",
+};
+
+const char *bench_stop_name(enum bench_stop s)
+{
+	if ((unsigned)s >= BENCH_STOP_NR)
+		return NULL;
+	return bench_stop_names[s];
+}
+
+static int bench_stop_from_name(const char *name)
+{
+	int i;
+
+	for (i = 1; i < BENCH_STOP_NR; i++)
+		if (!strcmp(name, bench_stop_names[i]))
+			return i;
+	return -EINVAL;
 }
 
 int bench_result_add_row(struct bench_result *r, const struct bench_row *row)
@@ -174,6 +204,46 @@ static json_t *bench_pair_to_json(const struct bench_row *row,
 	return p;
 }
 
+/* [lo, hi], or nothing for an absent interval. */
+static int bench_json_set_interval(json_t *obj, const char *key,
+				   struct bench_interval ci)
+{
+	if (!isfinite(ci.lo) || !isfinite(ci.hi))
+		return 0;
+	return json_object_set_new(obj, key, json_pack("[f, f]", ci.lo, ci.hi))
+		       ? -ENOMEM
+		       : 0;
+}
+
+/* ci95_us, stable, stop, time_s, retests: each only when known. */
+static int bench_row_precision_to_json(const struct bench_row *row, json_t *o)
+{
+	json_t *ci = json_object();
+	int ret = 0;
+
+	if (!ci)
+		return -ENOMEM;
+	ret |= bench_json_set_interval(ci, "median", row->median_ci_us);
+	ret |= bench_json_set_interval(ci, "mean", row->mean_ci_us);
+	if (row->batches && isfinite(row->mean_ci_us.lo))
+		ret |= json_object_set_new(ci, "batches",
+					   json_integer(row->batches));
+	if (json_object_size(ci))
+		ret |= json_object_set(o, "ci95_us", ci);
+	json_decref(ci);
+	if (row->stable >= 0)
+		ret |= json_object_set_new(o, "stable",
+					   json_boolean(row->stable));
+	if (bench_stop_name(row->stop))
+		ret |= json_object_set_new(
+			o, "stop", json_string(bench_stop_name(row->stop)));
+	ret |= bench_json_set_num(o, "time_s", row->time_s);
+	if (row->retests)
+		ret |= json_object_set_new(o, "retests",
+					   json_integer(row->retests));
+	return ret ? -ENOMEM : 0;
+}
+
 static json_t *bench_row_to_json(const struct bench_row *row,
 				 const json_t *hosts)
 {
@@ -195,8 +265,13 @@ static json_t *bench_row_to_json(const struct bench_row *row,
 	for (id = 0; id < BENCH_STAT_NR; id++)
 		ret |= bench_json_set_num(lat, bench_stat_name(id),
 					  bench_stats_get(&row->lat_us, id));
+	if (json_object_size(lat) && row->lat_us.count)
+		ret |= json_object_set_new(
+			lat, "count",
+			json_integer((json_int_t)row->lat_us.count));
 	if (json_object_size(lat))
 		ret |= json_object_set(o, "latency_us", lat);
+	ret |= bench_row_precision_to_json(row, o);
 	ret |= bench_json_set_num(o, "bandwidth_MBps", row->bw_MBps);
 	ret |= bench_json_set_num(o, "bandwidth_peak_MBps", row->bw_peak_MBps);
 	ret |= bench_json_set_num(o, "message_rate_per_s", row->msg_rate_per_s);
@@ -320,12 +395,23 @@ static int bench_row_lat_from_json(const json_t *lat, struct bench_row *row,
 				      "%s.latency_us: expected an object",
 				      where);
 	json_object_foreach ((json_t *)lat, key, val) {
+		if (!strcmp(key, "count")) {
+			if (!json_is_integer(val) ||
+			    json_integer_value(val) < 0)
+				return bench_json_err(
+					err, err_len,
+					"%s.latency_us.count: expected a "
+					"non-negative integer",
+					where);
+			row->lat_us.count = (uint64_t)json_integer_value(val);
+			continue;
+		}
 		id = bench_stat_from_name(key);
 		if (id < 0)
 			return bench_json_err(
 				err, err_len,
 				"%s.latency_us.%s: unknown "
-				"statistic (expected min, median, "
+				"statistic (expected count, min, median, "
 				"mean, stdev, p90, p99, p999, max)",
 				where, key);
 		if (!json_is_number(val) || json_number_value(val) < 0 ||
@@ -336,6 +422,85 @@ static int bench_row_lat_from_json(const json_t *lat, struct bench_row *row,
 					      where, key);
 		bench_stats_set(&row->lat_us, id, json_number_value(val));
 	}
+	return 0;
+}
+
+/* "key": [lo, hi] with lo <= hi, both finite; absent is fine. */
+static int bench_json_interval(const json_t *obj, const char *key,
+			       struct bench_interval *ci, const char *where,
+			       char *err, size_t err_len)
+{
+	json_t *j = json_object_get(obj, key);
+	json_t *lo = json_array_get(j, 0), *hi = json_array_get(j, 1);
+
+	if (!j)
+		return 0;
+	if (!json_is_array(j) || json_array_size(j) != 2 ||
+	    !json_is_number(lo) || !json_is_number(hi) ||
+	    !isfinite(json_number_value(lo)) ||
+	    !isfinite(json_number_value(hi)) ||
+	    json_number_value(lo) > json_number_value(hi))
+		return bench_json_err(err, err_len,
+				      "%s.ci95_us.%s: expected [lo, hi] with "
+				      "lo <= hi",
+				      where, key);
+	ci->lo = json_number_value(lo);
+	ci->hi = json_number_value(hi);
+	return 0;
+}
+
+static int bench_row_precision_from_json(const json_t *o, struct bench_row *row,
+					 const char *where, char *err,
+					 size_t err_len)
+{
+	const json_t *ci = json_object_get(o, "ci95_us");
+	const json_t *stable = json_object_get(o, "stable");
+	const json_t *stop = json_object_get(o, "stop");
+	uint64_t batches = 0, retests = 0;
+	int ret, s;
+
+	if (ci && !json_is_object(ci))
+		return bench_json_err(err, err_len,
+				      "%s.ci95_us: expected an object", where);
+	ret = bench_json_interval(ci, "median", &row->median_ci_us, where, err,
+				  err_len);
+	ret = ret
+		      ?: bench_json_interval(ci, "mean", &row->mean_ci_us,
+					     where, err, err_len);
+	ret = ret
+		      ?: bench_json_uint(ci, "batches", &batches, false, where,
+					 err, err_len);
+	ret = ret
+		      ?: bench_json_uint(o, "retests", &retests, false, where,
+					 err, err_len);
+	ret = ret
+		      ?: bench_json_num(o, "time_s", &row->time_s, where, err,
+					err_len);
+	if (ret)
+		return ret;
+	if (batches > UINT32_MAX || retests > UINT32_MAX)
+		return bench_json_err(err, err_len,
+				      "%s: batches or retests too large",
+				      where);
+	row->batches = (unsigned)batches;
+	row->retests = (unsigned)retests;
+	if (stable && !json_is_boolean(stable))
+		return bench_json_err(err, err_len,
+				      "%s.stable: expected true or false",
+				      where);
+	if (stable)
+		row->stable = json_is_true(stable);
+	if (!stop)
+		return 0;
+	s = json_is_string(stop) ? bench_stop_from_name(json_string_value(stop))
+				 : -EINVAL;
+	if (s < 0)
+		return bench_json_err(err, err_len,
+				      "%s.stop: expected one of fixed, "
+				      "time-per-size, precision, time-cap, "
+				      "iteration-cap",
+				      where);
+	row->stop = s;
 	return 0;
 }
 
@@ -409,6 +574,7 @@ static int bench_row_from_json(const json_t *o, size_t idx,
 	ret = ret
 		      ?: bench_row_pair_from_json(json_object_get(o, "pair"),
 						  row, where, err, err_len);
+	ret = ret ?: bench_row_precision_from_json(o, row, where, err, err_len);
 	if (ret)
 		return ret;
 	row->timed_out = json_is_true(json_object_get(o, "timed_out"));

@@ -17,6 +17,17 @@
 
 #define BENCH_FORMAT_ID "ibpong/1"
 
+/* Why the measurement of a size stopped (the row's "stop"). */
+enum bench_stop {
+	BENCH_STOP_UNKNOWN,	  /* not said (imports, older files) */
+	BENCH_STOP_FIXED,	  /* a fixed count: --iters or the schedule */
+	BENCH_STOP_TIME_PER_SIZE, /* the count of --time-per-size ran */
+	BENCH_STOP_PRECISION,	  /* --precision reached */
+	BENCH_STOP_TIME_CAP,	  /* --max-time-per-size spent first */
+	BENCH_STOP_ITER_CAP,	  /* the iteration cap reached first */
+	BENCH_STOP_NR,
+};
+
 /* One message size (of one pair, in a sweep). */
 struct bench_row {
 	size_t size_bytes;
@@ -30,6 +41,15 @@ struct bench_row {
 	int rank_a;		   /* sweep pair, -1 outside sweeps */
 	int rank_b;
 	bool timed_out; /* IMB "time-out." row: no numbers */
+	/* Precision (doc/statistics.md); NAN, 0 or -1 when absent. */
+	struct bench_interval median_ci_us; /* 95 %, order statistics */
+	struct bench_interval mean_ci_us;   /* 95 %, batch means */
+	unsigned batches;		    /* batch means behind mean_ci */
+	int stable;	      /* 1 stable, 0 unstable, -1 not assessed */
+	enum bench_stop stop; /* why measuring stopped */
+	double time_s;	      /* wall time of the size: warm-up, every
+			       * batch and retest; NAN if unknown */
+	unsigned retests;     /* extra measurements of --check */
 };
 
 struct bench_result {
@@ -57,6 +77,10 @@ int bench_result_set_label(struct bench_result *r, const char *key,
 			   const char *value);
 /* run.labels[key] or NULL. */
 const char *bench_result_label(const struct bench_result *r, const char *key);
+
+/* "fixed", "time-per-size", "precision", "time-cap", "iteration-cap";
+ * NULL for BENCH_STOP_UNKNOWN */
+const char *bench_stop_name(enum bench_stop s);
 
 /* "one-way" / "round-trip" / "one-message" */
 const char *bench_lat_kind_name(enum bench_lat_kind k);

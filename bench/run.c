@@ -21,6 +21,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -37,8 +39,11 @@ struct run_ctx {
 	const struct bench_opts *o;
 	struct bench_result *r;
 	struct bench_writer w;
-	bool print;    /* this rank prints rows and writes --json */
-	bool progress; /* "size x of N" on stderr */
+	bool print;	       /* this rank prints rows and writes --json */
+	bool progress;	       /* "size x of N" on stderr */
+	struct bench_acc *acc; /* rank 0: the samples of the current size */
+	FILE *samples_f;       /* --samples, rank 0: the temporary file */
+	char *samples_tmp;     /* its name until the rename */
 };
 
 static bool test_is_bw(enum bench_test t)
@@ -100,6 +105,9 @@ enum wire_param {
 	WP_WINDOW,
 	WP_VALIDATE,
 	WP_TIME_PER_SIZE_US,
+	WP_PRECISION_PPM,
+	WP_MAX_TIME_PER_SIZE_US,
+	WP_MAX_ITERS,
 	WP_NR,
 };
 
@@ -115,6 +123,9 @@ static const char *const wire_param_names[WP_NR] = {
 	[WP_WINDOW] = "--window",
 	[WP_VALIDATE] = "--validate",
 	[WP_TIME_PER_SIZE_US] = "--time-per-size (us)",
+	[WP_PRECISION_PPM] = "--precision (ppm)",
+	[WP_MAX_TIME_PER_SIZE_US] = "--max-time-per-size (us)",
+	[WP_MAX_ITERS] = "--max-iters",
 };
 
 /* FNV-1a over the list: equal lists hash equal, on any host. */
@@ -150,6 +161,10 @@ static void params_pack(const struct bench_opts *o, uint64_t *w)
 	w[WP_WINDOW] = test_is_bw(o->test) ? o->window : 0;
 	w[WP_VALIDATE] = o->validate;
 	w[WP_TIME_PER_SIZE_US] = (uint64_t)(o->time_per_size_s * 1e6 + 0.5);
+	w[WP_PRECISION_PPM] = (uint64_t)(o->precision * 1e6 + 0.5);
+	w[WP_MAX_TIME_PER_SIZE_US] =
+		(uint64_t)(o->max_time_per_size_s * 1e6 + 0.5);
+	w[WP_MAX_ITERS] = o->max_iters;
 	for (i = 0; i < WP_NR; i++)
 		w[i] = htole64(w[i]);
 }
@@ -218,6 +233,15 @@ enum wire_row {
 	WR_BW = WR_STATS + BENCH_STAT_NR,
 	WR_BW_PEAK,
 	WR_MSG_RATE,
+	WR_MEDIAN_LO,
+	WR_MEDIAN_HI,
+	WR_MEAN_LO,
+	WR_MEAN_HI,
+	WR_BATCHES,
+	WR_STABLE, /* stable + 1: 0 not assessed, 1 unstable, 2 stable */
+	WR_STOP,
+	WR_TIME,
+	WR_RETESTS,
 	WR_NR,
 };
 
@@ -237,6 +261,15 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	w[WR_BW] = dbl_bits(row->bw_MBps);
 	w[WR_BW_PEAK] = dbl_bits(row->bw_peak_MBps);
 	w[WR_MSG_RATE] = dbl_bits(row->msg_rate_per_s);
+	w[WR_MEDIAN_LO] = dbl_bits(row->median_ci_us.lo);
+	w[WR_MEDIAN_HI] = dbl_bits(row->median_ci_us.hi);
+	w[WR_MEAN_LO] = dbl_bits(row->mean_ci_us.lo);
+	w[WR_MEAN_HI] = dbl_bits(row->mean_ci_us.hi);
+	w[WR_BATCHES] = htole64(row->batches);
+	w[WR_STABLE] = htole64((uint64_t)(row->stable + 1));
+	w[WR_STOP] = htole64(row->stop);
+	w[WR_TIME] = dbl_bits(row->time_s);
+	w[WR_RETESTS] = htole64(row->retests);
 	ret = share_from_root(bs, w, sizeof(w));
 	if (ret)
 		return ret;
@@ -249,6 +282,15 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	row->bw_MBps = bits_dbl(w[WR_BW]);
 	row->bw_peak_MBps = bits_dbl(w[WR_BW_PEAK]);
 	row->msg_rate_per_s = bits_dbl(w[WR_MSG_RATE]);
+	row->median_ci_us.lo = bits_dbl(w[WR_MEDIAN_LO]);
+	row->median_ci_us.hi = bits_dbl(w[WR_MEDIAN_HI]);
+	row->mean_ci_us.lo = bits_dbl(w[WR_MEAN_LO]);
+	row->mean_ci_us.hi = bits_dbl(w[WR_MEAN_HI]);
+	row->batches = (unsigned)le64toh(w[WR_BATCHES]);
+	row->stable = (int)le64toh(w[WR_STABLE]) - 1;
+	row->stop = (enum bench_stop)le64toh(w[WR_STOP]);
+	row->time_s = bits_dbl(w[WR_TIME]);
+	row->retests = (unsigned)le64toh(w[WR_RETESTS]);
 	return 0;
 }
 
@@ -381,62 +423,65 @@ static int run_counts(struct run_ctx *c, struct bench_step *st)
 	return 0;
 }
 
-int bench_row_compute(struct bench_row *row, const struct bench_step *st,
-		      const struct bench_samples *s,
-		      const struct bench_clock *clk, enum bench_lat_kind kind)
+/* Ticks to the reported unit (us): halved for HALF_RTT, per message
+ * for bandwidth windows. */
+static double row_scale(const struct bench_step *st,
+			const struct bench_clock *clk, enum bench_lat_kind kind)
 {
-	double scale = clk->ns_per_tick / 1000.0; /* ticks -> us */
-	double *v, total_s, mult;
-	uint64_t i;
-	int ret;
+	double scale = clk->ns_per_tick / 1000.0;
 
-	if (s->count == 0)
-		return -EINVAL;
 	if (test_is_bw(st->test))
 		scale /= st->window;
 	else if (kind == BENCH_LAT_HALF_RTT)
 		scale /= 2;
-	v = malloc(s->count * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < s->count; i++)
-		v[i] = (double)s->ticks[i] * scale;
-	ret = bench_stats_compute(v, s->count, &row->lat_us);
-	free(v);
+	return scale;
+}
+
+int bench_row_from_acc(struct bench_row *row, const struct bench_step *st,
+		       struct bench_acc *acc, const struct bench_clock *clk,
+		       enum bench_lat_kind kind)
+{
+	struct bench_summary sum;
+	double mult;
+	int ret;
+
+	ret = bench_acc_summary(acc, row_scale(st, clk, kind), &sum);
 	if (ret)
 		return ret;
-	if (test_is_bw(st->test)) {
-		mult = st->test == BENCH_TEST_BIBW ? 2.0 : 1.0;
-		for (i = 0, total_s = 0; i < s->count; i++)
-			total_s += (double)s->ticks[i];
-		total_s *= clk->ns_per_tick / 1e9;
-		row->msg_rate_per_s =
-			mult * st->window * (double)s->count / total_s;
-	} else {
-		row->msg_rate_per_s = 1e6 / row->lat_us.mean;
-	}
+	row->lat_us = sum.st;
+	row->median_ci_us = sum.median_ci;
+	row->mean_ci_us = sum.mean_ci;
+	row->batches = sum.batches;
+	row->stable = sum.stable;
+	/*
+	 * Messages per second: the inverse of the mean time per message
+	 * (for bw, the window's bytes over its time, which is the same:
+	 * the sum of window times over the windows). Twice for bibw.
+	 */
+	mult = st->test == BENCH_TEST_BIBW ? 2.0 : 1.0;
+	row->msg_rate_per_s = mult * 1e6 / row->lat_us.mean;
 	/* messages per second times bytes, in 10^6 bytes per second; for a
 	 * latency test this is IMB's size / t[usec] */
 	row->bw_MBps = row->msg_rate_per_s * (double)st->size_bytes / 1e6;
 	return 0;
 }
 
-/* Samples of one step to the row's statistics (see the top comment). */
-static int row_fill(const struct run_ctx *c, const struct bench_step *st,
-		    const struct bench_samples *s, struct bench_row *row)
+int bench_row_compute(struct bench_row *row, const struct bench_step *st,
+		      const struct bench_samples *s,
+		      const struct bench_clock *clk, enum bench_lat_kind kind)
 {
-	const struct bench_engine *eng = c->eng;
+	struct bench_acc *acc;
 	int ret;
 
-	if (s->count == 0) {
-		bench_err("%s engine recorded no sample for %zu bytes",
-			  eng->ops->name, st->size_bytes);
-		return -EIO;
-	}
-	ret = bench_row_compute(row, st, s, eng->clock, c->r->lat_kind);
+	if (s->count == 0)
+		return -EINVAL;
+	/* Room for every sample: the figures are exact. */
+	ret = bench_acc_create(s->count, &acc);
 	if (ret)
-		bench_err("statistics of %zu bytes: %s", st->size_bytes,
-			  strerror(-ret));
+		return ret;
+	bench_acc_add(acc, s->ticks, s->count);
+	ret = bench_row_from_acc(row, st, acc, clk, kind);
+	bench_acc_destroy(acc);
 	return ret;
 }
 
@@ -454,7 +499,153 @@ static void progress_clear(const struct run_ctx *c)
 		fprintf(stderr, "\r\033[K");
 }
 
-/* One message size: counts, the timed step, the row on every rank. */
+/*
+ * ---- Measurement in batches (statistics; doc/statistics.md) ----
+ *
+ * A size is measured in engine calls of at most BATCH_MAX timed
+ * iterations, so that the sample buffer is bounded whatever --iters or
+ * the duration; rank 0 streams every batch into its accumulator (raw
+ * samples up to a bound, then a histogram) and into --samples. Each
+ * later batch starts with BATCH_WARMUP untimed iterations: the barrier
+ * between batches lets the peer go cold.
+ */
+#define BATCH_MAX	   65536ull
+#define BATCH_WARMUP	   2ull
+#define ADAPT_FIRST	   100ull /* first batch of --precision, at most */
+#define ADAPT_GROWTH	   4.0	  /* a batch is at most 4x what came before */
+#define ADAPT_MARGIN	   1.2	  /* aim 20 % past the predicted count */
+#define ADAPT_ITERS_MAX_DF 1000000ull /* --max-iters default */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Every sample of a batch as "size_bytes,latency_us" (rank 0). */
+static int samples_dump(struct run_ctx *c, const struct bench_step *st,
+			const struct bench_samples *s)
+{
+	double scale = row_scale(st, c->eng->clock, c->r->lat_kind);
+	uint64_t i;
+
+	if (!c->samples_f)
+		return 0;
+	for (i = 0; i < s->count; i++)
+		fprintf(c->samples_f, "%zu,%.6f\n", st->size_bytes,
+			(double)s->ticks[i] * scale);
+	if (ferror(c->samples_f)) {
+		bench_err("--samples %s: write failed; check the disk",
+			  c->o->samples_path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* n timed iterations of st in batches; warm-up before the first only
+ * when first is set. Rank 0 accumulates. */
+static int run_batches(struct run_ctx *c, const struct bench_step *st,
+		       uint64_t n, bool first, struct bench_samples *s)
+{
+	struct bench_step b = *st;
+	int ret = 0;
+
+	while (n && !ret) {
+		b.iters = n < s->capacity ? n : s->capacity;
+		b.warmup = first ? st->warmup : BATCH_WARMUP;
+		first = false;
+		ret = run_step(c, &b, s);
+		if (ret || c->bs->rank != 0)
+			goto next;
+		if (s->count == 0) {
+			bench_err("%s engine recorded no sample for %zu bytes",
+				  c->eng->ops->name, st->size_bytes);
+			return -EIO;
+		}
+		bench_acc_add(c->acc, s->ticks, s->count);
+		ret = samples_dump(c, st, s);
+next:
+		n -= b.iters;
+	}
+	return ret;
+}
+
+/*
+ * Rank 0's next batch under --precision: 0 when done (with *why). The
+ * half-width shrinks as 1/sqrt(n), so the count that reaches P is
+ * n (w/P)^2; the batch aims 20 % past it, grows at most 4x, and fits
+ * the time and iteration caps left.
+ */
+static uint64_t adapt_next(struct run_ctx *c, double elapsed_s, uint64_t done,
+			   enum bench_stop *why)
+{
+	const struct bench_opts *o = c->o;
+	uint64_t cap = o->max_iters ? o->max_iters : ADAPT_ITERS_MAX_DF;
+	double w = bench_acc_median_rel_halfwidth(c->acc), want, left;
+
+	if (w <= o->precision) {
+		*why = BENCH_STOP_PRECISION;
+		return 0;
+	}
+	if (o->max_time_per_size_s > 0 && elapsed_s >= o->max_time_per_size_s) {
+		*why = BENCH_STOP_TIME_CAP;
+		return 0;
+	}
+	if (done >= cap) {
+		*why = BENCH_STOP_ITER_CAP;
+		return 0;
+	}
+	want = isfinite(w) ? (double)done * (w / o->precision) *
+					     (w / o->precision) * ADAPT_MARGIN -
+				     (double)done
+			   : (double)done;
+	if (want > ADAPT_GROWTH * (double)done)
+		want = ADAPT_GROWTH * (double)done;
+	if (o->max_time_per_size_s > 0) {
+		left = (o->max_time_per_size_s - elapsed_s) / elapsed_s *
+		       (double)done;
+		if (want > left)
+			want = left;
+	}
+	if (want > (double)(cap - done))
+		want = (double)(cap - done);
+	return want < 1 ? 1 : (uint64_t)want;
+}
+
+/* --precision: batches until precise, or a cap. Returns the stop. */
+static int run_adaptive(struct run_ctx *c, const struct bench_step *st,
+			double t0, struct bench_samples *s, uint64_t *done,
+			enum bench_stop *why)
+{
+	uint64_t n = st->iters < ADAPT_FIRST ? st->iters : ADAPT_FIRST;
+	enum bench_stop stop = BENCH_STOP_UNKNOWN;
+	uint64_t verdict[2];
+	bool first = true;
+	int ret;
+
+	*done = 0;
+	while (n) {
+		ret = run_batches(c, st, n, first, s);
+		if (ret)
+			return ret;
+		first = false;
+		*done += n;
+		n = c->bs->rank == 0 ? adapt_next(c, now_s() - t0, *done, &stop)
+				     : 0;
+		verdict[0] = htole64(n);
+		verdict[1] = htole64(stop);
+		ret = share_from_root(c->bs, verdict, sizeof(verdict));
+		if (ret)
+			return ret;
+		n = le64toh(verdict[0]);
+		*why = (enum bench_stop)le64toh(verdict[1]);
+	}
+	return 0;
+}
+
+/* One message size: counts, the batches, the row on every rank. */
 static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 {
 	struct bench_samples s = { 0 };
@@ -464,32 +655,112 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 		.window = test_is_bw(c->o->test) ? c->o->window : 1,
 		.validate = c->o->validate,
 	};
+	enum bench_stop why = c->o->time_per_size_s > 0
+				      ? BENCH_STOP_TIME_PER_SIZE
+				      : BENCH_STOP_FIXED;
+	double t0 = now_s();
+	uint64_t done = 0, cap;
 	int ret;
 
 	ret = run_counts(c, &st);
 	if (ret)
 		return ret;
-	ret = bench_samples_alloc(&s, st.iters);
+	cap = c->o->precision > 0 || st.iters > BATCH_MAX ? BATCH_MAX
+							  : st.iters;
+	ret = bench_samples_alloc(&s, cap);
 	if (ret) {
 		bench_err("cannot hold %" PRIu64 " samples of %zu bytes: %s",
-			  st.iters, bytes, strerror(-ret));
+			  cap, bytes, strerror(-ret));
 		return ret;
 	}
-	ret = run_step(c, &st, &s);
+	if (c->acc)
+		bench_acc_reset(c->acc);
+	if (c->o->precision > 0) {
+		ret = run_adaptive(c, &st, t0, &s, &done, &why);
+	} else {
+		done = st.iters;
+		ret = run_batches(c, &st, st.iters, true, &s);
+	}
 	if (ret)
 		goto out_free;
 	bench_row_init(row, bytes);
-	row->iters = st.iters;
+	row->iters = done;
 	row->warmup = st.warmup;
 	if (c->bs->rank == 0) {
-		ret = row_fill(c, &st, &s, row);
-		if (ret)
+		ret = bench_row_from_acc(row, &st, c->acc, c->eng->clock,
+					 c->r->lat_kind);
+		if (ret) {
+			bench_err("statistics of %zu bytes: %s", bytes,
+				  strerror(-ret));
 			goto out_free;
+		}
+		row->stop = why;
+		row->time_s = now_s() - t0;
 	}
 	ret = row_share(c->bs, row);
 out_free:
 	bench_samples_free(&s);
 	return ret;
+}
+
+/* Rank 0's accumulator and --samples file, for the whole run. */
+static int measure_open(struct run_ctx *c)
+{
+	int ret, fd;
+
+	if (c->bs->rank != 0)
+		return 0;
+	ret = bench_acc_create(0, &c->acc);
+	if (ret) {
+		bench_err("cannot allocate the statistics: %s", strerror(-ret));
+		return ret;
+	}
+	if (!c->o->samples_path)
+		return 0;
+	if (asprintf(&c->samples_tmp, "%s.tmp.XXXXXX", c->o->samples_path) < 0)
+		return -ENOMEM;
+	fd = mkstemp(c->samples_tmp);
+	c->samples_f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!c->samples_f) {
+		ret = -errno;
+		bench_err("--samples %s: cannot create it: %s",
+			  c->o->samples_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	fprintf(c->samples_f,
+		"# %s latency_us of every timed iteration\n"
+		"size_bytes,latency_us\n",
+		bench_lat_kind_name(c->r->lat_kind));
+	return 0;
+}
+
+/* Close; keep --samples (renamed into place) when ok, else remove it. */
+static int measure_close(struct run_ctx *c, bool ok)
+{
+	int ret = 0;
+
+	bench_acc_destroy(c->acc);
+	c->acc = NULL;
+	if (c->samples_f) {
+		if (fchmod(fileno(c->samples_f), 0644) ||
+		    fflush(c->samples_f) || fsync(fileno(c->samples_f)))
+			ret = -errno;
+		if (fclose(c->samples_f) && !ret)
+			ret = -errno;
+		c->samples_f = NULL;
+		if (ok && !ret && rename(c->samples_tmp, c->o->samples_path))
+			ret = -errno;
+		if (!ok || ret)
+			unlink(c->samples_tmp);
+		if (ok && ret)
+			bench_err("--samples %s: cannot write it: %s",
+				  c->o->samples_path, strerror(-ret));
+	}
+	free(c->samples_tmp);
+	c->samples_tmp = NULL;
+	return ok ? ret : 0;
 }
 
 static int run_sizes(struct run_ctx *c, const size_t *sizes, size_t n)
@@ -662,7 +933,10 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	c.print = (bs->rank == 0 || o->print_all_ranks) && !o->no_output;
 	c.progress = c.print && !o->quiet && isatty(STDERR_FILENO);
 	bench_writer_init(&c.w, stdout, o->format, r, bs->size, o->window);
-	ret = run_sizes(&c, sizes, n);
+	ret = measure_open(&c);
+	if (!ret)
+		ret = run_sizes(&c, sizes, n);
+	ret = measure_close(&c, !ret) ?: ret;
 	if (!ret)
 		ret = run_save(&c);
 out_close:

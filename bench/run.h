@@ -55,6 +55,16 @@ int bench_row_compute(struct bench_row *row, const struct bench_step *st,
 		      const struct bench_clock *clk, enum bench_lat_kind kind);
 
 /*
+ * The same from an accumulator of one step's samples (ticks of clk):
+ * adds the intervals, the sample count and the stability flag. The
+ * accumulator's scratch space is used. Returns 0, -EINVAL when empty,
+ * or -ENOMEM.
+ */
+int bench_row_from_acc(struct bench_row *row, const struct bench_step *st,
+		       struct bench_acc *acc, const struct bench_clock *clk,
+		       enum bench_lat_kind kind);
+
+/*
  * The parameter agreement alone (bench_run calls it first): every rank
  * sends its parameter set through the bootstrap; any difference fails
  * with -EINVAL on every rank, after one line naming the field and both

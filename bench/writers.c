@@ -46,6 +46,29 @@ static void put_num(FILE *f, int width, int prec, double v)
 		fprintf(f, " %*s", width, "-");
 }
 
+/*
+ * The precision column: the median's 95 % interval as a relative
+ * half-width in percent, "*" appended when the row is unstable.
+ */
+static void put_ci(FILE *f, const struct bench_row *row)
+{
+	const struct bench_interval *ci = &row->median_ci_us;
+	double med = row->lat_us.median;
+	char buf[24];
+
+	if (isfinite(ci->lo) && isfinite(ci->hi) && med > 0)
+		snprintf(buf, sizeof(buf), "%.2f%s",
+			 (ci->hi - ci->lo) / 2 / med * 100,
+			 row->stable == 0 ? "*" : "");
+	else
+		snprintf(buf, sizeof(buf), "-%s", row->stable == 0 ? "*" : "");
+	fprintf(f, " %8s", buf);
+}
+
+#define CI_LEGEND                                                              \
+	"; +-med%%: half-width of the median's 95 %% interval, relative, * = " \
+	"unstable\n"
+
 static void table_header(const struct bench_writer *w)
 {
 	const struct bench_result *r = w->r;
@@ -54,18 +77,22 @@ static void table_header(const struct bench_writer *w)
 	if (is_bw(r->test)) {
 		fprintf(f,
 			"# %s: window of %u messages; time per message in "
-			"us (window time / window); MB/s = 10^6 B/s\n",
+			"us (window time / window); MB/s = 10^6 B/s" CI_LEGEND,
 			bench_test_name(r->test), w->window);
-		fprintf(f, "# %10s %10s %12s %10s %10s %10s %10s %10s %10s\n",
+		fprintf(f,
+			"# %10s %10s %12s %10s %10s %10s %10s %10s %10s "
+			"%8s\n",
 			"size[B]", "windows", "MB/s", "Mmsg/s", "min", "median",
-			"mean", "p99", "max");
+			"mean", "p99", "max", "+-med%");
 		return;
 	}
-	fprintf(f, "# %s: %s latency in us; MB/s = 10^6 B/s\n",
+	fprintf(f, "# %s: %s latency in us; MB/s = 10^6 B/s" CI_LEGEND,
 		bench_test_name(r->test), bench_lat_kind_name(r->lat_kind));
-	fprintf(f, "# %10s %10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %8s\n",
+	fprintf(f,
+		"# %10s %10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %8s "
+		"%8s\n",
 		"size[B]", "iters", "min", "median", "mean", "stdev", "p90",
-		"p99", "p99.9", "max", "MB/s", "Mmsg/s");
+		"p99", "p99.9", "max", "MB/s", "Mmsg/s", "+-med%");
 }
 
 static void table_row(const struct bench_writer *w, const struct bench_row *row)
@@ -94,6 +121,7 @@ static void table_row(const struct bench_writer *w, const struct bench_row *row)
 		put_num(f, 11, 2, row->bw_MBps);
 		put_num(f, 8, 4, row->msg_rate_per_s / 1e6);
 	}
+	put_ci(f, row);
 	fputc('\n', f);
 }
 
@@ -148,7 +176,9 @@ static void csv_header(const struct bench_writer *w)
 	fprintf(w->f, "size_bytes,iterations,warmup");
 	for (id = 0; id < BENCH_STAT_NR; id++)
 		fprintf(w->f, ",latency_%s_us", bench_stat_name(id));
-	fprintf(w->f, ",bandwidth_MBps,message_rate_per_s\n");
+	fprintf(w->f, ",bandwidth_MBps,message_rate_per_s,samples,"
+		      "median_ci95_lo_us,median_ci95_hi_us,mean_ci95_lo_us,"
+		      "mean_ci95_hi_us,stable,stop\n");
 }
 
 static void csv_row(const struct bench_writer *w, const struct bench_row *row)
@@ -161,7 +191,19 @@ static void csv_row(const struct bench_writer *w, const struct bench_row *row)
 		csv_num(w->f, bench_stats_get(&row->lat_us, id));
 	csv_num(w->f, row->bw_MBps);
 	csv_num(w->f, row->msg_rate_per_s);
-	fputc('\n', w->f);
+	if (row->lat_us.count)
+		fprintf(w->f, ",%" PRIu64, row->lat_us.count);
+	else
+		fputc(',', w->f);
+	csv_num(w->f, row->median_ci_us.lo);
+	csv_num(w->f, row->median_ci_us.hi);
+	csv_num(w->f, row->mean_ci_us.lo);
+	csv_num(w->f, row->mean_ci_us.hi);
+	fprintf(w->f, ",%s,%s\n",
+		row->stable < 0 ? ""
+		: row->stable	? "yes"
+				: "no",
+		bench_stop_name(row->stop) ? bench_stop_name(row->stop) : "");
 }
 
 void bench_writer_header(const struct bench_writer *w)

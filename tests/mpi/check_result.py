@@ -31,7 +31,12 @@ STATS = ("min", "median", "mean", "stdev", "p90", "p99", "p999", "max")
 TOP_KEYS = {"format", "tool", "test", "units", "run", "results"}
 ROW_KEYS = {"size_bytes", "iterations", "warmup", "latency_us",
             "bandwidth_MBps", "bandwidth_peak_MBps", "message_rate_per_s",
-            "pair", "timed_out"}
+            "pair", "timed_out", "ci95_us", "stable", "stop", "time_s",
+            "retests"}
+# Always written; each percentile only from its sample count on.
+STATS_ALWAYS = ("min", "median", "mean", "stdev", "max")
+PCT_MIN_COUNT = {"p90": 10, "p99": 100, "p999": 1000}
+STOPS = ("fixed", "time-per-size", "precision", "time-cap", "iteration-cap")
 CLOCK_SOURCES = ("tsc", "clock_gettime(CLOCK_MONOTONIC_RAW)")
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 # Relative slack for comparisons of printed doubles.
@@ -144,24 +149,57 @@ def check_stats(c, lat, where):
     if not isinstance(lat, dict) or not lat:
         c.fail(where, f"expected a non-empty object, got {lat!r}")
         return
+    count = lat.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        c.fail(f"{where}.count", f"expected an integer >= 1, got {count!r}")
+        return
     for k, v in lat.items():
+        if k == "count":
+            continue
         if k not in STATS:
             c.fail(where, f"unknown statistic {k!r}")
         elif not c.is_num(v) or v < 0:
             c.fail(f"{where}.{k}", f"expected a finite number >= 0, got {v!r}")
-    if any(k not in lat or not c.is_num(lat[k]) for k in STATS):
-        c.fail(where, f"ibpong reports every statistic, got {sorted(lat)}")
+    if any(k not in lat or not c.is_num(lat[k]) for k in STATS_ALWAYS):
+        c.fail(where, f"ibpong reports min, median, mean, stdev, max, got "
+               f"{sorted(lat)}")
         return
+    for k, need in PCT_MIN_COUNT.items():
+        if (k in lat) != (count >= need):
+            c.fail(f"{where}.{k}", f"written with {count} samples; "
+                   f"expected only from {need} on")
     c.le(lat["min"], lat["median"], where, ("min", "median"))
     c.le(lat["median"], lat["max"], where, ("median", "max"))
     c.le(lat["min"], lat["mean"], where, ("min", "mean"))
     c.le(lat["mean"], lat["max"], where, ("mean", "max"))
-    c.le(lat["median"], lat["p90"], where, ("median", "p90"))
-    c.le(lat["p90"], lat["p99"], where, ("p90", "p99"))
-    c.le(lat["p99"], lat["p999"], where, ("p99", "p999"))
-    c.le(lat["p999"], lat["max"], where, ("p999", "max"))
+    chain = ["median"] + [k for k in ("p90", "p99", "p999") if k in lat]
+    for a, b in zip(chain, chain[1:] + ["max"]):
+        c.le(lat[a], lat[b], where, (a, b))
     c.le(lat["stdev"], lat["max"] - lat["min"] + EPS, where,
          ("stdev", "max - min"))
+
+
+def check_precision(c, row, lat, where):
+    """ci95_us brackets its statistic; stop names a known reason."""
+    ci = row.get("ci95_us", {})
+    if not isinstance(ci, dict):
+        c.fail(f"{where}.ci95_us", f"expected an object, got {ci!r}")
+        return
+    for k in ("median", "mean"):
+        iv = ci.get(k)
+        if iv is None:
+            continue
+        if (not isinstance(iv, list) or len(iv) != 2
+                or not all(c.is_num(x) for x in iv)):
+            c.fail(f"{where}.ci95_us.{k}", f"expected [lo, hi], got {iv!r}")
+        elif isinstance(lat, dict) and c.is_num(lat.get(k)):
+            c.le(iv[0], lat[k] + EPS * max(1.0, lat[k]), where, (f"{k} lo", k))
+            c.le(lat[k], iv[1] + EPS * max(1.0, lat[k]), where, (k, f"{k} hi"))
+    if row.get("stop") not in STOPS:
+        c.fail(f"{where}.stop", f"expected one of {STOPS}, got "
+               f"{row.get('stop')!r}")
+    if "stable" in row and not isinstance(row["stable"], bool):
+        c.fail(f"{where}.stable", f"expected a boolean, got {row['stable']!r}")
 
 
 def check_row(c, row, i, kind, args):
@@ -186,6 +224,7 @@ def check_row(c, row, i, kind, args):
         c.fail(f"{where}.warmup", f"expected an integer >= 0, got {warm!r}")
     lat = row.get("latency_us")
     check_stats(c, lat, f"{where}.latency_us")
+    check_precision(c, row, lat, where)
     bw = row.get("bandwidth_MBps")
     rate = row.get("message_rate_per_s")
     if not c.is_num(bw) or bw < 0:

@@ -27,9 +27,12 @@ GOOD = {
     },
     "results": [
         {"size_bytes": s, "iterations": 1000, "warmup": 100,
-         "latency_us": {"min": 0.21, "median": 0.23, "mean": 0.24,
-                        "stdev": 0.02, "p90": 0.25, "p99": 0.31,
-                        "p999": 0.90, "max": 1.20},
+         "latency_us": {"count": 1000, "min": 0.21, "median": 0.23,
+                        "mean": 0.24, "stdev": 0.02, "p90": 0.25,
+                        "p99": 0.31, "p999": 0.90, "max": 1.20},
+         "ci95_us": {"median": [0.228, 0.232], "mean": [0.236, 0.244],
+                     "batches": 62},
+         "stable": True, "stop": "fixed", "time_s": 0.001,
          "bandwidth_MBps": s / 0.24, "message_rate_per_s": 1e6 / 0.24}
         for s in (0, 1)
     ],
@@ -69,6 +72,13 @@ BROKEN = [
     (("results", 0, "message_rate_per_s"), 0),
     (("results", 0, "latency_us", "max"), float("nan")),
     (("extra",), 1),
+    (("results", 0, "latency_us", "count"), DELETE),
+    (("results", 0, "latency_us", "count"), 999),  # p999 needs 1000
+    (("results", 0, "latency_us", "p90"), DELETE),
+    (("results", 0, "ci95_us", "median"), [0.24, 0.25]),
+    (("results", 0, "ci95_us", "mean"), [0.2]),
+    (("results", 0, "stop"), "tired"),
+    (("results", 0, "stable"), 1),
 ]
 
 

@@ -234,17 +234,23 @@ def case_format_imb(ctx):
 
 def case_format_csv(ctx):
     rc, out, err = ctx.run(["--format", "csv", "--test", "pingping",
-                            "--sizes", "0,8,100", "--iters", "50"])
+                            "--sizes", "0,8,100", "--iters", "200"])
     ctx.expect(rc == 0, "--format csv: exit 0 expected")
     rows = list(csv.DictReader(io.StringIO(out)))
     ctx.expect([int(r["size_bytes"]) for r in rows] == [0, 8, 100],
                "CSV sizes")
     for r in rows:
         stats = {k: float(r[f"latency_{k}_us"])
-                 for k in check_result.STATS}
-        ctx.expect(int(r["iterations"]) == 50, "CSV iterations")
+                 for k in check_result.STATS if k != "p999"}
+        ctx.expect(int(r["iterations"]) == 200, "CSV iterations")
+        ctx.expect(int(r["samples"]) == 200, "CSV sample count")
+        # 200 samples: a p99, no p99.9 (it needs 1000)
+        ctx.expect(r["latency_p999_us"] == "", f"CSV p99.9 absent {r}")
         ctx.expect(stats["min"] <= stats["median"] <= stats["max"]
                    and stats["p99"] <= stats["max"], f"CSV order {r}")
+        ctx.expect(float(r["median_ci95_lo_us"]) <= stats["median"]
+                   <= float(r["median_ci95_hi_us"]), f"CSV interval {r}")
+        ctx.expect(r["stop"] == "fixed", f"CSV stop {r}")
         ctx.expect(float(r["message_rate_per_s"]) > 0, "CSV message rate")
 
 

@@ -30,6 +30,15 @@ static void result_sample(struct bench_result *r)
 		bench_stats_set(&row.lat_us, id, 0.25 * (id + 1));
 	row.bw_MBps = 0;
 	row.msg_rate_per_s = 4166666.75;
+	row.median_ci_us.lo = 0.5;
+	row.median_ci_us.hi = 0.875;
+	row.mean_ci_us.lo = 0.625;
+	row.mean_ci_us.hi = 1.125;
+	row.batches = 40;
+	row.stable = 0;
+	row.stop = BENCH_STOP_TIME_CAP;
+	row.time_s = 0.125;
+	row.retests = 2;
 	assert_int_equal(bench_result_add_row(r, &row), 0);
 	bench_row_init(&row, 4194304);
 	row.iters = 10;
@@ -71,6 +80,54 @@ static void compare(const struct bench_result *a, const struct bench_result *b)
 		same_double(x->bw_MBps, y->bw_MBps);
 		same_double(x->bw_peak_MBps, y->bw_peak_MBps);
 		same_double(x->msg_rate_per_s, y->msg_rate_per_s);
+		assert_int_equal(x->lat_us.count, y->lat_us.count);
+		same_double(x->median_ci_us.lo, y->median_ci_us.lo);
+		same_double(x->median_ci_us.hi, y->median_ci_us.hi);
+		same_double(x->mean_ci_us.lo, y->mean_ci_us.lo);
+		same_double(x->mean_ci_us.hi, y->mean_ci_us.hi);
+		assert_int_equal(x->batches, y->batches);
+		assert_int_equal(x->stable, y->stable);
+		assert_int_equal(x->stop, y->stop);
+		same_double(x->time_s, y->time_s);
+		assert_int_equal(x->retests, y->retests);
+	}
+}
+
+/* A bad interval or stop reason is refused, naming the field. */
+static void test_json_bad_precision(void **state)
+{
+	const char *bad[][2] = {
+		{ "\"ci95_us\": {\"median\": [2, 1]}", "ci95_us.median" },
+		{ "\"ci95_us\": {\"mean\": 3}", "ci95_us.mean" },
+		{ "\"stop\": \"tired\"", "stop" },
+		{ "\"stable\": 1", "stable" },
+		{ "\"latency_us\": {\"count\": -1}", "latency_us.count" },
+	};
+	struct bench_result r;
+	char text[512], err[256];
+	json_error_t jerr;
+	json_t *doc;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "{\"format\": \"ibpong/1\", \"tool\": {\"name\": "
+			 "\"t\", \"version\": \"1\"}, \"test\": {\"name\": "
+			 "\"latency\", \"kind\": \"latency\", \"latency\": "
+			 "\"one-way\"}, \"results\": [{\"size_bytes\": 8, "
+			 "%s}]}",
+			 bad[i][0]);
+		doc = json_loads(text, 0, &jerr);
+		assert_non_null(doc);
+		err[0] = '\0';
+		assert_int_equal(
+			bench_result_from_json(doc, &r, err, sizeof(err)),
+			-EINVAL);
+		if (!strstr(err, bad[i][1]))
+			fail_msg("%s: '%s' does not name %s", bad[i][0], err,
+				 bad[i][1]);
+		json_decref(doc);
 	}
 }
 
@@ -180,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pair_hosts),
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_json_bad_precision),
 		cmocka_unit_test(test_file_round_trip),
 		cmocka_unit_test(test_bad_document),
 	};

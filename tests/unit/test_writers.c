@@ -146,6 +146,10 @@ static void test_csv(void **state)
 	row.lat_us.max = 17.125;
 	row.bw_MBps = 2048;
 	row.msg_rate_per_s = 500000;
+	row.median_ci_us.lo = 1.375;
+	row.median_ci_us.hi = 1.625;
+	row.stable = 0;
+	row.stop = BENCH_STOP_PRECISION;
 	bench_writer_row(&w, &row);
 	bench_writer_footer(&w);
 	out_close(&o);
@@ -155,11 +159,14 @@ static void test_csv(void **state)
 			    "latency_median_us,latency_mean_us,"
 			    "latency_stdev_us,latency_p90_us,latency_p99_us,"
 			    "latency_p999_us,latency_max_us,bandwidth_MBps,"
-			    "message_rate_per_s");
+			    "message_rate_per_s,samples,median_ci95_lo_us,"
+			    "median_ci95_hi_us,mean_ci95_lo_us,mean_ci95_hi_us,"
+			    "stable,stop");
 	nth_line(o.buf, 1, line, sizeof(line));
 	/* absent statistics are empty fields */
 	assert_string_equal(line,
-			    "4096,1000,100,1.25,1.5,2,,,,,17.125,2048,500000");
+			    "4096,1000,100,1.25,1.5,2,,,,,17.125,2048,500000,"
+			    "1000,1.375,1.625,,,no,precision");
 	assert_int_equal(strlen(o.buf),
 			 strchr(o.buf, '\n') - o.buf + 1 + strlen(line) + 1);
 	free(o.buf);
@@ -185,8 +192,16 @@ static void test_table(void **state)
 	row.bw_MBps = 100;
 	row.msg_rate_per_s = 2e6;
 	bench_writer_row(&w, &row);
+	/* the median's interval: +-0.0125 of 0.625 is 2 %, and unstable */
+	row.median_ci_us.lo = 0.6125;
+	row.median_ci_us.hi = 0.6375;
+	row.stable = 0;
+	bench_writer_row(&w, &row);
 	out_close(&o);
+	nth_line(o.buf, 3, line, sizeof(line));
+	assert_non_null(strstr(line, "   2.0000    2.00*"));
 	nth_line(o.buf, 0, line, sizeof(line));
+	assert_non_null(strstr(line, "95 % interval"));
 	assert_non_null(strstr(line, "one-way"));
 	assert_non_null(strstr(line, "MB/s = 10^6 B/s"));
 	nth_line(o.buf, 1, line, sizeof(line));
@@ -197,7 +212,8 @@ static void test_table(void **state)
 	assert_non_null(
 		strstr(line, "      64       1000     0.500     0.625"));
 	assert_non_null(strstr(line, "100.00   2.0000"));
-	assert_non_null(strstr(line, " - ")); /* absent mean */
+	assert_non_null(strstr(line, " - "));		     /* absent mean */
+	assert_non_null(strstr(line, "   2.0000        -")); /* no interval */
 	free(o.buf);
 }
 
