@@ -9,8 +9,11 @@
  *   conn_bootstrap.c
  *                the default connection method: QP numbers, PSNs, GIDs
  *                and LIDs through the bench bootstrap (bench/bootstrap.h)
- *   datapath.c   the bench_engine_ops: ping-pong and windowed loops for
- *                send, RDMA write, write with immediate and RDMA read
+ *   datapath_loops.c
+ *                the hot loops: ping-pong, perftest's stream and the
+ *                window-and-ack method for send, RDMA write, write with
+ *                immediate and RDMA read (datapath.h)
+ *   datapath.c   their set-up and the bench_engine_ops
  *   options.c    the command-line options of `ibpong verbs`
  *
  * A connection method (struct verbs_conn_ops) opens the device and brings
