@@ -163,6 +163,7 @@ static int describe_clock(json_t *run, const struct bench_clock *clk)
 
 static int describe_iterations(json_t *run, const struct bench_opts *o)
 {
+	bool test_bw = o->test == BENCH_TEST_BW || o->test == BENCH_TEST_BIBW;
 	json_t *it = json_object();
 	int ret = 0;
 
@@ -178,14 +179,18 @@ static int describe_iterations(json_t *run, const struct bench_opts *o)
 					   json_real(o->time_per_size_s));
 	} else {
 		ret |= set_str(it, "policy", "imb");
-		ret |= set_str(it, "schedule", "min(1000, 40 MiB / size)");
+		ret |= set_str(
+			it, "schedule",
+			test_bw ? "max(20, min(1000, 40 MiB / (size x "
+				  "window))) windows"
+				: "min(1000, 40 MiB / size), at least 1");
 	}
 	if (o->warmup_set)
 		ret |= json_object_set_new(it, "warmup",
 					   json_integer((json_int_t)o->warmup));
 	else
-		ret |= set_str(it, "warmup", "10%, at least 2");
-	if (o->test == BENCH_TEST_BW || o->test == BENCH_TEST_BIBW)
+		ret |= set_str(it, "warmup", "10%, at least 10");
+	if (test_bw)
 		ret |= json_object_set_new(it, "window",
 					   json_integer(o->window));
 	ret |= json_object_set_new(it, "validate", json_boolean(o->validate));

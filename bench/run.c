@@ -404,19 +404,18 @@ static int run_probe(struct run_ctx *c, struct bench_step *st)
 static int run_counts(struct run_ctx *c, struct bench_step *st)
 {
 	const struct bench_opts *o = c->o;
-	size_t bytes = st->size_bytes;
 	int ret;
 
-	if (test_is_bw(st->test))
-		bytes *= st->window; /* the schedule bounds bytes per window */
 	if (o->iters) {
 		st->iters = o->iters;
 	} else if (o->time_per_size_s > 0) {
 		ret = run_probe(c, st);
 		if (ret)
 			return ret;
+	} else if (test_is_bw(st->test)) {
+		st->iters = bench_schedule_windows(st->size_bytes, st->window);
 	} else {
-		st->iters = bench_schedule_iters(bytes);
+		st->iters = bench_schedule_iters(st->size_bytes);
 	}
 	st->warmup =
 		o->warmup_set ? o->warmup : bench_schedule_warmup(st->iters);

@@ -12,8 +12,10 @@
 /* InfiniBand caps one message at 2^31 bytes; nothing larger makes sense. */
 #define SIZE_LIMIT (2ull << 30)
 /* IMB moves at most this many bytes per message size. */
-#define SCHEDULE_BYTES (40ull << 20)
-#define SCHEDULE_ITERS 1000
+#define SCHEDULE_BYTES	     (40ull << 20)
+#define SCHEDULE_ITERS	     1000
+#define SCHEDULE_WINDOWS_MIN 20 /* osu_bw's count for large messages */
+#define SCHEDULE_WARMUP_MIN  10 /* IMB's floor */
 
 static const char spec_why[] =
 	"MIN:MAX or a comma-separated list such as 0,64,4K "
@@ -165,9 +167,16 @@ uint64_t bench_schedule_iters(size_t size_bytes)
 	return n ? n : 1;
 }
 
+uint64_t bench_schedule_windows(size_t size_bytes, unsigned window)
+{
+	uint64_t n = bench_schedule_iters(size_bytes * (window ? window : 1));
+
+	return n < SCHEDULE_WINDOWS_MIN ? SCHEDULE_WINDOWS_MIN : n;
+}
+
 uint64_t bench_schedule_warmup(uint64_t iters)
 {
 	uint64_t w = iters / 10;
 
-	return w < 2 ? 2 : w;
+	return w < SCHEDULE_WARMUP_MIN ? SCHEDULE_WARMUP_MIN : w;
 }

@@ -40,7 +40,14 @@ int bench_size_parse(const char *s, size_t *bytes);
  */
 uint64_t bench_schedule_iters(size_t size_bytes);
 
-/* Default warm-up for a given iteration count: 10 %, at least 2. */
+/*
+ * Bandwidth windows of window messages: the same 40 MiB bound on the
+ * bytes of all windows, but at least 20 windows (osu_bw's count for large
+ * messages) and at most 1000: max(20, min(1000, 40 MiB / (size x window))).
+ */
+uint64_t bench_schedule_windows(size_t size_bytes, unsigned window);
+
+/* Default warm-up for a given iteration count: 10 %, at least 10 (IMB). */
 uint64_t bench_schedule_warmup(uint64_t iters);
 
 #endif

@@ -140,7 +140,7 @@ static void test_latency(void **state)
 		assert_int_equal(ro->r.rows[i].size_bytes,
 				 i ? 1u << (i - 1) : 0);
 		assert_int_equal(ro->r.rows[i].iters, 50);
-		assert_int_equal(ro->r.rows[i].warmup, 5);
+		assert_int_equal(ro->r.rows[i].warmup, 10); /* IMB's floor */
 		check_row(&ro->r.rows[i], false);
 	}
 	assert_string_equal(
@@ -236,6 +236,8 @@ static void test_schedule(void **state)
 	char *a1[] = { "t", "--sizes", "0,64K,4M", NULL };
 	char *a2[] = { "t",	  "--test", "bw",	"--window", "64",
 		       "--sizes", "1K",	    "--warmup", "3",	    NULL };
+	char *a3[] = { "t", "--test",  "bw", "--window",
+		       "4", "--sizes", "4M", NULL };
 	struct run_out *ro = run_ok(a1, NULL);
 
 	(void)state;
@@ -244,12 +246,17 @@ static void test_schedule(void **state)
 	assert_int_equal(ro->r.rows[0].warmup, 100);
 	assert_int_equal(ro->r.rows[1].iters, 640);
 	assert_int_equal(ro->r.rows[2].iters, 10);
-	assert_int_equal(ro->r.rows[2].warmup, 2);
+	assert_int_equal(ro->r.rows[2].warmup, 10);
 	run_out_free(ro);
 	ro = run_ok(a2, NULL);
 	/* 64 x 1 KiB per window: 40 MiB / 64 KiB = 640 windows */
 	assert_int_equal(ro->r.rows[0].iters, 640);
 	assert_int_equal(ro->r.rows[0].warmup, 3);
+	run_out_free(ro);
+	/* large messages: never fewer than 20 windows (osu_bw) */
+	ro = run_ok(a3, NULL);
+	assert_int_equal(ro->r.rows[0].iters, 20);
+	assert_int_equal(ro->r.rows[0].warmup, 10);
 	run_out_free(ro);
 }
 
@@ -370,7 +377,7 @@ static void test_formats(void **state)
 	ro = run_ok(csv, NULL);
 	assert_int_equal(count_lines(ro->out), 1 + 4);
 	assert_true(strncmp(ro->out, "size_bytes,", 11) == 0);
-	assert_non_null(strstr(ro->out, "\n8,5,2,"));
+	assert_non_null(strstr(ro->out, "\n8,5,10,"));
 	run_out_free(ro);
 	ro = run_ok(imb, NULL);
 	assert_non_null(strstr(ro->out, "# Benchmarking PingPong \n"

@@ -133,9 +133,15 @@ static void test_schedule(void **state)
 	assert_int_equal(bench_schedule_iters(40u << 20), 1);
 	assert_int_equal(bench_schedule_iters(1u << 30), 1); /* at least 1 */
 	assert_int_equal(bench_schedule_warmup(1000), 100);
-	assert_int_equal(bench_schedule_warmup(30), 3);
-	assert_int_equal(bench_schedule_warmup(10), 2);
-	assert_int_equal(bench_schedule_warmup(1), 2);
+	assert_int_equal(bench_schedule_warmup(300), 30);
+	assert_int_equal(bench_schedule_warmup(30), 10); /* IMB's floor */
+	assert_int_equal(bench_schedule_warmup(1), 10);
+	/* bandwidth: 40 MiB over the windows, 20 to 1000 windows */
+	assert_int_equal(bench_schedule_windows(1, 64), 1000);
+	assert_int_equal(bench_schedule_windows(4096, 64), 160);
+	assert_int_equal(bench_schedule_windows(65536, 64), 20);
+	assert_int_equal(bench_schedule_windows(4u << 20, 64), 20);
+	assert_int_equal(bench_schedule_windows(0, 64), 1000);
 }
 
 /* IMB's own #repetitions column, size by size. */
