@@ -149,15 +149,47 @@ static int describe_cpu(json_t *run)
 	return ret;
 }
 
+/* The calibration's figures, where the TSC was calibrated. */
+static int describe_calibration(json_t *c, const struct bench_clock *clk)
+{
+	json_t *cal;
+	int ret = 0;
+
+	if (!clk->calibrations)
+		return 0;
+	cal = json_pack("{s:i, s:f, s:f, s:f}", "runs", (int)clk->calibrations,
+			"spread_ppm", clk->spread_ppm, "uncertainty_ppm",
+			clk->uncertainty_ppm, "duration_ms", clk->calibrate_ms);
+	if (!cal)
+		return -ENOMEM;
+	if (clk->ref_hz > 0 && clk->tsc_hz > 0) {
+		ret |= json_object_set_new(cal, "reference_hz",
+					   json_real(clk->ref_hz));
+		ret |= set_str(cal, "reference_source", clk->ref_source);
+		ret |= json_object_set_new(
+			cal, "reference_diff_ppm",
+			json_real((clk->tsc_hz - clk->ref_hz) / clk->ref_hz *
+				  1e6));
+	}
+	ret |= json_object_set_new(c, "calibration", cal);
+	return ret ? -ENOMEM : 0;
+}
+
 static int describe_clock(json_t *run, const struct bench_clock *clk)
 {
-	json_t *c = json_pack("{s:s, s:f, s:f, s:f}", "source", clk->source,
-			      "tsc_hz", clk->tsc_hz, "overhead_ns",
-			      clk->overhead_ns, "resolution_ns",
-			      clk->resolution_ns);
+	json_t *c =
+		json_pack("{s:s, s:s, s:f, s:f, s:f, s:I}", "source",
+			  clk->source, "reason", clk->reason ? clk->reason : "",
+			  "tsc_hz", clk->tsc_hz, "overhead_ns",
+			  clk->overhead_ns, "resolution_ns", clk->resolution_ns,
+			  "backward_steps", (json_int_t)clk->backwards);
 
 	if (!c)
 		return -ENOMEM;
+	if (describe_calibration(c, clk)) {
+		json_decref(c);
+		return -ENOMEM;
+	}
 	return json_object_set_new(run, "clock", c) ? -ENOMEM : 0;
 }
 

@@ -19,6 +19,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -891,6 +892,41 @@ static int result_head(struct bench_result *r, struct bench_engine *eng,
 	return 0;
 }
 
+/*
+ * One clock read inside every sample: when it costs more than 1 % of the
+ * shortest timed iteration (twice the smallest one-way latency of a
+ * half round trip), the figures carry it visibly; say so once.
+ */
+static void run_clock_check(const struct run_ctx *c)
+{
+	const struct bench_clock *clk = c->eng->clock;
+	double min_us = INFINITY, iter_ns;
+	size_t i;
+
+	if (!c->print || test_is_bw(c->o->test))
+		return;
+	for (i = 0; i < c->r->n_rows; i++)
+		if (c->r->rows[i].lat_us.min < min_us)
+			min_us = c->r->rows[i].lat_us.min;
+	iter_ns =
+		min_us * 1000 * (c->r->lat_kind == BENCH_LAT_HALF_RTT ? 2 : 1);
+	if (!isfinite(iter_ns) || clk->overhead_ns <= iter_ns * 0.01)
+		return;
+	if (iter_ns < clk->overhead_ns)
+		bench_warn("one clock read costs %.0f ns, more than the "
+			   "shortest timed iteration (%.3f us), and every "
+			   "sample holds one; clock: %s (%s)",
+			   clk->overhead_ns, iter_ns / 1000, clk->source,
+			   clk->reason ? clk->reason : "");
+	else
+		bench_warn("one clock read costs %.0f ns, %.1f %% of the "
+			   "shortest timed iteration (%.3f us), and every "
+			   "sample holds one; clock: %s (%s)",
+			   clk->overhead_ns, clk->overhead_ns / iter_ns * 100,
+			   iter_ns / 1000, clk->source,
+			   clk->reason ? clk->reason : "");
+}
+
 static int run_save(const struct run_ctx *c)
 {
 	int ret;
@@ -936,6 +972,8 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	if (!ret)
 		ret = run_sizes(&c, sizes, n);
 	ret = measure_close(&c, !ret) ?: ret;
+	if (!ret)
+		run_clock_check(&c);
 	if (!ret)
 		ret = run_save(&c);
 out_close:

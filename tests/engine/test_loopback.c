@@ -127,7 +127,9 @@ static void check_row(const struct bench_row *row, bool bw)
 static void test_latency(void **state)
 {
 	char *argv[] = { "t", "--sizes", "0:1K", "--iters", "50", NULL };
-	struct run_out *ro = run_ok(argv, NULL);
+	/* 5 us a message: a clock read is well under 1 % of an iteration */
+	const struct bench_loopback_cfg slow = { .delay_ns = 5000 };
+	struct run_out *ro = run_ok(argv, &slow);
 	json_t *run = ro->r.run;
 	size_t i;
 
@@ -155,6 +157,20 @@ static void test_latency(void **state)
 }
 
 /* A known time per message: the figures must carry it, halved. */
+/* Iterations barely longer than a clock read: one warning says so. */
+static void test_clock_warning(void **state)
+{
+	char *argv[] = { "t", "--sizes", "0:8", "--iters", "20", NULL };
+	struct run_out *ro = run_ok(argv, NULL);
+
+	(void)state;
+	assert_non_null(strstr(ro->err, "one clock read costs"));
+	assert_non_null(strstr(ro->err, "shortest timed iteration"));
+	assert_null(strstr(strstr(ro->err, "one clock read") + 1,
+			   "one clock read")); /* once */
+	run_out_free(ro);
+}
+
 static void test_latency_delay(void **state)
 {
 	char *argv[] = { "t", "--sizes", "64", "--iters", "20", NULL };
@@ -596,6 +612,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_latency),
 		cmocka_unit_test(test_latency_delay),
+		cmocka_unit_test(test_clock_warning),
 		cmocka_unit_test(test_pingping),
 		cmocka_unit_test(test_bw),
 		cmocka_unit_test(test_bibw),
