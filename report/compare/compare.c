@@ -13,6 +13,7 @@
 #include "compare/verdict.h"
 #include "exit.h"
 #include "log.h"
+#include "variant.h"
 
 struct compare_opts {
 	struct report_cmp_rule rule;
@@ -158,21 +159,35 @@ static bool compare_has_pairs(const struct bench_result *r)
 	return false;
 }
 
-/* The baseline result for cand: the same test, preferably by name. */
+/*
+ * The baseline result for cand: the same test measured the same way
+ * (variant.h), preferably by name. NULL with why set when none is: the
+ * reason from the closest candidate (same name, else same kind).
+ */
 static const struct bench_result *
 compare_find_base(const struct report_set *base,
-		  const struct bench_result *cand)
+		  const struct bench_result *cand, char *why, size_t why_len)
 {
 	const struct bench_result *kind_match = NULL;
+	bool named = false;
 	size_t i;
 
+	snprintf(why, why_len, "no %s result in the baseline",
+		 bench_test_name(cand->test));
 	for (i = 0; i < base->count; i++) {
 		const struct bench_result *b = &base->items[i];
+		bool same_name = b->test_name && cand->test_name &&
+				 !strcmp(b->test_name, cand->test_name);
+		char w[160];
 
-		if (b->test != cand->test)
+		if (!report_same_variant(b, cand, w, sizeof(w))) {
+			if (same_name || (!named && b->test == cand->test)) {
+				snprintf(why, why_len, "%s", w);
+				named |= same_name;
+			}
 			continue;
-		if (b->test_name && cand->test_name &&
-		    !strcmp(b->test_name, cand->test_name))
+		}
+		if (same_name)
 			return b;
 		if (!kind_match)
 			kind_match = b;
@@ -230,6 +245,7 @@ static int compare_plain(const struct compare_opts *o, char **paths, int n)
 {
 	struct report_set base, cand;
 	struct compare_count count = { { 0 } };
+	char why[200];
 	int ret, i;
 	size_t j;
 
@@ -243,12 +259,13 @@ static int compare_plain(const struct compare_opts *o, char **paths, int n)
 	for (j = 0; j < cand.count; j++) {
 		const struct bench_result *b;
 
-		b = compare_find_base(&base, &cand.items[j]);
+		b = compare_find_base(&base, &cand.items[j], why, sizeof(why));
 		if (!b) {
-			bench_err("%s: no %s result in the baseline %s",
-				  cand.paths[j],
-				  bench_test_name(cand.items[j].test),
-				  paths[0]);
+			bench_err(
+				"%s: cannot compare with the baseline %s: %s; "
+				"compare runs of the same test, measured "
+				"the same way",
+				cand.paths[j], paths[0], why);
 			ret = BENCH_EXIT_USAGE;
 			goto out;
 		}

@@ -12,6 +12,7 @@
 #include "compare/verdict.h"
 #include "exit.h"
 #include "log.h"
+#include "variant.h"
 
 #define GROUP_NONE "(unlabelled)"
 
@@ -40,7 +41,7 @@ static const char *group_name(const struct bench_result *r, const char *key)
 static bool group_same_test(const struct bench_result *a,
 			    const struct bench_result *b)
 {
-	if (a->test != b->test)
+	if (!report_same_variant(a, b, NULL, 0))
 		return false;
 	if (!a->test_name || !b->test_name)
 		return a->test_name == b->test_name;

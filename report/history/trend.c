@@ -13,6 +13,7 @@
 #include "exit.h"
 #include "history/history.h"
 #include "log.h"
+#include "variant.h"
 
 /* Columns of past runs printed before the latest. */
 #define TREND_COLUMNS_MAX 8
@@ -30,7 +31,8 @@ struct trend {
 static bool trend_same(const struct bench_result *a,
 		       const struct bench_result *b)
 {
-	return a->test == b->test && a->lat_kind == b->lat_kind &&
+	/* GPU and host buffers, 2 and 4 processes: separate series. */
+	return report_same_variant(a, b, NULL, 0) &&
 	       !strcmp(a->tool ? a->tool : "", b->tool ? b->tool : "") &&
 	       !strcmp(a->test_name ? a->test_name : "",
 		       b->test_name ? b->test_name : "");
@@ -48,12 +50,15 @@ static void trend_run_name(const char *path, char *buf, size_t len)
 static void trend_header(const struct trend *t, size_t first, size_t nb)
 {
 	const struct bench_result *r = &t->set->items[t->members[t->n - 1]];
-	char label[64], name[24];
+	char label[64], name[24], buffers[96];
 	size_t i;
 
-	printf("series %s %s (%s, %s): %s\n", r->tool ? r->tool : "?",
+	report_buffers_text(r, buffers, sizeof(buffers));
+	printf("series %s %s (%s, %s%s%s): %s\n", r->tool ? r->tool : "?",
 	       r->test_name ? r->test_name : "?", bench_test_name(r->test),
 	       bench_lat_kind_name(r->lat_kind),
+	       strcmp(buffers, "host") ? ", buffers " : "",
+	       strcmp(buffers, "host") ? buffers : "",
 	       report_metric_label(&t->metric, label, sizeof(label)));
 	printf("  %zu run(s); latest %s; baseline: the %zu run(s) before\n",
 	       t->n, t->set->paths[t->members[t->n - 1]], nb);
