@@ -155,7 +155,8 @@ static int handle_enum(struct bench_opts *o, int opt, const char *arg)
 
 	if (opt == OPT_TEST) {
 		t = bench_test_from_name(arg);
-		if (t < 0)
+		/* the other kinds are imported from other tools only */
+		if (t < 0 || t > BENCH_TEST_PINGPING)
 			return bench_opts_bad(
 				"test", arg,
 				"one of latency, bw, bibw, pingping");

@@ -22,6 +22,11 @@ static const char *const bench_test_names[BENCH_TEST_NR] = {
 	[BENCH_TEST_BW] = "bw",
 	[BENCH_TEST_BIBW] = "bibw",
 	[BENCH_TEST_PINGPING] = "pingping",
+	[BENCH_TEST_SENDRECV] = "sendrecv",
+	[BENCH_TEST_EXCHANGE] = "exchange",
+	[BENCH_TEST_RMA_LAT] = "rma-latency",
+	[BENCH_TEST_RMA_BW] = "rma-bw",
+	[BENCH_TEST_RMA_BIBW] = "rma-bibw",
 };
 
 static const char *const bench_lat_kind_names[] = {

@@ -84,7 +84,8 @@ const char *bench_stop_name(enum bench_stop s);
 
 /* "one-way" / "round-trip" / "one-message" */
 const char *bench_lat_kind_name(enum bench_lat_kind k);
-/* "latency" / "bw" / "bibw" / "pingping" */
+/* "latency" / "bw" / "bibw" / "pingping" / "sendrecv" / "exchange" /
+ * "rma-latency" / "rma-bw" / "rma-bibw" */
 const char *bench_test_name(enum bench_test t);
 int bench_test_from_name(const char *name); /* -EINVAL if unknown */
 

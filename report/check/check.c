@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "compare/verdict.h"
 #include "exit.h"
 #include "log.h"
 
@@ -256,7 +257,7 @@ static void check_print_item(const struct report_set *set,
 /* "FILE: IMB-MPI1 2021.11 PingPong (latency test, one-way latency)" */
 static void check_print_title(const char *path, const struct bench_result *r)
 {
-	bool lat = r->test == BENCH_TEST_LAT || r->test == BENCH_TEST_PINGPING;
+	bool lat = !report_result_is_bw(r);
 
 	printf("\n%s: %s", path, r->tool);
 	if (r->tool_version && strcmp(r->tool_version, "unknown"))

@@ -20,7 +20,8 @@ void report_cmp_rule_init(struct report_cmp_rule *rule)
 
 bool report_result_is_bw(const struct bench_result *r)
 {
-	return r->test == BENCH_TEST_BW || r->test == BENCH_TEST_BIBW;
+	return r->test == BENCH_TEST_BW || r->test == BENCH_TEST_BIBW ||
+	       r->test == BENCH_TEST_RMA_BW || r->test == BENCH_TEST_RMA_BIBW;
 }
 
 static bool report_result_has_stat(const struct bench_result *r,

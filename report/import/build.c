@@ -5,6 +5,7 @@
  * one file's results into the caller's set.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,15 +131,101 @@ int report_build_device(struct bench_result *r, const char *key,
 	return build_set(dev, key, value);
 }
 
+int report_build_skip(json_t **skipped, unsigned long line, const char *test,
+		      const char *reason)
+{
+	char *t = build_clean(test);
+	size_t n;
+
+	if (!t)
+		return -ENOMEM;
+	n = strlen(t);
+	while (n && t[n - 1] == ' ')
+		t[--n] = '\0';
+	if (!*skipped)
+		*skipped = json_array();
+	/* Bounded like the notes: a log of a thousand collectives. */
+	if (*skipped && json_array_size(*skipped) >= REPORT_NOTES_MAX) {
+		free(t);
+		return 0;
+	}
+	if (!*skipped ||
+	    json_array_append_new(*skipped, json_pack("{s:I, s:s, s:s}", "line",
+						      (json_int_t)line, "test",
+						      t, "reason", reason))) {
+		free(t);
+		return -ENOMEM;
+	}
+	free(t);
+	return 0;
+}
+
+int report_build_buffers(struct bench_result *r, const char *send,
+			 const char *recv, const char *accelerator)
+{
+	json_t *b = json_object();
+	int ret = b ? 0 : -ENOMEM;
+
+	if (!ret && json_object_set_new(r->run, "buffers", b))
+		ret = -ENOMEM;
+	if (!ret && send)
+		ret = build_set(b, "send", send);
+	if (!ret && recv)
+		ret = build_set(b, "recv", recv);
+	if (!ret && accelerator)
+		ret = build_set(b, "accelerator", accelerator);
+	return ret;
+}
+
+/* Each result of out gets run.source.skipped = a copy of skipped. */
+static int build_attach_skipped(struct report_set *out, json_t *skipped)
+{
+	size_t i;
+
+	for (i = 0; skipped && i < out->count; i++) {
+		json_t *source = json_object_get(out->items[i].run, "source");
+
+		if (json_object_set_new(source, "skipped",
+					json_deep_copy(skipped)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Nothing imported: name the first test skipped, with its line. */
+static int build_none(const struct report_text_importer *ti)
+{
+	json_t *first = ti->skipped && *ti->skipped
+				? json_array_get(*ti->skipped, 0)
+				: NULL;
+
+	if (!first) {
+		ti->l->lineno = 0;
+		return report_lines_error(ti->l, "%s", ti->none);
+	}
+	ti->l->lineno = (unsigned long)json_integer_value(
+		json_object_get(first, "line"));
+	return report_lines_error(
+		ti->l, "%s: '%s'; %s",
+		json_string_value(json_object_get(first, "reason")),
+		json_string_value(json_object_get(first, "test")), ti->none);
+}
+
 int report_build_row(struct bench_result *r, const struct bench_row *row,
 		     struct report_lines *l)
 {
-	if (r->n_rows && row->size_bytes <= r->rows[r->n_rows - 1].size_bytes)
+	size_t i = r->n_rows;
+
+	/* Rows of pairs (IMB -multi groups) ascend per pair. */
+	while (i && (r->rows[i - 1].rank_a != row->rank_a ||
+		     r->rows[i - 1].rank_b != row->rank_b))
+		i--;
+	if (i && row->size_bytes <= r->rows[i - 1].size_bytes)
 		return report_lines_error(
 			l,
 			"message size %zu does not follow %zu; expected sizes "
 			"in ascending order (one run per table)",
-			row->size_bytes, r->rows[r->n_rows - 1].size_bytes);
+			row->size_bytes, r->rows[i - 1].size_bytes);
 	return bench_result_add_row(r, row);
 }
 
@@ -171,11 +258,33 @@ int report_build_commit(struct report_set *from, struct report_set *to)
 
 int report_build_row_size(struct report_lines *l, struct bench_row *row)
 {
+	return report_build_row_size_tok(l, l->tok[0], row);
+}
+
+int report_build_row_size_tok(struct report_lines *l, const char *tok,
+			      struct bench_row *row)
+{
 	uint64_t size;
 
-	if (report_parse_u64(l->tok[0], REPORT_SIZE_MAX, &size))
-		return report_lines_error(l, "message size '%.40s' too large",
-					  l->tok[0]);
+	if (report_parse_u64(tok, UINT64_MAX, &size)) {
+		const char *p = tok;
+
+		while (*p >= '0' && *p <= '9')
+			p++;
+		return report_lines_error(
+			l,
+			*p ? "message size '%.40s' is not a whole number of "
+			     "bytes; expected digits only"
+			   : "message size '%.40s' does not fit in 64 bits; "
+			     "expected a size in bytes",
+			tok);
+	}
+	if (size > REPORT_SIZE_MAX)
+		return report_lines_error(l,
+					  "message size %" PRIu64
+					  " is larger than 1 TiB, the largest "
+					  "ibpong accepts",
+					  size);
 	bench_row_init(row, (size_t)size);
 	return 0;
 }
@@ -212,14 +321,24 @@ int report_import_text(const struct report_text_importer *ti, const char *buf,
 	if (ret)
 		goto err_free;
 	if (!ti->out->count) {
-		ti->l->lineno = 0;
-		ret = report_lines_error(ti->l, "%s", ti->none);
+		ret = build_none(ti);
 		goto err_free;
 	}
+	ret = build_attach_skipped(ti->out, ti->skipped ? *ti->skipped : NULL);
+	if (ret)
+		goto err_free;
 	report_lines_free(ti->l);
+	if (ti->skipped) {
+		json_decref(*ti->skipped);
+		*ti->skipped = NULL;
+	}
 	return report_build_commit(ti->out, set);
 
 err_free:
+	if (ti->skipped) {
+		json_decref(*ti->skipped);
+		*ti->skipped = NULL;
+	}
 	bench_result_free(ti->r);
 	report_set_free(ti->out);
 	report_lines_free(ti->l);

@@ -12,6 +12,7 @@
 #include "exit.h"
 #include "import.h"
 #include "log.h"
+#include "render/plot.h"
 
 #define IMPORT_LABELS_MAX 64
 
@@ -30,30 +31,42 @@ static void import_usage(FILE *f)
 		"\n"
 		"Convert the text output of IMB-MPI1 (PingPong, PingPing, "
 		"Sendrecv, Exchange,\n"
-		"Uniband, Biband), the OSU micro-benchmarks (osu_latency, "
-		"osu_bw, osu_bibw) or\n"
-		"perftest (ib_{send,write,read,atomic}_{lat,bw}), or ibpong/1 "
-		"JSON, into\n"
-		"ibpong/1 JSON files: one per benchmark table. The format is "
-		"told from the\n"
-		"content. Figures are normalised: latency in us, bandwidth in "
-		"MB/s with\n"
-		"MB = 10^6 bytes (IMB 4.x and perftest count 2^20; converted), "
-		"message rate\n"
-		"in messages/s; run.source.statistics records the column and "
-		"conversion\n"
-		"behind each field. Nothing is written unless every input "
-		"imports.\n"
+		"Uniband, Biband, their -multi and several-#processes forms), "
+		"the OSU\n"
+		"micro-benchmarks (osu_latency, osu_bw, osu_bibw, their GPU "
+		"builds, and the\n"
+		"one-sided put/get/accumulate/fop/cas latency and put/get "
+		"bandwidth tests,\n"
+		"each its own kind), perftest (ib_{send,write,read,atomic}_"
+		"{lat,bw}, -D\n"
+		"included), ibpong's own --format imb output, or ibpong/1 "
+		"JSON, "
+		"into ibpong/1\n"
+		"JSON files: one per benchmark table. The format is told from "
+		"the content.\n"
+		"Figures are normalised: latency in us, bandwidth in MB/s with "
+		"MB = 10^6 bytes\n"
+		"(IMB 4.x and perftest count 2^20; converted), message rate in "
+		"messages/s;\n"
+		"run.source.statistics records the column and conversion "
+		"behind each field.\n"
+		"The other tests of a log (collectives, multi-pair, ...) are "
+		"skipped: listed\n"
+		"on stderr as FILE:LINE: skipped TEST: REASON and in "
+		"run.source.skipped.\n"
+		"Nothing is written unless every input imports.\n"
 		"\n"
 		"Options:\n"
 		"  -l, --label KEY=VALUE  set run.labels.KEY on every result "
 		"(repeatable)\n"
-		"  -d, --out DIR          write into DIR (default: the current "
-		"directory) as\n"
-		"                         NAME.json, or NAME-TEST.json when "
-		"a file holds several\n"
-		"                         benchmarks; NAME is the input's "
-		"name without extension\n"
+		"  -d, --out DIR          write into DIR (created if missing; "
+		"default: the\n"
+		"                         current directory) as NAME.json, or "
+		"NAME-TEST.json\n"
+		"                         when a file holds several "
+		"benchmarks; "
+		"NAME is the\n"
+		"                         input's name without extension\n"
 		"  -o, --output FILE      write the one result to FILE (an "
 		"error if the inputs\n"
 		"                         give more than one)\n"
@@ -293,6 +306,39 @@ static int import_paths(const struct import_opts *o, struct report_set *set,
 	return 0;
 }
 
+/*
+ * The tests of the inputs that were not imported, once per file, on
+ * stderr: "FILE:LINE: skipped TEST: REASON".
+ */
+static void import_skipped(const struct report_set *set)
+{
+	size_t i, k;
+
+	for (i = 0; i < set->count; i++) {
+		json_t *sk = json_object_get(
+			json_object_get(set->items[i].run, "source"),
+			"skipped");
+		json_t *e;
+
+		const char *file = json_string_value(json_object_get(
+			json_object_get(set->items[i].run, "source"), "file"));
+
+		/* Once per file, and not again when its JSON is read back. */
+		if ((i && !strcmp(set->paths[i], set->paths[i - 1])) || !file ||
+		    strcmp(file, set->paths[i]))
+			continue;
+		json_array_foreach (sk, k, e) {
+			fprintf(stderr,
+				"%s:%" JSON_INTEGER_FORMAT ": skipped %s: %s\n",
+				set->paths[i],
+				json_integer_value(json_object_get(e, "line")),
+				json_string_value(json_object_get(e, "test")),
+				json_string_value(
+					json_object_get(e, "reason")));
+		}
+	}
+}
+
 static int import_write(const struct report_set *set, char **paths)
 {
 	const struct bench_result *r;
@@ -338,7 +384,12 @@ int report_cmd_import(int argc, char **argv)
 	}
 	if (!ret) {
 		code = BENCH_EXIT_RUNTIME;
-		ret = import_write(&set, paths);
+		/* As render does: --out DIR is created (after every check). */
+		ret = o.out_dir ? report_mkdir_p(o.out_dir) : 0;
+		if (!ret)
+			import_skipped(&set);
+		if (!ret)
+			ret = import_write(&set, paths);
 	}
 	if (ret == -ENOMEM)
 		bench_err("out of memory");

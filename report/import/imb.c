@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * IMB-MPI1 text output: one result per point-to-point benchmark table
- * (PingPong, PingPing, Sendrecv, Exchange, Uniband, Biband). Collective
- * benchmarks in the same file are skipped (ibpong measures pairs); a file
- * with no point-to-point table is an error.
+ * (PingPong, PingPing, Sendrecv, Exchange, Uniband, Biband), each block
+ * of several "#processes" runs, and -multi output ("Multi-PingPong", with
+ * or without its Group column: each group is a pair). Collective
+ * benchmarks in the same file are skipped and listed with their line
+ * (ibpong measures pairs); a file with no point-to-point table is an
+ * error. Sendrecv and Exchange keep kinds of their own: neither is a
+ * ping-ping. "time-out." rows are kept as such; "int-overflow" and
+ * "out-of-mem." rows carry no figures and are left out with a note.
+ * ibpong's own --format imb output reads back, with or without its
+ * banner (without one: the file starts with its rule and a table).
  *
  * Units: t[usec] is IMB's average over the repetitions. Mbytes/sec is
  * 10^6 B/s from IMB 2017 on and 2^20 B/s in IMB 4.x and earlier (IMB 4.0
@@ -30,15 +37,25 @@ enum imb_role {
 	IMB_TAVG,
 	IMB_MBPS,
 	IMB_MSGPS,
+	IMB_GROUP,
 	IMB_IGNORE,
 };
 
+/* Groups of a -multi run whose ranks are kept ("# Group  0:  0  1"). */
+#define IMB_GROUPS_MAX 1024
+
 static const struct report_col_def imb_cols[] = {
-	{ "#bytes", IMB_SIZE },	     { "#repetitions", IMB_REPS },
-	{ "t[usec]", IMB_T },	     { "t_min[usec]", IMB_TMIN },
-	{ "t_max[usec]", IMB_TMAX }, { "t_avg[usec]", IMB_TAVG },
-	{ "Mbytes/sec", IMB_MBPS },  { "Msg/sec", IMB_MSGPS },
-	{ "defects", IMB_IGNORE },   { NULL, 0 },
+	{ "#bytes", IMB_SIZE },
+	{ "#repetitions", IMB_REPS },
+	{ "t[usec]", IMB_T },
+	{ "t_min[usec]", IMB_TMIN },
+	{ "t_max[usec]", IMB_TMAX },
+	{ "t_avg[usec]", IMB_TAVG },
+	{ "Mbytes/sec", IMB_MBPS },
+	{ "Msg/sec", IMB_MSGPS },
+	{ "defects", IMB_IGNORE },
+	{ "Group", IMB_GROUP },
+	{ NULL, 0 },
 };
 
 /* A point-to-point benchmark and how its figures map to ibpong's. */
@@ -62,10 +79,10 @@ static const struct imb_bench imb_benches[] = {
 	  "average time of one message while both ranks send" },
 	{ "PingPingAnySource", BENCH_TEST_PINGPING, BENCH_LAT_ONE_MSG,
 	  "average time of one message while both ranks send" },
-	{ "Sendrecv", BENCH_TEST_PINGPING, BENCH_LAT_ONE_MSG,
+	{ "Sendrecv", BENCH_TEST_SENDRECV, BENCH_LAT_ONE_MSG,
 	  "mean over the ranks of each rank's average time of one "
 	  "MPI_Sendrecv (send right, receive from the left at once)" },
-	{ "Exchange", BENCH_TEST_PINGPING, BENCH_LAT_ONE_MSG,
+	{ "Exchange", BENCH_TEST_EXCHANGE, BENCH_LAT_ONE_MSG,
 	  "mean over the ranks of each rank's average time of one exchange "
 	  "cycle (2 sends and 2 receives per rank), not of one message" },
 	{ "Uniband", BENCH_TEST_BW, BENCH_LAT_HALF_RTT, NULL },
@@ -82,7 +99,20 @@ struct imb_state {
 	bool want_command;
 	const struct imb_bench *bench; /* current block; NULL: skipped */
 	bool in_block;
-	char processes[24];
+	bool multi;	    /* "# Benchmarking Multi-NAME" (-multi) */
+	bool group_col;	    /* the table starts with a Group column */
+	char test_name[40]; /* "PingPong", "Multi-PingPong" */
+	char processes[40];
+	int group_rank[IMB_GROUPS_MAX][2]; /* first two ranks of group i */
+	unsigned n_groups;
+	bool ibpong;		    /* ibpong's own --format imb output */
+	char ibpong_tool[32];	    /* "ibpong-mpi" from its banner; "" */
+	unsigned long lines_before; /* non-blank lines before the first
+				     * "# Benchmarking" */
+	bool first_rule;	    /* the first line is ibpong's rule */
+	bool ibpong_maybe;	    /* shaped like ibpong's output so far */
+	unsigned block_lines;	    /* lines from "# Benchmarking" on */
+	json_t *skipped;
 	struct bench_result r; /* open result, test_name set */
 	bool open;
 	int roles[REPORT_TOKENS_MAX];
@@ -97,6 +127,34 @@ static const struct imb_bench *imb_bench_find(const char *name)
 		if (!strcmp(b->name, name))
 			return b;
 	return NULL;
+}
+
+/* Whether Mbytes/sec counts 10^6 B/s (IMB 2017 on, ibpong) or 2^20. */
+static bool imb_decimal(const struct imb_state *s)
+{
+	return s->ibpong || s->major >= 2017;
+}
+
+/*
+ * ibpong's --format imb banner: a comment naming "ibpong-mpi VERSION"
+ * (or any "ibpong..." word) before the first table.
+ */
+static void imb_parse_ibpong(struct imb_state *s, const struct report_lines *l)
+{
+	unsigned i;
+
+	for (i = 1; i < l->n_tok; i++)
+		if (!strncmp(l->tok[i], "ibpong", 6)) {
+			s->ibpong = true;
+			snprintf(s->ibpong_tool, sizeof(s->ibpong_tool), "%.*s",
+				 (int)strcspn(l->tok[i], ",;:"), l->tok[i]);
+			if (i + 1 < l->n_tok && l->tok[i + 1][0] >= '0' &&
+			    l->tok[i + 1][0] <= '9')
+				snprintf(s->version, sizeof(s->version), "%.*s",
+					 (int)strcspn(l->tok[i + 1], ",;"),
+					 l->tok[i + 1]);
+			return;
+		}
 }
 
 /* "#    Intel(R) MPI Benchmarks 2021.11, MPI-1 part" and older spellings. */
@@ -167,7 +225,11 @@ static int imb_describe(struct imb_state *s, const char *tcol)
 			 s->bench->t_meaning);
 		ret |= report_build_stat(r, "latency_us.mean", how);
 	}
-	if (s->major >= 2017)
+	if (s->ibpong)
+		snprintf(how, sizeof(how),
+			 "Mbytes/sec: ibpong's IMB format counts 10^6 B/s; as "
+			 "printed");
+	else if (s->major >= 2017)
 		snprintf(how, sizeof(how),
 			 "Mbytes/sec: IMB %s counts 10^6 B/s; as printed",
 			 s->version);
@@ -200,7 +262,9 @@ static int imb_header(struct imb_state *s)
 					  "before it");
 	if (!s->bench)
 		return 0;
-	if (!s->version[0])
+	if (s->ibpong_maybe && s->block_lines == 2)
+		s->ibpong = true;
+	if (!s->version[0] && !s->ibpong)
 		return report_lines_error(
 			&s->l,
 			"no 'Intel(R) MPI Benchmarks VERSION' line before the "
@@ -214,12 +278,18 @@ static int imb_header(struct imb_state *s)
 				&s->n_cols);
 	if (ret)
 		return ret;
-	if (s->roles[0] != IMB_SIZE)
-		return report_lines_error(&s->l, "expected '#bytes' as the "
-						 "first column");
-	ret = report_build_start(&s->r, s->l.name, IMB_TOOL, s->version,
-				 s->bench->test, s->bench->name,
-				 s->bench->kind);
+	s->group_col = s->roles[0] == IMB_GROUP;
+	if (s->roles[s->group_col] != IMB_SIZE)
+		return report_lines_error(&s->l,
+					  "expected '#bytes' as the first "
+					  "column (after 'Group' in -multi "
+					  "output)");
+	ret = report_build_start(&s->r, s->l.name,
+				 !s->ibpong	     ? IMB_TOOL
+				 : s->ibpong_tool[0] ? s->ibpong_tool
+						     : "ibpong",
+				 s->version[0] ? s->version : NULL,
+				 s->bench->test, s->test_name, s->bench->kind);
 	if (ret)
 		return ret;
 	s->open = true;
@@ -235,7 +305,21 @@ static int imb_header(struct imb_state *s)
 					"not imported: the fastest and slowest "
 					"rank's average time, not extremes of "
 					"the repetitions");
-	return ret ?: imb_describe(s, tcol);
+	ret = ret ?: imb_describe(s, tcol);
+	if (!ret && s->multi)
+		ret = report_build_note(
+			&s->r, s->group_col
+				       ? "IMB -multi: one row per group and "
+					 "size; the pair is the group's first "
+					 "two ranks"
+				       : "IMB -multi: each row is the slowest "
+					 "group's figure");
+	if (!ret && s->ibpong && !s->ibpong_tool[0])
+		ret = report_build_note(&s->r,
+					"no IMB banner: taken as ibpong's own "
+					"--format imb output (Mbytes/sec = "
+					"10^6 B/s)");
+	return ret;
 }
 
 /* One value of a data row into the row. */
@@ -265,7 +349,7 @@ static int imb_value(struct imb_state *s, int role, const char *tok,
 	if (role == IMB_T || role == IMB_TAVG)
 		row->lat_us.mean = v;
 	else if (role == IMB_MBPS)
-		row->bw_MBps = s->major >= 2017 ? v : v * MIB_TO_MB;
+		row->bw_MBps = imb_decimal(s) ? v : v * MIB_TO_MB;
 	else if (role == IMB_MSGPS)
 		row->msg_rate_per_s = v;
 	return 0;
@@ -279,6 +363,39 @@ static bool imb_timed_out(const struct report_lines *l)
 		if (!strncmp(l->tok[i], "time-out", 8))
 			return true;
 	return false;
+}
+
+/*
+ * "int-overflow; The production rank*size caused int overflow; ..." and
+ * "out-of-mem.; needed X= ...": IMB measured nothing at that size.
+ */
+static const char *imb_failed(const struct report_lines *l, unsigned first)
+{
+	if (first >= l->n_tok)
+		return NULL;
+	if (!strncmp(l->tok[first], "int-overflow", 12))
+		return "int-overflow (the buffer size overflows an int)";
+	if (!strncmp(l->tok[first], "out-of-mem", 10))
+		return "out-of-mem. (beyond IMB's -mem limit)";
+	return NULL;
+}
+
+/* The Group column of -multi output: the group's pair into row. */
+static int imb_group(struct imb_state *s, struct bench_row *row)
+{
+	struct report_lines *l = &s->l;
+	uint64_t g;
+
+	if (report_parse_u64(l->tok[0], IMB_GROUPS_MAX - 1, &g) ||
+	    g >= s->n_groups)
+		return report_lines_error(l,
+					  "group '%.40s' is not one of the %u "
+					  "groups listed in the '# Group N:' "
+					  "lines above",
+					  l->tok[0], s->n_groups);
+	row->rank_a = s->group_rank[g][0];
+	row->rank_b = s->group_rank[g][1];
+	return 0;
 }
 
 static int imb_row(struct imb_state *s)
@@ -295,14 +412,25 @@ static int imb_row(struct imb_state *s)
 					     "'#bytes ...' header first");
 	if (!s->bench)
 		return 0;
-	ret = report_build_row_size(l, &row);
+	if (s->group_col && l->n_tok < 2)
+		return report_lines_error(l, "a group number alone; expected "
+					     "'GROUP #bytes ...'");
+	ret = report_build_row_size_tok(l, l->tok[s->group_col], &row);
+	if (!ret && s->group_col)
+		ret = imb_group(s, &row);
 	if (ret)
 		return ret;
+	if (imb_failed(l, s->group_col + 1))
+		return report_build_note(&s->r,
+					 "IMB printed %s at %zu B: no "
+					 "figures, row left out",
+					 imb_failed(l, s->group_col + 1),
+					 row.size_bytes);
 	if (imb_timed_out(l)) {
 		row.timed_out = true;
-		if (l->n_tok > 2)
-			report_parse_u64(l->tok[1], REPORT_ITERS_MAX,
-					 &row.iters);
+		if (l->n_tok > 2u + s->group_col)
+			report_parse_u64(l->tok[1 + s->group_col],
+					 REPORT_ITERS_MAX, &row.iters);
 		return report_build_row(&s->r, &row, l);
 	}
 	if (l->n_tok != s->n_cols || l->tok_overflow)
@@ -311,7 +439,7 @@ static int imb_row(struct imb_state *s)
 					  "columns; expected a complete row "
 					  "or 'time-out.'",
 					  l->n_tok, s->n_cols);
-	for (i = 1; i < s->n_cols; i++) {
+	for (i = 1u + s->group_col; i < s->n_cols; i++) {
 		ret = imb_value(s, s->roles[i], l->tok[i], &row);
 		if (ret)
 			return ret;
@@ -323,13 +451,60 @@ static int imb_row(struct imb_state *s)
 static int imb_block(struct imb_state *s)
 {
 	int ret = imb_close(s);
+	const char *name = s->l.n_tok >= 3 ? s->l.tok[2] : "";
 
 	if (ret)
 		return ret;
 	s->in_block = true;
 	s->processes[0] = '\0';
-	s->bench = s->l.n_tok >= 3 ? imb_bench_find(s->l.tok[2]) : NULL;
+	s->n_groups = 0;
+	s->multi = !strncmp(name, "Multi-", 6);
+	snprintf(s->test_name, sizeof(s->test_name), "%s", name);
+	s->bench = imb_bench_find(name + (s->multi ? 6 : 0));
+	/*
+	 * Without a banner, ibpong's output is its writer's exact shape: a
+	 * 51-dash rule, "# Benchmarking NAME " (IMB's trailing blank), the
+	 * processes, a rule, the header.
+	 */
+	s->block_lines = 0;
+	s->ibpong_maybe = !s->version[0] && !s->ibpong &&
+			  s->lines_before == 1 && s->first_rule &&
+			  s->l.line[strlen(s->l.line) - 1] == ' ';
+	if (!s->bench)
+		return report_build_skip(&s->skipped, s->l.lineno, name,
+					 "no IMB point-to-point benchmark "
+					 "(PingPong, PingPing, Sendrecv, "
+					 "Exchange, Uniband, Biband)");
 	return 0;
+}
+
+/* "( 2 groups of 2 processes each ... )" and "Group  0:     0    1". */
+static void imb_comment_multi(struct imb_state *s, const char *p)
+{
+	const struct report_lines *l = &s->l;
+	uint64_t g, a, b;
+	size_t n;
+
+	if (!strncmp(p, "( ", 2) && strstr(p, " groups of ") &&
+	    strstr(p, " processes")) {
+		n = (size_t)(strstr(p, " processes") - (p + 2));
+		snprintf(s->processes, sizeof(s->processes), "%.*s", (int)n,
+			 p + 2);
+		return;
+	}
+	if (l->n_tok < 5 || strcmp(l->tok[1], "Group"))
+		return;
+	n = strlen(l->tok[2]);
+	if (n < 2 || l->tok[2][n - 1] != ':')
+		return;
+	l->tok[2][n - 1] = '\0';
+	if (!report_parse_u64(l->tok[2], IMB_GROUPS_MAX - 1, &g) &&
+	    g == s->n_groups && !report_parse_u64(l->tok[3], INT32_MAX, &a) &&
+	    !report_parse_u64(l->tok[4], INT32_MAX, &b)) {
+		s->group_rank[g][0] = (int)a;
+		s->group_rank[g][1] = (int)b;
+		s->n_groups++;
+	}
 }
 
 static void imb_comment(struct imb_state *s, const char *t)
@@ -359,6 +534,9 @@ static void imb_comment(struct imb_state *s, const char *t)
 	if (!strncmp(p, "#processes = ", 13))
 		snprintf(s->processes, sizeof(s->processes), "%.*s",
 			 (int)strcspn(p + 13, " "), p + 13);
+	imb_comment_multi(s, p);
+	if (!s->in_block && strstr(t, "ibpong"))
+		imb_parse_ibpong(s, &s->l);
 }
 
 static int imb_line(void *state)
@@ -366,11 +544,17 @@ static int imb_line(void *state)
 	struct imb_state *s = state;
 	const char *t = report_lines_trimmed(&s->l);
 
-	if (!strcmp(s->l.tok[0], "#bytes"))
+	if (!strcmp(s->l.tok[0], "#bytes") ||
+	    (s->l.n_tok > 1 && !strcmp(s->l.tok[0], "Group") &&
+	     !strcmp(s->l.tok[1], "#bytes")))
 		return imb_header(s);
 	if (s->l.n_tok >= 3 && !strcmp(s->l.tok[0], "#") &&
 	    !strcmp(s->l.tok[1], "Benchmarking"))
 		return imb_block(s);
+	if (!s->in_block && !s->lines_before++)
+		s->first_rule = !strcmp(t, "#-------------------------------"
+					   "--------------------");
+	s->block_lines++;
 	if (*t == '#') {
 		imb_comment(s, t);
 		return 0;
@@ -391,7 +575,8 @@ int report_import_imb(const char *buf, size_t len, const char *name,
 {
 	struct imb_state s;
 	const struct report_text_importer ti = {
-		&s.l, &s.out, &s.r, imb_line, imb_close, &s, imb_none,
+		&s.l,	   &s.out, &s.r,     imb_line,
+		imb_close, &s,	   imb_none, &s.skipped,
 	};
 
 	memset(&s, 0, sizeof(s));

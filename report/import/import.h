@@ -154,6 +154,9 @@ int report_build_device(struct bench_result *r, const char *key,
  * (at most REPORT_SIZE_MAX). 0 or -EINVAL (message written).
  */
 int report_build_row_size(struct report_lines *l, struct bench_row *row);
+/* The same with the size in tok (a field of l's line). */
+int report_build_row_size_tok(struct report_lines *l, const char *tok,
+			      struct bench_row *row);
 /*
  * The same for a table of n_cols columns, after checking that the line
  * has exactly that many fields.
@@ -166,6 +169,19 @@ int report_build_row_table(struct report_lines *l, unsigned n_cols,
  */
 int report_build_row(struct bench_result *r, const struct bench_row *row,
 		     struct report_lines *l);
+/*
+ * Record that the test at line (its title, as printed) was not imported,
+ * and why: {"line": N, "test": "...", "reason": "..."} appended to
+ * *skipped (created on first use). 0 or -ENOMEM.
+ */
+int report_build_skip(json_t **skipped, unsigned long line, const char *test,
+		      const char *reason);
+/*
+ * run.buffers = {send, recv: "host" / "device" / "managed" as the tool
+ * says, accelerator: "cuda" / "rocm" / ...}; NULL leaves a key out.
+ */
+int report_build_buffers(struct bench_result *r, const char *send,
+			 const char *recv, const char *accelerator);
 /* Move every result of from into to (all or none), then free from. */
 int report_build_commit(struct report_set *from, struct report_set *to);
 
@@ -181,6 +197,12 @@ struct report_text_importer {
 	void *state; /* passed to line and finish */
 	/* Message (line 0) when finish left no result in out. */
 	const char *none;
+	/*
+	 * The importer's report_build_skip() list, or NULL. Each result of
+	 * the file gets a copy as run.source.skipped; a file whose every
+	 * test was skipped is refused, naming the first.
+	 */
+	json_t **skipped;
 };
 
 /*

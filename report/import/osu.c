@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * OSU micro-benchmarks text output: osu_latency (with or without -z tail
- * percentiles), osu_bw, osu_bibw. MB/s is 10^6 B/s in OSU. One result per
- * "# OSU MPI ... Test" title.
+ * percentiles), osu_bw, osu_bibw, their GPU builds (MPI-CUDA, MPI-ROCM:
+ * the buffer placement is recorded), and the one-sided latency and
+ * bandwidth tests (osu_put_latency, osu_get_bw, ...: kinds of their own,
+ * never a ping-pong). MB/s is 10^6 B/s in OSU. One result per
+ * "# OSU MPI ... Test" title; the other tests of a log (collectives,
+ * multi-pair, start-up) are skipped and listed with their line.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "import.h"
 
@@ -33,25 +38,51 @@ static const struct report_col_def osu_cols[] = {
 	{ NULL, 0 },
 };
 
+/* What the words between "OSU MPI[_OP][-ACCEL] " and " Test" name. */
 struct osu_test {
-	const char *title; /* between "OSU MPI[-X] " and " Test" */
-	const char *tool;
-	enum bench_test test;
-	const char *test_name;
+	const char *title;  /* lower case */
+	const char *suffix; /* of the tool and test names */
+	enum bench_test test, rma_test;
 };
 
 static const struct osu_test osu_tests[] = {
-	{ "Latency", "osu_latency", BENCH_TEST_LAT, "latency" },
-	{ "Bandwidth", "osu_bw", BENCH_TEST_BW, "bw" },
-	{ "Bi-Directional Bandwidth", "osu_bibw", BENCH_TEST_BIBW, "bibw" },
-	{ NULL, NULL, 0, NULL },
+	{ "latency", "latency", BENCH_TEST_LAT, BENCH_TEST_RMA_LAT },
+	{ "bandwidth", "bw", BENCH_TEST_BW, BENCH_TEST_RMA_BW },
+	{ "bi-directional bandwidth", "bibw", BENCH_TEST_BIBW,
+	  BENCH_TEST_RMA_BIBW },
+	{ NULL, NULL, 0, 0 },
+};
+
+/* One-sided operations ("MPI_Put") and their short names (osu_put_bw). */
+static const struct {
+	const char *op, *brief;
+} osu_rma_ops[] = {
+	{ "put", "put" },
+	{ "get", "get" },
+	{ "accumulate", "acc" },
+	{ "get_accumulate", "get_acc" },
+	{ "fetch_and_op", "fop" },
+	{ "compare_and_swap", "cas" },
+	{ NULL, NULL },
 };
 
 struct osu_state {
 	struct report_lines l;
 	struct report_set out;
 	const struct osu_test *test; /* NULL before the title */
+	bool skip;		     /* inside a test not imported */
+	bool titled;		     /* a title was seen */
+	json_t *skipped;	     /* report_build_skip() entries */
+	char tool[48];		     /* osu_latency, osu_put_bw, ... */
+	char test_name[32];	     /* latency, put_bw, ... */
+	enum bench_test kind;
+	enum bench_lat_kind lat_kind;
 	char version[24];
+	char accel[16];	   /* "cuda" from "MPI-CUDA"; "" */
+	char buf_send[16]; /* "device" from "# Send Buffer on DEVICE" */
+	char buf_recv[16];
+	char rma_win[40];  /* "# Window creation: MPI_Win_allocate" */
+	char rma_sync[48]; /* "# Synchronization: MPI_Win_flush" */
 	struct bench_result r;
 	bool open; /* header seen, r started */
 	int roles[REPORT_TOKENS_MAX];
@@ -69,41 +100,62 @@ static int osu_close(void *state)
 		return 0;
 	s->open = false;
 	if (!s->r.n_rows) {
+		/* A test that died after its header: the others still count. */
 		bench_result_free(&s->r);
-		return report_lines_error(&s->l,
-					  "the %s table has no rows; "
-					  "expected one line per size",
-					  s->test->tool);
+		return report_build_skip(&s->skipped, s->l.lineno, s->tool,
+					 "its table has no rows");
 	}
 	ret = report_set_add(&s->out, &s->r, s->l.name);
 	bench_result_free(&s->r);
 	return ret;
 }
 
-/* "# OSU MPI Latency Test v7.4", "# OSU MPI-CUDA Bandwidth Test v5.9". */
-static int osu_title(struct osu_state *s, const char *t)
+/* Copy the first n bytes of p into out, lower case. */
+static void osu_lower(char *out, size_t out_len, const char *p, size_t n)
 {
-	const char *p = strstr(t, "OSU ") + 4, *end;
-	const struct osu_test *o;
-	size_t n;
-	int ret;
+	size_t i;
 
-	ret = osu_close(s);
-	if (ret)
-		return ret;
-	end = strstr(p, " Test");
-	if (strncmp(p, "MPI", 3) || !end)
-		goto unsupported;
-	p += strcspn(p, " ");
-	while (*p == ' ')
-		p++;
-	n = (size_t)(end - p);
-	for (o = osu_tests; o->title; o++)
-		if (strlen(o->title) == n && !strncmp(p, o->title, n))
-			break;
-	if (!o->title)
-		goto unsupported;
-	s->test = o;
+	for (i = 0; i < n && i + 1 < out_len; i++)
+		out[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a'
+							   : p[i]);
+	out[i] = '\0';
+}
+
+/*
+ * "MPI", "MPI-CUDA", "MPI_Put", "MPI_Put-ROCM": the one-sided operation
+ * (NULL: point-to-point) and the accelerator into s->accel. false if the
+ * word is not MPI's.
+ */
+static bool osu_word(struct osu_state *s, const char *w, size_t n,
+		     const char **brief)
+{
+	const char *dash = memchr(w, '-', n);
+	size_t op_len = (size_t)((dash ? dash : w + n) - w);
+	char op[24];
+	unsigned i;
+
+	*brief = NULL;
+	s->accel[0] = '\0';
+	if (op_len < 3 || strncmp(w, "MPI", 3))
+		return false;
+	if (dash)
+		osu_lower(s->accel, sizeof(s->accel), dash + 1,
+			  (size_t)(w + n - dash - 1));
+	if (op_len == 3)
+		return true;
+	if (w[3] != '_')
+		return false;
+	osu_lower(op, sizeof(op), w + 4, op_len - 4);
+	for (i = 0; osu_rma_ops[i].op; i++)
+		if (!strcmp(op, osu_rma_ops[i].op)) {
+			*brief = osu_rma_ops[i].brief;
+			return true;
+		}
+	return false;
+}
+
+static void osu_version(struct osu_state *s, const char *end)
+{
 	end += strlen(" Test");
 	while (*end == ' ')
 		end++;
@@ -111,13 +163,82 @@ static int osu_title(struct osu_state *s, const char *t)
 		end++;
 	snprintf(s->version, sizeof(s->version), "%.*s",
 		 (int)strcspn(end, " \t"), end);
+}
+
+/*
+ * "# OSU MPI Latency Test v7.4", "# OSU MPI-CUDA Bandwidth Test v5.9",
+ * "# OSU MPI_Put Latency Test v5.8", "# OSU MPI_Get latency Test": a new
+ * test. Those ibpong does not import (collectives, multi-pair, start-up)
+ * are skipped with their line, and so are their tables.
+ */
+static int osu_title(struct osu_state *s, const char *t)
+{
+	const char *p = strstr(t, "OSU ") + 4, *end, *brief;
+	const struct osu_test *o;
+	size_t w = strcspn(p, " \t");
+	char words[64];
+	int ret;
+
+	ret = osu_close(s);
+	if (ret)
+		return ret;
+	s->test = NULL;
+	s->skip = true;
+	s->titled = true;
+	s->buf_send[0] = s->buf_recv[0] = '\0';
+	s->rma_win[0] = s->rma_sync[0] = '\0';
+	end = strstr(p, " Test");
+	if (!end || !osu_word(s, p, w, &brief) || end < p + w + 1)
+		goto unsupported;
+	osu_lower(words, sizeof(words), p + w + 1, (size_t)(end - p - w - 1));
+	for (o = osu_tests; o->title; o++)
+		if (!strcmp(words, o->title))
+			break;
+	if (!o->title)
+		goto unsupported;
+	s->test = o;
+	s->skip = false;
+	s->kind = brief ? o->rma_test : o->test;
+	/* OSU halves the ping-pong; a one-sided operation is timed whole. */
+	s->lat_kind = brief && o->test == BENCH_TEST_LAT ? BENCH_LAT_ONE_MSG
+							 : BENCH_LAT_HALF_RTT;
+	snprintf(s->test_name, sizeof(s->test_name), "%s%s%s",
+		 brief ? brief : "", brief ? "_" : "", o->suffix);
+	snprintf(s->tool, sizeof(s->tool), "osu_%s", s->test_name);
+	osu_version(s, end);
 	return 0;
 
 unsupported:
-	return report_lines_error(&s->l,
-				  "unsupported OSU benchmark '%.60s'; ibpong "
-				  "imports osu_latency, osu_bw and osu_bibw",
-				  t);
+	return report_build_skip(&s->skipped, s->l.lineno, t + 2,
+				 "unsupported OSU benchmark (ibpong imports "
+				 "latency, bw, bibw and one-sided tests)");
+}
+
+/* "# Send Buffer on DEVICE (D) and Receive Buffer on HOST (H)" */
+static void osu_buffers(struct osu_state *s, const char *t)
+{
+	const char *p = strstr(t, "Send Buffer on "), *q;
+
+	q = strstr(t, "Receive Buffer on ");
+	if (!p || !q)
+		return;
+	p += strlen("Send Buffer on ");
+	q += strlen("Receive Buffer on ");
+	osu_lower(s->buf_send, sizeof(s->buf_send), p, strcspn(p, " \t"));
+	osu_lower(s->buf_recv, sizeof(s->buf_recv), q, strcspn(q, " \t"));
+}
+
+/* "# Window creation: X", "# Synchronization: Y" of one-sided tests. */
+static void osu_rma_line(struct osu_state *s, const char *t)
+{
+	const char *p;
+
+	if ((p = strstr(t, "Window creation: ")))
+		snprintf(s->rma_win, sizeof(s->rma_win), "%.*s",
+			 (int)strcspn(p + 17, " \t"), p + 17);
+	if ((p = strstr(t, "Synchronization: ")))
+		snprintf(s->rma_sync, sizeof(s->rma_sync), "%.*s",
+			 (int)strcspn(p + 17, " \t"), p + 17);
 }
 
 /* "P50 Tail Lat(us)" and "P90 Tail BW(MB/s)" (-z). */
@@ -160,10 +281,15 @@ static int osu_describe(struct osu_state *s)
 		const char *field = osu_pct_field(s->pct[i]);
 
 		if (s->roles[i] == OSU_LAT)
-			ret = report_build_stat(r, "latency_us.mean",
-						"Avg Latency(us): average over "
-						"the iterations of half the "
-						"round trip, as printed");
+			ret = report_build_stat(
+				r, "latency_us.mean",
+				s->lat_kind == BENCH_LAT_ONE_MSG
+					? "Latency (us): average time of one "
+					  "one-sided operation and its "
+					  "synchronisation, as printed"
+					: "Avg Latency(us): average over the "
+					  "iterations of half the round trip, "
+					  "as printed");
 		else if (s->roles[i] == OSU_BW)
 			ret = report_build_stat(r, "bandwidth_MBps",
 						"Bandwidth (MB/s): OSU counts "
@@ -184,12 +310,32 @@ static int osu_describe(struct osu_state *s)
 	return ret;
 }
 
+/* Where the buffers were and how a one-sided test synchronised. */
+static int osu_describe_run(struct osu_state *s)
+{
+	struct bench_result *r = &s->r;
+	int ret = 0;
+
+	if (s->buf_send[0])
+		ret = report_build_buffers(r, s->buf_send, s->buf_recv,
+					   s->accel[0] ? s->accel : NULL);
+	else if (s->accel[0])
+		ret = report_build_buffers(r, NULL, NULL, s->accel);
+	if (!ret && s->rma_win[0])
+		ret = report_build_source(r, "window_creation", s->rma_win);
+	if (!ret && s->rma_sync[0])
+		ret = report_build_source(r, "synchronization", s->rma_sync);
+	return ret;
+}
+
 static int osu_header(struct osu_state *s)
 {
 	struct report_lines *l = &s->l;
 	unsigned i = 1, k, n = 0;
 	int ret;
 
+	if (s->skip)
+		return 0;
 	if (!s->test)
 		return report_lines_error(l, "table header before the '# OSU "
 					     "MPI ... Test' title line");
@@ -215,14 +361,13 @@ static int osu_header(struct osu_state *s)
 		return report_lines_error(l, "expected '# Size' and at least "
 					     "one measured column");
 	s->n_cols = n;
-	ret = report_build_start(&s->r, l->name, s->test->tool,
-				 s->version[0] ? s->version : NULL,
-				 s->test->test, s->test->test_name,
-				 BENCH_LAT_HALF_RTT);
+	ret = report_build_start(&s->r, l->name, s->tool,
+				 s->version[0] ? s->version : NULL, s->kind,
+				 s->test_name, s->lat_kind);
 	if (ret)
 		return ret;
 	s->open = true;
-	return osu_describe(s);
+	return osu_describe(s) ?: osu_describe_run(s);
 }
 
 static int osu_value(struct osu_state *s, unsigned col, const char *tok,
@@ -276,6 +421,15 @@ static int osu_row(struct osu_state *s)
 	unsigned i;
 	int ret;
 
+	/* Before the first title: host lists, IP addresses, the job's own. */
+	if (s->skip || (!s->test && !s->open && !s->titled))
+		return 0;
+	/* "1 more process has sent help message ...": mpirun, not OSU */
+	if (l->n_tok > 1 &&
+	    ((l->tok[1][0] >= 'a' && l->tok[1][0] <= 'z') ||
+	     (l->tok[1][0] >= 'A' && l->tok[1][0] <= 'Z')) &&
+	    strcasecmp(l->tok[1], "inf") && strcasecmp(l->tok[1], "nan"))
+		return 0;
 	if (!s->open)
 		return report_lines_error(l, "data row before the '# Size ...' "
 					     "table header");
@@ -297,6 +451,10 @@ static int osu_line(void *state)
 
 	if (!strncmp(t, "# OSU ", 6))
 		return osu_title(s, t);
+	if (*t == '#' && !s->open) {
+		osu_buffers(s, t);
+		osu_rma_line(s, t);
+	}
 	if (s->l.n_tok >= 2 && !strcmp(s->l.tok[0], "#") &&
 	    !strcmp(s->l.tok[1], "Size"))
 		return osu_header(s);
@@ -316,7 +474,8 @@ int report_import_osu(const char *buf, size_t len, const char *name,
 {
 	struct osu_state s;
 	const struct report_text_importer ti = {
-		&s.l, &s.out, &s.r, osu_line, osu_close, &s, osu_none,
+		&s.l,	   &s.out, &s.r,     osu_line,
+		osu_close, &s,	   osu_none, &s.skipped,
 	};
 
 	memset(&s, 0, sizeof(s));

@@ -12,6 +12,7 @@
  * later), its Gb/sec 10^9 bit/s; both become 10^6 B/s here.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,8 @@ struct pt_state {
 	char link[32];
 	char conn[16];
 	bool server;
+	bool no_peak;	 /* "WARNING: BW peak won't be measured in this run." */
+	bool peak_noted; /* the peak column was found unmeasured */
 	struct bench_result r;
 	bool open; /* table header seen */
 	bool done; /* the rule line after the rows was seen */
@@ -216,6 +219,21 @@ static int pt_describe(struct pt_state *s)
 			if (pt_stats[i].role == s->roles[c])
 				ret |= report_build_stat(r, pt_stats[i].field,
 							 pt_stats[i].how);
+	/* Duration mode (-D): no samples, t_avg is time over iterations. */
+	for (c = 0; c < s->n_cols; c++)
+		if (s->roles[c] == PT_TPS)
+			ret |= report_build_stat(
+				r, "latency_us.mean",
+				"t_avg[usec]: duration mode (-D): the run's "
+				"time over its iterations (halved for a "
+				"one-way test), from no kept samples");
+	/* Its BW peak column then holds a 0.00 that was never measured. */
+	if (s->no_peak)
+		ret |= report_build_stat(r, "bandwidth_peak_MBps",
+					 "not measured: perftest printed 'BW "
+					 "peak won't be measured in this run' "
+					 "(duration mode -D, or -N); its 0.00 "
+					 "is left out");
 	ret |= report_build_source(r, "side", s->server ? "server" : "client");
 	if (s->conn[0])
 		ret |= report_build_source(r, "connection_type", s->conn);
@@ -292,6 +310,25 @@ static void pt_set(struct bench_row *row, int role, double v)
 	}
 }
 
+/*
+ * A peak below the average was never measured: perftest's duration mode
+ * (-D) prints BW peak 0.00, with a warning from 4.x releases after 4.5
+ * on and without one in 4.5.
+ */
+static int pt_peak_check(struct pt_state *s, struct bench_row *row)
+{
+	if (!(row->bw_peak_MBps < row->bw_MBps))
+		return 0;
+	row->bw_peak_MBps = NAN;
+	if (s->peak_noted)
+		return 0;
+	s->peak_noted = true;
+	return report_build_stat(&s->r, "bandwidth_peak_MBps",
+				 "not measured: BW peak printed below BW "
+				 "average (0.00 in duration mode -D); left "
+				 "out");
+}
+
 static int pt_row(struct pt_state *s)
 {
 	struct report_lines *l = &s->l;
@@ -334,15 +371,20 @@ static int pt_row(struct pt_state *s)
 				return ret;
 			continue;
 		}
-		pt_set(&row, s->roles[i], v);
+		if (!(s->no_peak && (s->roles[i] == PT_PEAK_MIB ||
+				     s->roles[i] == PT_PEAK_GBIT)))
+			pt_set(&row, s->roles[i], v);
 	}
-	return report_build_row(&s->r, &row, l);
+	ret = pt_peak_check(s, &row);
+	return ret ?: report_build_row(&s->r, &row, l);
 }
 
 static void pt_meta(struct pt_state *s, const char *t)
 {
 	if (strstr(t, "Waiting for client"))
 		s->server = true;
+	if (strstr(t, "BW peak won't be measured"))
+		s->no_peak = true;
 	pt_field(t, "Device", s->device, sizeof(s->device));
 	pt_field(t, "Link type", s->link, sizeof(s->link));
 	pt_field(t, "Connection type", s->conn, sizeof(s->conn));
@@ -403,7 +445,7 @@ int report_import_perftest(const char *buf, size_t len, const char *name,
 {
 	struct pt_state s;
 	const struct report_text_importer ti = {
-		&s.l, &s.out, &s.r, pt_line, pt_finish, &s, pt_none,
+		&s.l, &s.out, &s.r, pt_line, pt_finish, &s, pt_none, NULL,
 	};
 
 	memset(&s, 0, sizeof(s));
