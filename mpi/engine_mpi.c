@@ -40,6 +40,7 @@ struct mpi_engine {
 	uint32_t ack;	   /* the bandwidth acknowledgment */
 	uint64_t corrupt_iter;
 	uint64_t delay_ticks; /* --inject-delay on this rank; 0 none */
+	uint64_t delay_every; /* before every Nth iteration only; >= 1 */
 };
 
 typedef int (*mpi_iter_fn)(struct mpi_engine *p, int count, unsigned window);
@@ -175,8 +176,9 @@ mpi_loop(struct bench_engine *eng, mpi_iter_fn initiator, mpi_iter_fn responder,
 }
 
 /*
- * The testing hook --inject-delay (a slow node for the sweep tests): a
- * busy-wait before every iteration of this rank. A loop of its own, so
+ * The testing hooks --inject-delay (a slow node for the sweep tests) and
+ * --inject-spikes (an unstable one): a busy-wait before every (or every
+ * Nth) iteration of this rank. A loop of its own, so
  * that the ordinary loops above carry no trace of it.
  */
 static __attribute__((noinline)) int
@@ -194,7 +196,8 @@ mpi_loop_delayed(struct bench_engine *eng, mpi_iter_fn initiator,
 		if (i == st->warmup)
 			t0 = bench_clock_now(eng->clock);
 		spin = bench_clock_now(eng->clock);
-		while (bench_clock_now(eng->clock) - spin < p->delay_ticks)
+		while (i % p->delay_every == 0 &&
+		       bench_clock_now(eng->clock) - spin < p->delay_ticks)
 			;
 		err |= fn(p, (int)st->size_bytes, st->window);
 		if (p->rank != 0 || i < st->warmup)
@@ -400,6 +403,7 @@ static int mpi_init(struct bench_engine *eng)
 	struct mpi_engine *p = eng->priv;
 
 	p->corrupt_iter = cfg ? cfg->corrupt_iter : UINT64_MAX;
+	p->delay_every = cfg && cfg->delay_every ? cfg->delay_every : 1;
 	if (cfg && cfg->delay_ns && eng->clock->ns_per_tick > 0)
 		p->delay_ticks = (uint64_t)((double)cfg->delay_ns /
 					    eng->clock->ns_per_tick);

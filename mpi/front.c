@@ -40,10 +40,13 @@ static void mpi_front_usage(FILE *f)
 	mpi_sweep_usage(f);
 	fputs("  -h, --help             this text\n"
 	      "  -V, --version          the version\n\n"
-	      "Exit codes: 0 success, 1 sweep suspects found, 2 bad usage,\n"
+	      "Exit codes: 0 success, 1 a sweep suspect CONFIRMED, 2 bad "
+	      "usage,\n"
 	      "3 runtime failure (allocation, transfer, corrupted payload, a "
 	      "rank that\n"
-	      "stopped answering, a failed sweep pair).\n",
+	      "stopped answering, a failed sweep pair), 4 sweep inconclusive "
+	      "(suspects\n"
+	      "that the retests did not settle: measure again).\n",
 	      f);
 }
 

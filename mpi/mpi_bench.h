@@ -44,6 +44,8 @@ struct mpi_engine_cfg {
 	uint64_t delay_ns;     /* testing hook (--inject-delay): busy-wait
 				* this long before every iteration on this
 				* rank, in a loop variant of its own; 0 none */
+	uint64_t delay_every;  /* with delay_ns: only before every Nth
+				* iteration (--inject-spikes); 0 or 1: each */
 };
 
 extern const struct bench_engine_ops mpi_engine_ops;

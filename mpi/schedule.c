@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <math.h>
 
 #include "sweep.h"
 
@@ -195,4 +197,200 @@ size_t mpi_sched_round(const struct mpi_sched *s, long k, struct mpi_pair *out)
 	for (j = first; j < last; j++)
 		out[n++] = base_pair(s, r, j);
 	return n;
+}
+
+/*
+ * The confirmation's plan. Entities are the distinct nodes and links of
+ * the suspects (a node slow and low in bandwidth is retested once: a
+ * retest measures every size). Good partners are the usable endpoints
+ * that are no suspect's; each entity takes the next ones in turn, so that
+ * the retests spread over the cluster and no partner is asked twice by
+ * the same entity.
+ */
+static int plan_entities(const struct mpi_model *m, struct mpi_plan *p)
+{
+	size_t i, j;
+
+	p->ent = calloc(m->n_sus + 1, sizeof(*p->ent));
+	p->planned = calloc(m->n_sus + 1, sizeof(*p->planned));
+	if (!p->ent || !p->planned)
+		return -ENOMEM;
+	for (i = 0; i < m->n_sus; i++) { /* strongest first */
+		for (j = 0; j < p->n_ent; j++)
+			if (p->ent[j].a == m->sus[i].a &&
+			    p->ent[j].b == m->sus[i].b)
+				break;
+		if (j == p->n_ent)
+			p->ent[p->n_ent++] =
+				(struct mpi_entity){ m->sus[i].a, m->sus[i].b,
+						     m->sus[i].score };
+	}
+	return 0;
+}
+
+int mpi_plan_entity(const struct mpi_plan *p, const struct mpi_suspect *s)
+{
+	for (size_t j = 0; j < p->n_ent; j++)
+		if (p->ent[j].a == s->a && p->ent[j].b == s->b)
+			return (int)j;
+	return -1;
+}
+
+/*
+ * Good partners: the usable endpoints that no node suspect names, those
+ * that no link suspect names either first.
+ */
+static int plan_good(const struct mpi_model *m, const bool *usable, int **good,
+		     int *n_good)
+{
+	unsigned char *named = calloc((size_t)m->n + 1, 1);
+	int e, tier;
+
+	*good = calloc((size_t)m->n + 1, sizeof(**good));
+	if (!named || !*good) {
+		free(named);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < m->n_sus; i++) {
+		const struct mpi_suspect *s = &m->sus[i];
+
+		if (s->b < 0)
+			named[s->a] = 2;
+		else
+			for (e = 0; e < 2; e++)
+				if (!named[e ? s->b : s->a])
+					named[e ? s->b : s->a] = 1;
+	}
+	*n_good = 0;
+	for (tier = 0; tier < 2; tier++)
+		for (e = 0; e < m->n; e++)
+			if (usable[e] && named[e] == tier)
+				(*good)[(*n_good)++] = e;
+	free(named);
+	return 0;
+}
+
+/* First-fit into rounds: disjoint endpoints, at most cap pairs. */
+static void plan_rounds(struct mpi_plan *p, unsigned cap)
+{
+	size_t i, j, in_round;
+	long r;
+
+	p->n_rounds = 0;
+	for (i = 0; i < p->n; i++) {
+		for (r = 0;; r++) {
+			bool clash = false;
+
+			in_round = 0;
+			for (j = 0; j < i && !clash; j++) {
+				if (p->t[j].round != r)
+					continue;
+				in_round++;
+				clash = p->t[j].a == p->t[i].a ||
+					p->t[j].a == p->t[i].b ||
+					p->t[j].b == p->t[i].a ||
+					p->t[j].b == p->t[i].b;
+			}
+			if (!clash && (!cap || in_round < cap))
+				break;
+		}
+		p->t[i].round = r;
+		if (r + 1 > p->n_rounds)
+			p->n_rounds = r + 1;
+	}
+}
+
+static void plan_add(struct mpi_plan *p, int a, int b, int ent, bool control)
+{
+	p->t[p->n++] = (struct mpi_retest){
+		.a = a,
+		.b = b,
+		.entity = ent,
+		.control = control,
+		.fig = { NAN, NAN, NAN, NAN },
+	};
+}
+
+/* The next good partner that is neither x nor y nor z, or -1. */
+static int plan_pick(const int *good, int n_good, int *next, int x, int y,
+		     int z)
+{
+	for (int tries = 0; tries < n_good; tries++) {
+		int g = good[(*next)++ % n_good];
+
+		if (g != x && g != y && g != z)
+			return g;
+	}
+	return -1;
+}
+
+/* The retests of entity i; false when they do not fit the budget. */
+static bool plan_entity(struct mpi_plan *p, size_t i, const int *good,
+			int n_good, int *next, unsigned budget)
+{
+	const struct mpi_entity *en = &p->ent[i];
+	int g[MPI_RETEST_PARTNERS], k, n = 0;
+
+	if (en->b < 0) {
+		for (k = 0; k < MPI_RETEST_PARTNERS; k++) {
+			g[n] = plan_pick(good, n_good, next, en->a,
+					 n ? g[0] : -1, n > 1 ? g[1] : -1);
+			n += g[n] >= 0;
+		}
+		if (!n || p->n + (size_t)n > budget)
+			return false;
+		for (k = 0; k < n; k++)
+			plan_add(p, en->a, g[k], (int)i, false);
+		return true;
+	}
+	g[0] = plan_pick(good, n_good, next, en->a, en->b, -1);
+	g[1] = plan_pick(good, n_good, next, en->a, en->b, g[0]);
+	if (g[1] < 0)
+		g[1] = g[0];
+	n = MPI_RETEST_LINK + (g[0] >= 0 ? 2 : 0);
+	if (p->n + (size_t)n > budget)
+		return false;
+	for (k = 0; k < MPI_RETEST_LINK; k++)
+		plan_add(p, en->a, en->b, (int)i, false);
+	if (g[0] >= 0) {
+		plan_add(p, en->a, g[0], (int)i, true);
+		plan_add(p, en->b, g[1], (int)i, true);
+	}
+	return true;
+}
+
+int mpi_plan_make(const struct mpi_model *m, const bool *usable,
+		  unsigned budget, unsigned cap, struct mpi_plan *p)
+{
+	int *good = NULL, n_good = 0, next = 0, ret;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	ret = plan_entities(m, p);
+	if (!ret)
+		ret = plan_good(m, usable, &good, &n_good);
+	p->t = calloc((size_t)budget + 1, sizeof(*p->t));
+	if (ret || !p->t) {
+		free(good);
+		mpi_plan_free(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->n_ent; i++) {
+		const struct mpi_entity *en = &p->ent[i];
+
+		if (!usable[en->a] || (en->b >= 0 && !usable[en->b]))
+			continue;
+		p->planned[i] = plan_entity(p, i, good, n_good, &next, budget);
+	}
+	plan_rounds(p, cap);
+	free(good);
+	return 0;
+}
+
+void mpi_plan_free(struct mpi_plan *p)
+{
+	free(p->ent);
+	free(p->planned);
+	free(p->t);
+	memset(p, 0, sizeof(*p));
 }

@@ -122,6 +122,22 @@ static int sweep_endpoints(struct sweep *sw)
 	return 0;
 }
 
+/*
+ * The sizes of the figures: latency at --outlier-size or the smallest,
+ * bandwidth at the largest when it is another size.
+ */
+static void sweep_fig_sizes(struct sweep *sw)
+{
+	const struct bench_sizes *sz = &sw->o->sizes;
+
+	sw->lat_size = sw->so->outlier_size_set ? sw->so->outlier_size
+		       : sz->count		? sz->bytes[0]
+						: 0;
+	sw->bw_size = sz->count && sz->bytes[sz->count - 1] != sw->lat_size
+			      ? sz->bytes[sz->count - 1]
+			      : SIZE_MAX;
+}
+
 static int sweep_setup(struct sweep *sw)
 {
 	int ret;
@@ -145,6 +161,8 @@ static int sweep_setup(struct sweep *sw)
 	sw->alive = calloc((size_t)sw->world, 1);
 	if (!ret && !sw->alive)
 		ret = -ENOMEM;
+	if (!ret && sw->me == 0 && !sw->so->print_schedule)
+		ret = mpi_figs_init(&sw->figs, sw->n_ep);
 	if (!ret)
 		memset(sw->alive, 1, (size_t)sw->world);
 	return ret;
@@ -163,6 +181,9 @@ static void sweep_free(struct sweep *sw)
 	free(sw->ep_rank);
 	free(sw->alive);
 	mpi_sched_free(&sw->sched);
+	mpi_figs_free(&sw->figs);
+	mpi_model_free(&sw->model);
+	mpi_plan_free(&sw->plan);
 	json_decref(sw->failed_pairs);
 	json_decref(sw->failed_ranks);
 	if (sw->ctl != MPI_COMM_NULL)
@@ -205,7 +226,7 @@ static void sweep_my_pair(struct sweep *sw, long k, struct sweep_report *rep,
 		.so = sw->so,
 		.clk = &sw->clk,
 	};
-	int pe = mpi_sched_partner(&sw->sched, k, sw->my_ep);
+	int pe = sweep_partner(sw, k, sw->my_ep);
 	double t0;
 
 	memset(rep, 0, sizeof(*rep));
@@ -215,6 +236,8 @@ static void sweep_my_pair(struct sweep *sw, long k, struct sweep_report *rep,
 		return;
 	o.no_output = true;
 	o.json_path = NULL;
+	if (k >= sw->sched.n_rounds) /* confirmation: more iterations */
+		o.iters *= MPI_RETEST_FACTOR;
 	sp.peer = sw->ep_rank[pe];
 	sp.leader = sw->my_ep < pe;
 	rep->peer = sp.peer;
@@ -296,7 +319,7 @@ static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 }
 
 /* One round on this rank. */
-static int sweep_round(struct sweep *sw, long k)
+int sweep_round_run(struct sweep *sw, long k)
 {
 	struct sweep_report rep;
 	struct bench_result r;
@@ -332,7 +355,7 @@ static int sweep_rounds(struct sweep *sw, long *done)
 	for (k = 0; k < sw->sched.n_rounds && !ret; k++) {
 		if (!sw->alive[sw->me])
 			break; /* rank 0 has given up on this rank */
-		ret = sweep_round(sw, k);
+		ret = sweep_round_run(sw, k);
 		*done = k + 1;
 	}
 	return ret;
@@ -343,12 +366,13 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 {
 	struct bench_result r;
 	struct sweep sw = { .o = o, .so = so, .bs = bs, .ctl = MPI_COMM_NULL };
-	long done = 0;
+	long done = 0, retest_done = 0;
 	int ret, code = BENCH_EXIT_RUNTIME;
 
 	bench_result_init(&r);
 	sw.r = &r;
 	sw.n_sizes = o->sizes.count;
+	sweep_fig_sizes(&sw);
 	sw.start_s = sweep_now_s();
 	ret = sweep_setup(&sw);
 	if (!ret && so->print_schedule) {
@@ -373,6 +397,8 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 		ret = sweep_describe(&sw, 0);
 	if (!ret)
 		ret = sweep_rounds(&sw, &done);
+	if (!ret)
+		ret = sweep_confirm(&sw, sw.sched.n_rounds, &retest_done);
 	if (sw.me == 0)
 		code = sweep_finish(&sw, done, ret);
 	else

@@ -46,12 +46,19 @@ struct mpi_sweep_opts {
 	double mad_floor;	  /* MAD at least this fraction of the median */
 	size_t outlier_size;	  /* message size judged for outliers */
 	bool outlier_size_set;	  /* else the smallest size of the run */
+	unsigned retest_budget;	  /* pairs the confirmation may measure */
 	bool print_schedule;	  /* --print-schedule: no measurement */
 	long simulate_nodes;	  /* > 0: schedule for this many nodes */
 	/* testing hooks (doc/sweeps.md): never in production runs */
 	int delay_rank;	   /* --inject-delay RANK:USEC; -1: none */
 	uint64_t delay_us; /* busy-wait per message on delay_rank */
-	int hang_rank;	   /* --inject-hang RANK:ROUND; -1: none */
+	int link_rank_a;   /* --inject-link-delay A:B:USEC; -1: none */
+	int link_rank_b;   /* A busy-waits per message when paired with B */
+	uint64_t link_us;
+	int spike_rank;	      /* --inject-spikes RANK:EVERY:USEC; -1: none */
+	uint64_t spike_every; /* busy-wait before every EVERYth message */
+	uint64_t spike_us;
+	int hang_rank; /* --inject-hang RANK:ROUND; -1: none */
 	long hang_round;
 	int kill_rank; /* --inject-kill RANK:ROUND; -1: none */
 	long kill_round;
@@ -136,13 +143,155 @@ struct mpi_sweep_view {
 	const char *const *nodes; /* world rank -> node identity */
 };
 
+/* The figures of one pair that the model judges. NAN: not measured. */
+struct mpi_fig {
+	float lat_us;  /* median latency at the latency size */
+	float p99_us;  /* its p99 */
+	float max_us;  /* its true max */
+	float bw_MBps; /* bandwidth at the bandwidth size, MB = 10^6 B */
+};
+
 /*
- * Find suspect nodes and links from the rows of r at size (latency
- * medians of the pairs) and put them in r->run.suspects; print them on
- * f. Returns the number of suspects, or a negative errno.
+ * The figures of every pair, dense over the n(n-1)/2 endpoint pairs
+ * (mpi/outliers.c): 16 B per pair, the whole of what rank 0 keeps per
+ * pair (the rows stream to disk).
  */
-int mpi_sweep_suspects(struct bench_result *r, const struct mpi_sweep_view *v,
-		       size_t size, double threshold, double floor, FILE *f);
+struct mpi_figs {
+	int n;		  /* endpoints */
+	uint64_t n_pairs; /* n(n-1)/2 */
+	struct mpi_fig *f;
+};
+
+int mpi_figs_init(struct mpi_figs *f, int n);
+void mpi_figs_free(struct mpi_figs *f);
+/* The slot of pair (a, b), a != b, either order. */
+struct mpi_fig *mpi_figs_at(const struct mpi_figs *f, int a, int b);
+/* A figure from a pair's rows: latency at lat_size, bandwidth at bw_size. */
+void mpi_fig_from_rows(const struct bench_row *rows, size_t n, size_t lat_size,
+		       size_t bw_size, struct mpi_fig *out);
+
+/* Reason codes of a verdict (doc/sweeps.md). */
+enum mpi_reason {
+	MPI_REASON_SLOW_NODE,
+	MPI_REASON_SLOW_LINK,
+	MPI_REASON_LOW_BANDWIDTH,
+	MPI_REASON_UNSTABLE,
+	MPI_REASON_UNREACHABLE,
+	MPI_REASON_FAILED,
+	MPI_REASON_NR,
+};
+
+const char *mpi_reason_name(enum mpi_reason r);
+
+/* The metrics the model fits, each as pair = mu + node_a + node_b + link. */
+enum mpi_metric {
+	MPI_METRIC_LAT,	 /* median latency: larger is worse */
+	MPI_METRIC_TAIL, /* p99 - median: larger is worse */
+	MPI_METRIC_BW,	 /* bandwidth: smaller is worse */
+	MPI_METRIC_NR,
+};
+
+/* One metric's robust fit (median polish, doc/sweeps.md). */
+struct mpi_fit {
+	bool ok;	   /* enough pairs to fit */
+	double mu;	   /* the typical pair's figure */
+	double *node;	   /* n node terms */
+	double node_mad;   /* MAD of the node terms */
+	double node_scale; /* 1.4826 max(node_mad, floor mu) */
+	double link_mad;   /* MAD of the residuals */
+	double link_scale; /* 1.4826 max(link_mad, floor mu) */
+	double median;	   /* median of the pairs' figures */
+};
+
+/* A suspect: a node (b = -1) or a link whose score is above threshold. */
+struct mpi_suspect {
+	enum mpi_reason reason;
+	enum mpi_metric metric;
+	int a, b;	 /* endpoints, a < b for a link */
+	double score;	 /* term / scale, in the bad direction */
+	double value;	 /* node: median of its pairs; link: the pair */
+	double expected; /* what a good node or link would show */
+	double term;	 /* node term or link residual */
+};
+
+struct mpi_model_cfg {
+	double threshold; /* --outlier-threshold */
+	double floor;	  /* --outlier-mad-floor */
+};
+
+struct mpi_model {
+	struct mpi_fit fit[MPI_METRIC_NR];
+	struct mpi_suspect *sus;
+	size_t n_sus;
+	int n; /* endpoints */
+};
+
+/*
+ * Fit the three metrics of f and list the suspects, the strongest first.
+ * Returns 0 or -ENOMEM; fewer than 3 endpoints with figures fit nothing.
+ */
+int mpi_model_fit(const struct mpi_figs *f, const struct mpi_model_cfg *cfg,
+		  struct mpi_model *m);
+void mpi_model_free(struct mpi_model *m);
+/* A metric's figure of one pair (NAN when not measured). */
+double mpi_fig_metric(const struct mpi_fig *f, enum mpi_metric k);
+/*
+ * How bad pair (a, b)'s figure x is, in units of the scale, against the
+ * fit: for a node suspect a (b its good partner) the node term it implies,
+ * for a link the residual. Positive is the bad direction.
+ */
+double mpi_model_node_score(const struct mpi_model *m, enum mpi_metric k,
+			    int partner, double x);
+double mpi_model_link_score(const struct mpi_model *m, enum mpi_metric k, int a,
+			    int b, double x);
+
+/* A node (b = -1) or a link (a < b) that the confirmation retests. */
+struct mpi_entity {
+	int a;
+	int b;
+	double score; /* its strongest suspect's */
+};
+
+/* One pair of the confirmation. */
+struct mpi_retest {
+	int a, b;	    /* endpoints: a is the entity's node or link end */
+	int entity;	    /* index into the plan's entities */
+	bool control;	    /* a link's end with a good partner */
+	long round;	    /* confirmation round, from 0 */
+	bool measured;	    /* its rows came back */
+	struct mpi_fig fig; /* what they showed */
+};
+
+/*
+ * The confirmation plan (mpi/schedule.c): every node suspect is measured
+ * again with MPI_RETEST_PARTNERS good partners, every link suspect
+ * MPI_RETEST_LINK times itself plus once each of its ends with a good
+ * partner, the strongest first, while the budget of pairs lasts. Pairs of
+ * a round are disjoint, at most cap (0: any) per round.
+ */
+struct mpi_plan {
+	struct mpi_entity *ent;
+	size_t n_ent;
+	bool *planned; /* per entity: its retests fit the budget */
+	struct mpi_retest *t;
+	size_t n;
+	long n_rounds;
+};
+
+#define MPI_RETEST_PARTNERS 3
+#define MPI_RETEST_LINK	    2
+#define MPI_RETEST_FACTOR   4 /* iterations of a retest, x --iters */
+
+/*
+ * usable[e]: e may be retested or serve as a partner (alive). Returns 0
+ * or -ENOMEM.
+ */
+int mpi_plan_make(const struct mpi_model *m, const bool *usable,
+		  unsigned budget, unsigned cap, struct mpi_plan *p);
+void mpi_plan_free(struct mpi_plan *p);
+/* The entity of a suspect in p, or -1. */
+int mpi_plan_entity(const struct mpi_plan *p, const struct mpi_suspect *s);
+
 /* Write DIR/latency-SIZE.csv and DIR/bandwidth-SIZE.csv per size. */
 int mpi_sweep_matrices(const struct bench_result *r,
 		       const struct mpi_sweep_view *v,

@@ -135,9 +135,10 @@ static void pair_reason(const struct collect *c, int ra, int rb, char *buf,
 }
 
 /* The rows of a good pair, with its world ranks, into the result. */
-static int pair_rows(struct sweep *sw, const struct collect *c, long k, int ra,
-		     int rb)
+static int pair_rows(struct sweep *sw, const struct collect *c, long k,
+		     const struct mpi_pair *p)
 {
+	int ra = sw->ep_rank[p->a], rb = sw->ep_rank[p->b];
 	const struct sweep_report *a = report_of(c, ra);
 	struct bench_row *rows = (struct bench_row *)(c->buf[ra] + sizeof(*a));
 	int i, ret;
@@ -145,6 +146,13 @@ static int pair_rows(struct sweep *sw, const struct collect *c, long k, int ra,
 	for (i = 0; i < a->n_rows; i++) {
 		rows[i].rank_a = ra;
 		rows[i].rank_b = rb;
+	}
+	sweep_record_fig(sw, k, p->a, p->b, rows, (size_t)a->n_rows);
+	if (k >= sw->sched.n_rounds) {
+		sweep_print_retest(sw, k, rows, (size_t)a->n_rows);
+		return 0;
+	}
+	for (i = 0; i < a->n_rows; i++) {
 		ret = bench_result_add_row(sw->r, &rows[i]);
 		if (ret)
 			return ret;
@@ -168,7 +176,7 @@ static int collect_judge_pair(struct sweep *sw, const struct collect *c, long k,
 	}
 	if (a && b && a->status == SWEEP_OK && b->status == SWEEP_OK &&
 	    a->n_rows > 0)
-		return pair_rows(sw, c, k, ra, rb);
+		return pair_rows(sw, c, k, p);
 	pair_reason(c, ra, rb, why, sizeof(why));
 	return sweep_fail_pair(sw, k, ra, rb, why);
 }
@@ -190,10 +198,10 @@ static int collect_judge(struct sweep *sw, const struct collect *c, long k)
 			 k);
 		ret = ret ?: sweep_fail_rank(sw, k, r, why);
 	}
-	pairs = calloc(sw->sched.max_per_round + 1, sizeof(*pairs));
+	pairs = calloc(sweep_round_max(sw) + 1, sizeof(*pairs));
 	if (!pairs)
 		return -ENOMEM;
-	n = mpi_sched_round(&sw->sched, k, pairs);
+	n = sweep_round_pairs(sw, k, pairs);
 	for (i = 0; i < n && !ret; i++)
 		ret = collect_judge_pair(sw, c, k, &pairs[i]);
 	free(pairs);
@@ -259,7 +267,7 @@ int sweep_round_collect(struct sweep *sw, long k,
 		json_object_update_missing(sw->r->run, r->run);
 	collect_wait(sw, &c, round_start);
 	ret = collect_judge(sw, &c, k);
-	if (!ret)
+	if (!ret && k < sw->sched.n_rounds)
 		ret = sweep_describe(sw, k + 1);
 	collect_verdict(sw, &c, k);
 out:

@@ -26,6 +26,7 @@ enum sweep_tag_kind {
 	SWEEP_TAG_HELLO,
 	SWEEP_TAG_REPORT,
 	SWEEP_TAG_VERDICT,
+	SWEEP_TAG_PLAN,
 	SWEEP_TAG_NR,
 };
 
@@ -84,12 +85,19 @@ struct sweep {
 	unsigned char *alive; /* world rank -> still in the sweep */
 	double max_pair_s;    /* longest pair run seen */
 	size_t n_sizes;	      /* rows of one pair at most */
+	size_t lat_size;      /* the size of the latency figures */
+	size_t bw_size;	      /* of the bandwidth figures; SIZE_MAX none */
+	int32_t *my_plan;     /* confirmation round -> partner endpoint */
+	long n_retest;	      /* confirmation rounds */
 	/* rank 0 */
 	struct bench_result *r;
 	json_t *failed_pairs;
 	json_t *failed_ranks;
 	unsigned long n_done; /* pairs measured */
 	double start_s;
+	struct mpi_figs figs;	/* every pair's figures */
+	struct mpi_model model; /* fitted after the sweep's rounds */
+	struct mpi_plan plan;	/* the confirmation */
 };
 
 /*
@@ -100,6 +108,26 @@ struct sweep {
 int sweep_round_collect(struct sweep *sw, long k,
 			const struct sweep_report *mine,
 			const struct bench_result *r, double round_start);
+
+/* One round (schedule or confirmation) on this rank (mpi/sweep.c). */
+int sweep_round_run(struct sweep *sw, long k);
+
+/* mpi/sweep_retest.c: the confirmation rounds after the schedule's. */
+/* The partner endpoint of e in round k (schedule, then confirmation). */
+int sweep_partner(const struct sweep *sw, long k, int e);
+/* The pairs of round k into out (room for sched.max_per_round or more). */
+size_t sweep_round_pairs(const struct sweep *sw, long k, struct mpi_pair *out);
+/* Most pairs in any round of either kind. */
+size_t sweep_round_max(const struct sweep *sw);
+/* Rank 0: the figures of a measured pair (schedule or confirmation). */
+void sweep_record_fig(struct sweep *sw, long k, int ea, int eb,
+		      const struct bench_row *rows, size_t n);
+/* Fit, plan and run the confirmation; every rank. 0 or a negative errno. */
+int sweep_confirm(struct sweep *sw, long first_round, long *done);
+int sweep_endpoint_of(const struct sweep *sw, int rank);
+
+/* mpi/sweep_verdict.c: verdicts, NHC lines, the exit code (rank 0). */
+int sweep_verdicts(struct sweep *sw, FILE *f, int *code);
 
 /* mpi/sweep_out.c */
 double sweep_now_s(void);
@@ -113,6 +141,9 @@ int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason);
 /* One line per measured pair on stdout (rank 0). */
 void sweep_print_pair(const struct sweep *sw, long round,
 		      const struct bench_row *rows, size_t n);
+/* One line per confirmation pair (rank 0). */
+void sweep_print_retest(const struct sweep *sw, long round,
+			const struct bench_row *rows, size_t n);
 /* The end: suspects, matrices, final --json; returns the exit code. */
 int sweep_finish(struct sweep *sw, long rounds_done, int failed);
 

@@ -30,12 +30,17 @@ enum {
 	OPT_HANG,
 	OPT_KILL,
 	OPT_OP,
+	OPT_RETEST_BUDGET,
+	OPT_LINK_DELAY,
+	OPT_SPIKES,
 };
 
-#define SWEEP_NODES_MAX	  (1 << 24)
-#define SWEEP_RANK_MAX	  (1 << 24)
-#define THRESHOLD_DEFAULT 5.0
-#define MAD_FLOOR_DEFAULT 0.1
+#define SWEEP_NODES_MAX	      (1 << 24)
+#define SWEEP_RANK_MAX	      (1 << 24)
+#define THRESHOLD_DEFAULT     5.0
+#define MAD_FLOOR_DEFAULT     0.1
+#define RETEST_BUDGET_DEFAULT 64
+#define RETEST_BUDGET_MAX     4096
 
 static const struct option sweep_longopts[] = {
 	{ "pairs", required_argument, NULL, OPT_PAIRS },
@@ -52,6 +57,9 @@ static const struct option sweep_longopts[] = {
 	{ "dry-run", no_argument, NULL, OPT_PRINT_SCHEDULE },
 	{ "simulate-nodes", required_argument, NULL, OPT_SIMULATE },
 	{ "inject-delay", required_argument, NULL, OPT_DELAY },
+	{ "retest-budget", required_argument, NULL, OPT_RETEST_BUDGET },
+	{ "inject-link-delay", required_argument, NULL, OPT_LINK_DELAY },
+	{ "inject-spikes", required_argument, NULL, OPT_SPIKES },
 	{ "inject-hang", required_argument, NULL, OPT_HANG },
 	{ "inject-kill", required_argument, NULL, OPT_KILL },
 	{ "ib-dev", required_argument, NULL, 'd' },
@@ -79,6 +87,9 @@ void mpi_sweep_opts_init(struct mpi_sweep_opts *so)
 	so->mad_floor = MAD_FLOOR_DEFAULT;
 	so->delay_rank = -1;
 	so->hang_rank = -1;
+	so->link_rank_a = so->link_rank_b = -1;
+	so->spike_rank = -1;
+	so->retest_budget = RETEST_BUDGET_DEFAULT;
 	so->kill_rank = -1;
 	so->verbs_gid_index = -1;
 }
@@ -208,6 +219,43 @@ static int handle_shape(struct mpi_sweep_opts *so, int opt, const char *arg)
 	return 1;
 }
 
+/* "RANK:N:M" of --inject-link-delay and --inject-spikes. */
+static int handle_two(struct mpi_sweep_opts *so, int opt, const char *arg)
+{
+	const char *rest = strchr(arg, ':');
+	char head[32];
+	long n, m;
+	int r, r2;
+
+	if (!rest || (size_t)(rest - arg) >= sizeof(head))
+		goto bad;
+	snprintf(head, sizeof(head), "%.*s", (int)(rest - arg), arg);
+	if (parse_long(head, 0, SWEEP_RANK_MAX, &n) ||
+	    parse_rank_num(rest + 1, 10000000, &r2, &m))
+		goto bad;
+	r = (int)n;
+	if (opt == OPT_LINK_DELAY) {
+		if (r == r2)
+			goto bad;
+		so->link_rank_a = r;
+		so->link_rank_b = r2;
+		so->link_us = (uint64_t)m;
+	} else {
+		if (r2 < 1)
+			goto bad;
+		so->spike_rank = r;
+		so->spike_every = (uint64_t)r2;
+		so->spike_us = (uint64_t)m;
+	}
+	return 0;
+bad:
+	return opt == OPT_LINK_DELAY
+		       ? bench_opts_bad("inject-link-delay", arg,
+					"RANK_A:RANK_B:USEC, two ranks")
+		       : bench_opts_bad("inject-spikes", arg,
+					"RANK:EVERY:USEC, EVERY >= 1");
+}
+
 /* Testing hooks and verbs options. */
 static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 {
@@ -218,6 +266,15 @@ static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 		if (parse_rank_num(arg, 10000000, &so->delay_rank, &v))
 			return bench_opts_bad("inject-delay", arg, "RANK:USEC");
 		so->delay_us = (uint64_t)v;
+		return 0;
+	case OPT_LINK_DELAY:
+	case OPT_SPIKES:
+		return handle_two(so, opt, arg);
+	case OPT_RETEST_BUDGET:
+		if (parse_long(arg, 0, RETEST_BUDGET_MAX, &v))
+			return bench_opts_bad("retest-budget", arg,
+					      "a pair count from 0 to 4096");
+		so->retest_budget = (unsigned)v;
 		return 0;
 	case OPT_HANG:
 		if (parse_rank_num(arg, LONG_MAX, &so->hang_rank,
@@ -288,8 +345,11 @@ int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 			  "libibverbs (rdma-core)");
 		return -EINVAL;
 	}
-	if (so->transport == MPI_TRANSPORT_VERBS && so->delay_rank >= 0) {
-		bench_err("--inject-delay is a hook of the MPI engine: use "
+	if (so->transport == MPI_TRANSPORT_VERBS &&
+	    (so->delay_rank >= 0 || so->link_rank_a >= 0 ||
+	     so->spike_rank >= 0)) {
+		bench_err("--inject-delay, --inject-link-delay and "
+			  "--inject-spikes are hooks of the MPI engine: use "
 			  "--transport mpi");
 		return -EINVAL;
 	}
@@ -324,11 +384,17 @@ void mpi_sweep_usage(FILE *f)
 	      "5)\n"
 	      "  --outlier-mad-floor F  MAD at least F x median (default "
 	      "0.1)\n"
+	      "  --retest-budget N      pairs measured again to confirm "
+	      "suspects (default 64)\n"
 	      "  --print-schedule, --dry-run  print the rounds, measure "
 	      "nothing\n"
 	      "  --simulate-nodes N     with --print-schedule: for N nodes\n"
 	      "Testing only (never in production runs):\n"
 	      "  --inject-delay RANK:USEC  busy-wait per message on RANK\n"
+	      "  --inject-link-delay A:B:USEC  busy-wait per message on A "
+	      "when paired with B\n"
+	      "  --inject-spikes RANK:EVERY:USEC  busy-wait before every "
+	      "EVERYth message\n"
 	      "  --inject-hang RANK:ROUND  RANK stops answering at ROUND\n"
 	      "  --inject-kill RANK:ROUND  RANK kills itself at ROUND\n\n",
 	      f);

@@ -166,6 +166,18 @@ int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason)
 		       : 0;
 }
 
+void sweep_print_retest(const struct sweep *sw, long round,
+			const struct bench_row *rows, size_t n)
+{
+	if (!n)
+		return;
+	printf("  retest %5ld %6d %6d  %-20s %-20s %8zu %12.2f %12.2f\n",
+	       round - sw->sched.n_rounds, rows[0].rank_a, rows[0].rank_b,
+	       sw->nodes[rows[0].rank_a], sw->nodes[rows[0].rank_b],
+	       rows[0].size_bytes, rows[0].lat_us.median, rows[0].lat_us.p99);
+	fflush(stdout);
+}
+
 void sweep_print_pair(const struct sweep *sw, long round,
 		      const struct bench_row *rows, size_t n)
 {
@@ -186,49 +198,32 @@ void sweep_print_pair(const struct sweep *sw, long round,
 	fflush(stdout);
 }
 
-/* The smallest measured size, for the suspects. */
-static size_t sweep_outlier_size(const struct sweep *sw)
-{
-	size_t i, best = (size_t)-1;
-
-	if (sw->so->outlier_size_set)
-		return sw->so->outlier_size;
-	for (i = 0; i < sw->r->n_rows; i++)
-		if (sw->r->rows[i].size_bytes < best)
-			best = sw->r->rows[i].size_bytes;
-	return best;
-}
-
 int sweep_finish(struct sweep *sw, long rounds_done, int failed)
 {
 	struct mpi_sweep_view v;
 	size_t nf = json_array_size(sw->failed_pairs) +
 		    json_array_size(sw->failed_ranks);
-	int ret, n_sus = 0;
+	int ret, code = BENCH_EXIT_OK;
 
 	sweep_view(sw, &v);
-	if (sw->r->n_rows) {
-		n_sus = mpi_sweep_suspects(sw->r, &v, sweep_outlier_size(sw),
-					   sw->so->outlier_threshold,
-					   sw->so->mad_floor, stdout);
-		if (n_sus < 0)
-			failed = n_sus;
-	}
+	ret = sweep_verdicts(sw, stdout, &code);
+	if (ret)
+		failed = ret;
 	if (sw->so->matrix_dir && sw->r->n_rows &&
 	    mpi_sweep_matrices(sw->r, &v, &sw->so->matrix_sizes,
 			       sw->so->matrix_dir))
 		failed = failed ?: -EIO;
 	ret = sw->failed_pairs ? sweep_describe(sw, rounds_done) : -ENOMEM;
 	printf("# sweep: %s, %d endpoints, %ld of %ld rounds, %lu of %llu "
-	       "pairs measured, %zu failure(s), %d suspect(s), %.2f s\n",
+	       "pairs measured, %zu failure(s), %.2f s\n",
 	       mpi_pairs_name(sw->so->pairs), sw->n_ep, rounds_done,
 	       sw->sched.n_rounds, sw->n_done,
-	       (unsigned long long)sw->sched.n_pairs, nf, n_sus > 0 ? n_sus : 0,
+	       (unsigned long long)sw->sched.n_pairs, nf,
 	       sweep_now_s() - sw->start_s);
 	fflush(stdout);
 	if (failed || ret || nf)
 		return BENCH_EXIT_RUNTIME;
-	return n_sus > 0 ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
+	return code;
 }
 
 int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep, FILE *f)

@@ -105,6 +105,21 @@ static int pair_verbs_cfg(const struct mpi_sweep_opts *so,
 }
 #endif
 
+/* The testing hooks that make this rank slow (doc/sweeps.md). */
+static void pair_hooks(const struct sweep_pair *sp, struct mpi_engine_cfg *c)
+{
+	const struct mpi_sweep_opts *so = sp->so;
+
+	if (so->delay_rank == sp->me)
+		c->delay_ns = so->delay_us * 1000;
+	if (so->link_rank_a == sp->me && so->link_rank_b == sp->peer)
+		c->delay_ns += so->link_us * 1000;
+	if (so->spike_rank == sp->me) {
+		c->delay_ns = so->spike_us * 1000;
+		c->delay_every = so->spike_every;
+	}
+}
+
 /* bench_run with the engine of --transport. */
 static int pair_measure(const struct sweep_pair *sp, struct bench_bootstrap *bs,
 			struct bench_result *r)
@@ -112,14 +127,14 @@ static int pair_measure(const struct sweep_pair *sp, struct bench_bootstrap *bs,
 	struct mpi_engine_cfg mcfg = {
 		.test = sp->o->test,
 		.corrupt_iter = UINT64_MAX,
-		.delay_ns = sp->so->delay_rank == sp->me
-				    ? sp->so->delay_us * 1000
-				    : 0,
 	};
 #if HAVE_VERBS
 	struct verbs_cfg vcfg;
 	int ret;
+#endif
 
+	pair_hooks(sp, &mcfg);
+#if HAVE_VERBS
 	if (sp->so->transport == MPI_TRANSPORT_VERBS) {
 		ret = pair_verbs_cfg(sp->so, sp->o, &vcfg);
 		return ret ? ret

@@ -16,6 +16,7 @@ take the first clean of three attempts.
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -186,27 +187,97 @@ def up_to_three(ctx, attempt):
                   flush=True)
 
 
+def verdicts(doc):
+    """({rank: verdict}, {(a, b): verdict}, {rank: codes}, {(a, b): codes})
+    of run.verdicts, CONFIRMED codes only in the code maps."""
+    v = doc["run"]["verdicts"]
+    nodes = {n["rank"]: n["verdict"] for n in v["nodes"]}
+    links = {(l["rank_a"], l["rank_b"]): l["verdict"] for l in v["links"]}
+    ncodes = {n["rank"]: {r["code"] for r in n["reasons"]
+                          if r["status"] == "CONFIRMED"} for n in v["nodes"]}
+    lcodes = {(l["rank_a"], l["rank_b"]): {r["code"] for r in l["reasons"]
+                                           if r["status"] == "CONFIRMED"}
+              for l in v["links"]}
+    return nodes, links, ncodes, lcodes
+
+
+def nhc(out):
+    """The verdict lines on stdout, for failure messages."""
+    return "\n".join(ln for ln in out.splitlines()
+                     if "| ERROR:" in ln or "| WARNING:" in ln)
+
+
+def confirmed(m):
+    return sorted(k for k, v in m.items() if v == "CONFIRMED")
+
+
 def case_slow_rank(ctx):
     def attempt():
         rc, out, err, doc = ctx.sweep(["--pairs", "all", "--inject-delay",
                                        "5:200"] + STEADY + NODE, 8)
         ctx.expect(rc == 1, "an injected slow rank: exit 1")
+        nodes, links, ncodes, _ = verdicts(doc)
+        ctx.expect(confirmed(nodes) == [5], f"exactly rank 5 confirmed: "
+                   f"{nodes}\n{nhc(out)}")
+        ctx.expect("SLOW_NODE" in ncodes[5], f"SLOW_NODE: {ncodes[5]}")
+        ctx.expect(confirmed(links) == [], f"no link blamed: {links}")
         sus = doc["run"]["suspects"]
-        ctx.expect([n["rank"] for n in sus["nodes"]] == [5],
-                   f"exactly rank 5 suspect: {sus}")
-        ctx.expect(sus["nodes"][0]["host"] and
-                   sus["nodes"][0]["node"] == "5", "named by host and node")
-        ctx.expect(sus["links"] == [], f"no suspect link: {sus['links']}")
-        ctx.expect("suspect node 5: rank 5" in out, "printed")
+        ctx.expect([n["rank"] for n in sus["nodes"]] == [5] and
+                   sus["nodes"][0]["host"] and
+                   sus["nodes"][0]["node"] == "5", "run.suspects names it")
+        reason = [r for n in doc["run"]["verdicts"]["nodes"]
+                  if n["rank"] == 5 for r in n["reasons"]
+                  if r["code"] == "SLOW_NODE"][0]
+        ctx.expect(reason["reproduced"] >= 2 and
+                   len({t["partner_rank"] for t in reason["retests"]}) == 3
+                   and 5 not in {t["partner_rank"] for t in
+                                 reason["retests"]},
+                   f"retested with 3 different partners: {reason}")
+        ctx.expect(re.search(r"^5 \| ERROR: ibpong: SLOW_NODE 0 B latency "
+                             r"[0-9.]+ us, cluster median [0-9.]+ us, "
+                             r"confirmed with [23] partners$", out, re.M),
+                   "the NHC line")
+    up_to_three(ctx, attempt)
+
+
+def case_slow_link(ctx):
+    def attempt():
+        rc, out, err, doc = ctx.sweep(["--pairs", "all",
+                                       "--inject-link-delay", "2:6:200"] +
+                                      STEADY + NODE, 8)
+        ctx.expect(rc == 1, "an injected slow link: exit 1")
+        nodes, links, _, lcodes = verdicts(doc)
+        ctx.expect(confirmed(nodes) == [], f"no node blamed: {nodes}\n{nhc(out)}")
+        ctx.expect(confirmed(links) == [(2, 6)], f"link 2-6: {links}")
+        ctx.expect("SLOW_LINK" in lcodes[(2, 6)], f"{lcodes}")
+        ctx.expect(re.search(r"^2-6 \| ERROR: ibpong: SLOW_LINK 0 B latency",
+                             out, re.M), "the NHC line")
+    up_to_three(ctx, attempt)
+
+
+def case_unstable(ctx):
+    # every 20th message of rank 3 waits 2 ms: p99 and max, not the median
+    def attempt():
+        rc, out, err, doc = ctx.sweep(["--pairs", "all", "--inject-spikes",
+                                       "3:20:2000"] + STEADY + NODE, 8)
+        ctx.expect(rc == 1, "an unstable rank: exit 1")
+        nodes, links, ncodes, _ = verdicts(doc)
+        ctx.expect(confirmed(nodes) == [3], f"exactly rank 3: {nodes}\n{nhc(out)}")
+        ctx.expect(ncodes[3] == {"UNSTABLE"}, f"UNSTABLE only: {ncodes}")
+        ctx.expect(confirmed(links) == [], f"no link blamed: {links}")
     up_to_three(ctx, attempt)
 
 
 def case_no_suspects(ctx):
     def attempt():
         rc, out, err, doc = ctx.sweep(["--pairs", "all"] + STEADY + NODE, 8)
-        ctx.expect(rc == 0, "no injection: exit 0")
+        ctx.expect(rc in (0, 4), "no injection: exit 0 (4: unsure)")
+        nodes, links, _, _ = verdicts(doc)
+        ctx.expect(confirmed(nodes) == [] and confirmed(links) == [],
+                   f"nothing confirmed: {nodes} {links}\n{nhc(out)}")
         sus = doc["run"]["suspects"]
         ctx.expect(sus["nodes"] == [] and sus["links"] == [], f"{sus}")
+        ctx.expect("| ERROR:" not in out, "no NHC error line")
     up_to_three(ctx, attempt)
 
 

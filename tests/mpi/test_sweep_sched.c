@@ -2,8 +2,8 @@
 /*
  * Sweep schedules and robust scores, without MPI running: every pair of
  * the mode exactly once, rounds disjoint, the partner function agreeing
- * with the round lists, the round counts of doc/sweeps.md, and suspects
- * found in a synthetic result.
+ * with the round lists, the round counts of doc/sweeps.md, and the robust
+ * scores (tests/mpi/test_sweep_model.c tests the model).
  */
 #include <math.h>
 #include <stdio.h>
@@ -148,45 +148,6 @@ static void check_scores(void)
 	CHECK(mpi_robust_scores(x, 2, 0.1, sc, &m, &mad) < 0, "too few");
 }
 
-/* Nine nodes, node 3 slow in all its pairs, link 0-1 slow. */
-static void check_suspects(void)
-{
-	static const int ep[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8 };
-	static const char *const names[] = { "n0", "n1", "n2", "n3", "n4",
-					     "n5", "n6", "n7", "n8" };
-	struct mpi_sweep_view v = { 9, ep, names, names };
-	struct bench_result r;
-	struct bench_row row;
-	json_t *sus;
-	FILE *devnull = fopen("/dev/null", "w");
-	int a, b, n;
-
-	bench_result_init(&r);
-	r.run = json_object();
-	for (a = 0; a < 9; a++)
-		for (b = a + 1; b < 9; b++) {
-			bench_row_init(&row, 0);
-			row.rank_a = a;
-			row.rank_b = b;
-			row.lat_us.median = a == 3 || b == 3   ? 50
-					    : a == 0 && b == 1 ? 40
-							       : 2 + 0.01 * a;
-			bench_result_add_row(&r, &row);
-		}
-	n = mpi_sweep_suspects(&r, &v, 0, 5, 0.1, devnull);
-	sus = json_object_get(r.run, "suspects");
-	CHECK(n == 2, "%d suspects, expected node 3 and link 0-1", n);
-	CHECK(json_array_size(json_object_get(sus, "nodes")) == 1 &&
-		      json_integer_value(json_object_get(
-			      json_array_get(json_object_get(sus, "nodes"), 0),
-			      "rank")) == 3,
-	      "node 3 suspect");
-	CHECK(json_array_size(json_object_get(sus, "links")) == 1,
-	      "link 0-1 suspect, not those of node 3");
-	bench_result_free(&r);
-	fclose(devnull);
-}
-
 int main(void)
 {
 	static const unsigned caps[] = { 0, 1, 2, 3, 5 };
@@ -200,7 +161,6 @@ int main(void)
 				check_sched(mode, n, caps[c]);
 	check_scale();
 	check_scores();
-	check_suspects();
 	if (failures)
 		fprintf(stderr, "%d failure(s)\n", failures);
 	return failures ? 1 : 0;

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The verdicts of a sweep (doc/sweeps.md): every suspect of the model is
+ * CONFIRMED when its retests reproduce it, NOT_REPRODUCED when none does,
+ * INCONCLUSIVE otherwise (some did, or it could not be retested); a
+ * verdict per node and per suspect or failed link in run.verdicts, with
+ * the figures, the partners and the retests as evidence; NHC-style lines
+ * on stdout for a drain script; the exit code.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit.h"
+#include "sweep_int.h"
+
+enum verdict_status {
+	VERDICT_OK,
+	VERDICT_NOT_REPRODUCED,
+	VERDICT_INCONCLUSIVE,
+	VERDICT_CONFIRMED,
+	VERDICT_FAILED,
+};
+
+static const char *const status_names[] = {
+	"OK", "NOT_REPRODUCED", "INCONCLUSIVE", "CONFIRMED", "FAILED",
+};
+
+/* What the retests of one suspect showed. */
+struct eval {
+	enum verdict_status status;
+	int n_ret;	 /* retests of the suspect itself measured */
+	int n_rep;	 /* of which reproduced it */
+	int n_plan;	 /* planned */
+	bool ctl_bad;	 /* a link's end is bad with a good partner too */
+	json_t *retests; /* evidence */
+};
+
+struct verdicts {
+	struct sweep *sw;
+	struct mpi_sweep_view v;
+	json_t *nodes_json; /* per endpoint: its reasons */
+	int n_confirmed, n_inconclusive, n_not_reproduced;
+};
+
+static const char *metric_unit(enum mpi_metric k)
+{
+	return k == MPI_METRIC_BW ? "MB/s" : "us";
+}
+
+static const char *metric_what(enum mpi_metric k)
+{
+	return k == MPI_METRIC_LAT    ? "latency"
+	       : k == MPI_METRIC_TAIL ? "p99-median"
+				      : "bandwidth";
+}
+
+static size_t metric_size(const struct sweep *sw, enum mpi_metric k)
+{
+	return k == MPI_METRIC_BW ? sw->bw_size : sw->lat_size;
+}
+
+/* One retest of suspect s as evidence; its score into *score. */
+static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
+			const struct mpi_retest *t, double *score)
+{
+	const struct mpi_model *m = &vd->sw->model;
+	/* a control's partner is its good node; a link's, the other end */
+	int partner = t->control ? t->b : t->a == s->a ? t->b : t->a;
+	double x = mpi_fig_metric(&t->fig, s->metric);
+
+	if (s->b < 0 || t->control)
+		*score = mpi_model_node_score(m, s->metric, partner, x);
+	else
+		*score = mpi_model_link_score(m, s->metric, s->a, s->b, x);
+	return json_pack(
+		"{s:i, s:i, s:s, s:b, s:b, s:f, s:f, s:f, s:f}", "rank",
+		vd->v.ep_rank[t->a], "partner_rank", vd->v.ep_rank[partner],
+		"partner_host", vd->v.hosts[vd->v.ep_rank[partner]], "control",
+		t->control, "measured", t->measured, "value",
+		isnan(x) ? -1.0 : x, "score", isnan(*score) ? 0.0 : *score,
+		"p99_us", isnan(t->fig.p99_us) ? -1.0 : t->fig.p99_us, "max_us",
+		isnan(t->fig.max_us) ? -1.0 : t->fig.max_us);
+}
+
+/*
+ * Noise makes a pair slower, never faster: a real fault shows in every
+ * retest, a busy neighbour in some. So CONFIRMED needs all of them (two
+ * at least), NOT_REPRODUCED none.
+ */
+static void eval_status(struct eval *ev)
+{
+	if (!ev->n_ret)
+		ev->status = VERDICT_INCONCLUSIVE;
+	else if (!ev->n_rep)
+		ev->status = VERDICT_NOT_REPRODUCED;
+	else if (ev->n_ret >= 2 && ev->n_rep == ev->n_ret && !ev->ctl_bad)
+		ev->status = VERDICT_CONFIRMED;
+	else
+		ev->status = VERDICT_INCONCLUSIVE;
+}
+
+static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
+			struct eval *ev)
+{
+	const struct mpi_plan *p = &vd->sw->plan;
+	double thr = vd->sw->so->outlier_threshold, sc;
+	int ent = mpi_plan_entity(p, s);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->retests = json_array();
+	if (!ev->retests)
+		return -ENOMEM;
+	for (size_t i = 0; ent >= 0 && i < p->n; i++) {
+		const struct mpi_retest *t = &p->t[i];
+
+		if (t->entity != ent)
+			continue;
+		ev->n_plan += !t->control;
+		if (json_array_append_new(ev->retests, eval_one(vd, s, t, &sc)))
+			return -ENOMEM;
+		if (!t->measured)
+			continue;
+		if (t->control) {
+			ev->ctl_bad |= sc > thr;
+			continue;
+		}
+		ev->n_ret++;
+		ev->n_rep += sc > thr;
+	}
+	eval_status(ev);
+	return 0;
+}
+
+static json_t *reason_json(const struct verdicts *vd,
+			   const struct mpi_suspect *s, const struct eval *ev)
+{
+	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
+
+	return json_pack(
+		"{s:s, s:s, s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, "
+		"s:f, s:i, s:i, s:i, s:b, s:O}",
+		"code", mpi_reason_name(s->reason), "status",
+		status_names[ev->status], "metric", metric_what(s->metric),
+		"unit", metric_unit(s->metric), "size_bytes",
+		(json_int_t)metric_size(vd->sw, s->metric), "score", s->score,
+		"value", s->value, "expected", s->expected, "term", s->term,
+		"cluster_median", fit->median, "scale",
+		s->b < 0 ? fit->node_scale : fit->link_scale, "retests_planned",
+		ev->n_plan, "retests_measured", ev->n_ret, "reproduced",
+		ev->n_rep, "endpoint_bad_elsewhere", ev->ctl_bad, "retests",
+		ev->retests);
+}
+
+/*
+ * The name a drain script acts on: the host, or the node identity of
+ * --node-id-from (several nodes may share a host name then).
+ */
+static const char *verdict_name(const struct verdicts *vd, int e)
+{
+	int r = vd->v.ep_rank[e];
+
+	return vd->sw->so->node_id_env ? vd->v.nodes[r] : vd->v.hosts[r];
+}
+
+/* The NHC-style line of one judged suspect. */
+static void verdict_line(const struct verdicts *vd, const struct mpi_suspect *s,
+			 const struct eval *ev, FILE *f)
+{
+	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
+	const char *ha = verdict_name(vd, s->a);
+	const char *hb = s->b < 0 ? NULL : verdict_name(vd, s->b);
+	const char *u = metric_unit(s->metric);
+	char who[300], what[300];
+
+	snprintf(who, sizeof(who), "%s%s%s", ha, hb ? "-" : "", hb ? hb : "");
+	if (hb)
+		snprintf(what, sizeof(what),
+			 "%zu B %s %.1f %s, expected %.1f %s",
+			 metric_size(vd->sw, s->metric), metric_what(s->metric),
+			 s->value, u, s->expected, u);
+	else
+		snprintf(what, sizeof(what),
+			 "%zu B %s %.1f %s, cluster median %.1f %s",
+			 metric_size(vd->sw, s->metric), metric_what(s->metric),
+			 s->value, u, fit->median, u);
+	if (ev->status == VERDICT_CONFIRMED)
+		fprintf(f, "%s | ERROR: ibpong: %s %s, confirmed with %d %s\n",
+			who, mpi_reason_name(s->reason), what, ev->n_rep,
+			hb ? "retests" : "partners");
+	else if (ev->status == VERDICT_INCONCLUSIVE)
+		fprintf(f,
+			"%s | WARNING: ibpong: %s %s, not confirmed: "
+			"reproduced in %d of %d retests (%d planned); "
+			"measure again\n",
+			who, mpi_reason_name(s->reason), what, ev->n_rep,
+			ev->n_ret, ev->n_plan);
+	else
+		fprintf(f, "# not reproduced: %s %s %s, in 0 of %d retests\n",
+			who, mpi_reason_name(s->reason), what, ev->n_ret);
+}
+
+static json_t *node_entry(const struct verdicts *vd, int e)
+{
+	int r = vd->v.ep_rank[e];
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:[]}", "node", vd->v.nodes[r],
+			 "rank", r, "host", vd->v.hosts[r], "verdict", "OK",
+			 "reasons");
+}
+
+static json_t *link_entry(const struct verdicts *vd, int ra, int rb)
+{
+	return json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:[]}", "rank_a",
+			 ra, "rank_b", rb, "host_a", vd->v.hosts[ra], "host_b",
+			 vd->v.hosts[rb], "node_a", vd->v.nodes[ra], "node_b",
+			 vd->v.nodes[rb], "verdict", "OK", "reasons");
+}
+
+/* The entry's verdict: the worst status of its reasons. */
+static void entry_status(json_t *entry, enum verdict_status st)
+{
+	const char *cur = json_string_value(json_object_get(entry, "verdict"));
+	int i;
+
+	for (i = 0; i < VERDICT_FAILED; i++)
+		if (cur && !strcmp(cur, status_names[i]))
+			break;
+	if ((int)st > i)
+		json_object_set_new(entry, "verdict",
+				    json_string(status_names[st]));
+}
+
+static void verdict_count(struct verdicts *vd, enum verdict_status st)
+{
+	vd->n_confirmed += st == VERDICT_CONFIRMED;
+	vd->n_inconclusive += st == VERDICT_INCONCLUSIVE;
+	vd->n_not_reproduced += st == VERDICT_NOT_REPRODUCED;
+}
+
+/* The entry of a node suspect, or of a link (made when new). */
+static json_t *suspect_entry(const struct verdicts *vd, json_t *links,
+			     const struct mpi_suspect *s)
+{
+	int ra = vd->v.ep_rank[s->a], rb;
+	json_t *l, *entry;
+	size_t j;
+
+	if (s->b < 0)
+		return json_array_get(vd->nodes_json, (size_t)s->a);
+	rb = vd->v.ep_rank[s->b];
+	json_array_foreach (links, j, l)
+		if (json_integer_value(json_object_get(l, "rank_a")) == ra &&
+		    json_integer_value(json_object_get(l, "rank_b")) == rb)
+			return l;
+	entry = link_entry(vd, ra, rb);
+	return entry && !json_array_append_new(links, entry) ? entry : NULL;
+}
+
+static bool blamed_has(const json_t *blamed, const json_t *entry)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach (blamed, i, x)
+		if (x == entry)
+			return true;
+	return false;
+}
+
+/* Every suspect of the model, judged, into its node or link entry. */
+static int verdicts_suspects(struct verdicts *vd, json_t *links, json_t *blamed,
+			     FILE *f)
+{
+	const struct mpi_model *m = &vd->sw->model;
+	json_t *entry, *reason;
+	struct eval ev;
+	int ret;
+
+	for (size_t i = 0; i < m->n_sus; i++) {
+		const struct mpi_suspect *s = &m->sus[i];
+
+		ret = eval_suspect(vd, s, &ev);
+		if (ret) {
+			json_decref(ev.retests);
+			return ret;
+		}
+		reason = reason_json(vd, s, &ev);
+		json_decref(ev.retests);
+		entry = suspect_entry(vd, links, s);
+		if (!reason || !entry) {
+			json_decref(reason);
+			return -ENOMEM;
+		}
+		json_array_append_new(json_object_get(entry, "reasons"),
+				      reason);
+		entry_status(entry, ev.status);
+		verdict_count(vd, ev.status);
+		verdict_line(vd, s, &ev, f);
+		if (ev.status == VERDICT_CONFIRMED &&
+		    !blamed_has(blamed, entry))
+			json_array_append(blamed, entry);
+	}
+	return 0;
+}
+
+/* FAILED nodes (run.failed_ranks). */
+static void verdicts_failed_ranks(struct verdicts *vd, FILE *f)
+{
+	const struct sweep *sw = vd->sw;
+	json_t *x, *entry;
+	size_t i;
+	int r, e;
+
+	json_array_foreach (sw->failed_ranks, i, x) {
+		r = (int)json_integer_value(json_object_get(x, "rank"));
+		e = sweep_endpoint_of(sw, r);
+		if (e < 0)
+			continue;
+		entry = json_array_get(vd->nodes_json, (size_t)e);
+		json_array_append_new(json_object_get(entry, "reasons"),
+				      json_pack("{s:s, s:s, s:O?}", "code",
+						"FAILED", "status", "FAILED",
+						"reason",
+						json_object_get(x, "reason")));
+		entry_status(entry, VERDICT_FAILED);
+		fprintf(f, "%s | ERROR: ibpong: FAILED rank %d: %s\n",
+			verdict_name(vd, e), r,
+			json_string_value(json_object_get(x, "reason")));
+	}
+}
+
+/* UNREACHABLE links (run.failed_pairs). */
+static int verdicts_failed_pairs(struct verdicts *vd, json_t *links)
+{
+	json_t *x, *entry;
+	size_t i;
+
+	json_array_foreach (vd->sw->failed_pairs, i, x) {
+		int ra = (int)json_integer_value(json_object_get(x, "rank_a"));
+		int rb = (int)json_integer_value(json_object_get(x, "rank_b"));
+
+		entry = link_entry(vd, ra, rb);
+		if (!entry || json_array_append_new(links, entry))
+			return -ENOMEM;
+		json_array_append_new(
+			json_object_get(entry, "reasons"),
+			json_pack("{s:s, s:s, s:O?, s:O?}", "code",
+				  "UNREACHABLE", "status", "FAILED", "reason",
+				  json_object_get(x, "reason"), "round",
+				  json_object_get(x, "round")));
+		entry_status(entry, VERDICT_FAILED);
+	}
+	return 0;
+}
+
+/* run.suspects: what is blamed (CONFIRMED), for the reporter. */
+static json_t *suspects_json(const struct verdicts *vd, json_t *blamed)
+{
+	const struct mpi_fit *lat = &vd->sw->model.fit[MPI_METRIC_LAT];
+	json_t *nodes = json_array(), *links = json_array(), *x;
+	size_t i;
+
+	json_array_foreach (blamed, i, x)
+		json_array_append(json_object_get(x, "node") ? nodes : links,
+				  x);
+	return json_pack(
+		"{s:I, s:s, s:f, s:f, s:f, s:f, s:o, s:o}", "size_bytes",
+		(json_int_t)vd->sw->lat_size, "statistic", "latency_us.median",
+		"threshold", vd->sw->so->outlier_threshold, "mad_floor",
+		vd->sw->so->mad_floor, "median_us", lat->ok ? lat->median : 0.0,
+		"mad_us", lat->ok ? lat->link_mad : 0.0, "nodes", nodes,
+		"links", links);
+}
+
+static json_t *cluster_json(const struct sweep *sw)
+{
+	json_t *c = json_object();
+
+	for (int k = 0; c && k < MPI_METRIC_NR; k++) {
+		const struct mpi_fit *fit = &sw->model.fit[k];
+		enum mpi_metric mk = (enum mpi_metric)k;
+
+		if (!fit->ok)
+			continue;
+		json_object_set_new(
+			c, metric_what(mk),
+			json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
+				  "unit", metric_unit(mk), "size_bytes",
+				  (json_int_t)metric_size(sw, mk), "median",
+				  fit->median, "mu", fit->mu, "node_mad",
+				  fit->node_mad, "node_scale", fit->node_scale,
+				  "link_mad", fit->link_mad, "link_scale",
+				  fit->link_scale));
+	}
+	return c;
+}
+
+static int verdicts_build(struct verdicts *vd, FILE *f)
+{
+	json_t *links = json_array(), *blamed = json_array(), *doc;
+	int ret = -ENOMEM;
+
+	vd->nodes_json = json_array();
+	if (!links || !blamed || !vd->nodes_json)
+		goto out;
+	for (int e = 0; e < vd->v.n_ep; e++)
+		if (json_array_append_new(vd->nodes_json, node_entry(vd, e)))
+			goto out;
+	ret = verdicts_suspects(vd, links, blamed, f);
+	verdicts_failed_ranks(vd, f);
+	if (!ret)
+		ret = verdicts_failed_pairs(vd, links);
+	if (ret)
+		goto out;
+	doc = json_pack("{s:s, s:f, s:f, s:i, s:i, s:o, s:O, s:O, s:i, s:i, "
+			"s:i}",
+			"model",
+			"pair = mu + node_a + node_b + link_ab, median polish",
+			"threshold", vd->sw->so->outlier_threshold, "mad_floor",
+			vd->sw->so->mad_floor, "retest_budget",
+			(int)vd->sw->so->retest_budget, "retest_factor",
+			MPI_RETEST_FACTOR, "cluster", cluster_json(vd->sw),
+			"nodes", vd->nodes_json, "links", links, "confirmed",
+			vd->n_confirmed, "inconclusive", vd->n_inconclusive,
+			"not_reproduced", vd->n_not_reproduced);
+	if (!doc || json_object_set_new(vd->sw->r->run, "verdicts", doc) ||
+	    json_object_set_new(vd->sw->r->run, "suspects",
+				suspects_json(vd, blamed)))
+		ret = -ENOMEM;
+out:
+	json_decref(links);
+	json_decref(blamed);
+	json_decref(vd->nodes_json);
+	return ret;
+}
+
+int sweep_verdicts(struct sweep *sw, FILE *f, int *code)
+{
+	const struct mpi_model_cfg cfg = { sw->so->outlier_threshold,
+					   sw->so->mad_floor };
+	struct verdicts vd = { .sw = sw };
+	int ret = 0;
+
+	sweep_view(sw, &vd.v);
+	if (!sw->model.fit[0].node && sw->figs.f)
+		ret = mpi_model_fit(&sw->figs, &cfg, &sw->model);
+	if (!ret)
+		ret = verdicts_build(&vd, f);
+	if (ret)
+		return ret;
+	fprintf(f,
+		"# verdicts: %d confirmed, %d inconclusive, %d not "
+		"reproduced (model: pair = mu + node + node + link)\n",
+		vd.n_confirmed, vd.n_inconclusive, vd.n_not_reproduced);
+	*code = vd.n_confirmed	    ? BENCH_EXIT_CHECK
+		: vd.n_inconclusive ? BENCH_EXIT_INCONCLUSIVE
+				    : BENCH_EXIT_OK;
+	return 0;
+}
