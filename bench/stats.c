@@ -329,11 +329,12 @@ double bench_hist_percentile(const struct bench_hist *h, double p)
 }
 
 struct bench_acc {
-	uint64_t raw_max; /* raw samples kept */
-	uint64_t *raw;	  /* the first min(n, raw_max) samples, in order */
-	uint64_t n;	  /* samples added */
-	double mean;	  /* running mean and sum of squared deviations, */
-	double m2;	  /* in ticks (Chan's merge of Welford sums) */
+	uint64_t raw_max;  /* raw samples kept */
+	uint64_t *raw;	   /* the first min(n, raw_max) samples, in order */
+	uint64_t *scratch; /* raw_max entries for order statistics */
+	uint64_t n;	   /* samples added */
+	double mean;	   /* running mean and sum of squared deviations, */
+	double m2;	   /* in ticks (Chan's merge of Welford sums) */
 	double batch[BENCH_ACC_BATCHES]; /* sums of complete batches */
 	unsigned n_batches;
 	uint64_t batch_len; /* samples per complete batch */
@@ -356,12 +357,14 @@ int bench_acc_create(uint64_t raw_max, struct bench_acc **out)
 		return -ENOMEM;
 	a->raw_max = raw_max ? raw_max : BENCH_ACC_RAW_DEFAULT;
 	a->raw = malloc(a->raw_max * sizeof(*a->raw));
-	if (!a->raw) {
-		free(a);
+	a->scratch = malloc(a->raw_max * sizeof(*a->scratch));
+	if (!a->raw || !a->scratch) {
+		bench_acc_destroy(a);
 		return -ENOMEM;
 	}
 	/* Touch every page now, not in the middle of a measurement. */
 	memset(a->raw, 0, a->raw_max * sizeof(*a->raw));
+	memset(a->scratch, 0, a->raw_max * sizeof(*a->scratch));
 	bench_acc_reset(a);
 	*out = a;
 	return 0;
@@ -372,6 +375,7 @@ void bench_acc_destroy(struct bench_acc *a)
 	if (!a)
 		return;
 	free(a->raw);
+	free(a->scratch);
 	free(a);
 }
 
@@ -399,7 +403,7 @@ uint64_t bench_acc_count(const struct bench_acc *a)
 
 size_t bench_acc_memory_bytes(const struct bench_acc *a)
 {
-	return sizeof(*a) + a->raw_max * sizeof(*a->raw);
+	return sizeof(*a) + 2 * a->raw_max * sizeof(*a->raw);
 }
 
 /* A full batch: keep its sum; at BENCH_ACC_BATCHES, pairs become one. */
@@ -491,19 +495,69 @@ double bench_acc_median_ticks(struct bench_acc *a)
 	return bench_hist_percentile(acc_merged(a, 0, a->n_seg), 50);
 }
 
+/* Hoare's selection: the k-th smallest of v[0..n) (v is reordered). */
+static uint64_t select_u64(uint64_t *v, int64_t n, int64_t k)
+{
+	int64_t lo = 0, hi = n - 1, i, j;
+	uint64_t pivot, t;
+
+	while (lo < hi) {
+		pivot = v[lo + (hi - lo) / 2];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/*
+ * While every sample is raw, exact order statistics by selection (O(n)
+ * per call); beyond, the histogram's buckets, widened as in the
+ * summary, so that the rule never stops on a precision finer than the
+ * histogram can show.
+ */
 double bench_acc_median_rel_halfwidth(struct bench_acc *a)
 {
-	const struct bench_hist *h = acc_merged(a, 0, a->n_seg);
-	uint64_t lo, hi;
+	const struct bench_hist *h;
+	uint64_t lo, hi, b_lo, b_hi, x_lo, x_hi;
+	int64_t n = (int64_t)a->n, m = (n - 1) / 2;
 	double med;
 
-	if (bench_median_ci_ranks(h->count, &lo, &hi))
+	if (bench_median_ci_ranks(a->n, &lo, &hi))
 		return INFINITY;
-	med = bench_hist_percentile(h, 50);
+	if (a->n <= a->raw_max) {
+		memcpy(a->scratch, a->raw, a->n * sizeof(*a->raw));
+		med = (double)select_u64(a->scratch, n, m);
+		if (n % 2 == 0)
+			med = (med + (double)select_u64(a->scratch, n, m + 1)) /
+			      2;
+		x_lo = select_u64(a->scratch, n, (int64_t)lo - 1);
+		x_hi = select_u64(a->scratch, n, (int64_t)hi - 1);
+	} else {
+		h = acc_merged(a, 0, a->n_seg);
+		med = bench_hist_percentile(h, 50);
+		bench_hist_rank(h, lo - 1, &x_lo, &b_hi);
+		bench_hist_rank(h, hi - 1, &b_lo, &x_hi);
+	}
 	if (!(med > 0))
 		return INFINITY;
-	return (hist_rank_value(h, hi - 1) - hist_rank_value(h, lo - 1)) / 2 /
-	       med;
+	return ((double)x_hi - (double)x_lo) / 2 / med;
 }
 
 /* The median's interval of sorted values (NAN without one). */

@@ -173,7 +173,7 @@ double bench_hist_percentile(const struct bench_hist *h, double p);
  * doubles as the stream grows (batch means). Nothing is allocated after
  * bench_acc_create(): memory does not grow with the duration.
  */
-#define BENCH_ACC_RAW_DEFAULT (1u << 18) /* raw samples kept: 2 MiB */
+#define BENCH_ACC_RAW_DEFAULT (1u << 17) /* raw samples kept: 1 MiB */
 #define BENCH_ACC_BATCHES     64u
 #define BENCH_ACC_SEGMENTS    8u
 /* Relative gap between the halves' median intervals that is unstable. */
@@ -192,8 +192,9 @@ uint64_t bench_acc_count(const struct bench_acc *a);
 /* Bytes held by a, fixed at creation. */
 size_t bench_acc_memory_bytes(const struct bench_acc *a);
 /*
- * Relative half-width of the median's 95 % interval from the histogram
- * (cheap, for stopping rules; a's scratch histogram is overwritten): (hi - lo)
+ * Relative half-width of the median's 95 % interval (for stopping rules;
+ * a's scratch space is overwritten): exact while every sample is raw,
+ * from whole histogram buckets beyond: (hi - lo)
  * / 2 / median; INFINITY when there is no interval yet.
  */
 double bench_acc_median_rel_halfwidth(struct bench_acc *a);

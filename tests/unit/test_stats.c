@@ -305,6 +305,9 @@ static void test_acc_exact_matches_compute(void **state)
 	assert_int_equal(bench_median_ci_ranks(5000, &lo, &hi), 0);
 	assert_near(sum.median_ci.lo, v[lo - 1], 0);
 	assert_near(sum.median_ci.hi, v[hi - 1], 0);
+	/* the stopping rule's half-width: the same order statistics */
+	assert_near(bench_acc_median_rel_halfwidth(a),
+		    (v[hi - 1] - v[lo - 1]) / 2 / ref.median, 1e-12);
 	/* 5000 samples: batch length 128, 39 full batches */
 	assert_int_equal(sum.batches, 39);
 	assert_true(sum.mean_ci.lo < sum.st.mean &&
