@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ibpong report check FILE... : acceptance against latency ceilings and
- * bandwidth floors. Exit 0 when every check passes, 1 when one fails,
- * 2 on bad usage or input, 3 when the JUnit file cannot be written.
+ * bandwidth floors, three-valued (PASS, FAIL, INCONCLUSIVE) where rows
+ * carry intervals. Exit 0 when every check passes, 1 when one fails, 4
+ * when none fails but one is inconclusive, 2 on bad usage or input, 3
+ * when the JUnit file cannot be written.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +38,9 @@ static void check_usage(FILE *f)
 		"output, imported\n"
 		"on the fly) against latency ceilings and bandwidth floors. "
 		"Prints every size\n"
-		"with its value, the limit and PASS or FAIL (failures "
-		"flagged), then a summary.\n"
+		"with its value, its 95 %% interval, the limit and PASS, FAIL "
+		"or INCONCLUSIVE,\n"
+		"a verdict per file, then a summary.\n"
 		"\n"
 		"Options:\n"
 		"  -p, --profile NAME|PATH   a built-in profile (%s) or a "
@@ -78,11 +82,23 @@ static void check_usage(FILE *f)
 		"3.00 passes a\n"
 		"3.00 us ceiling, 3.01 fails. A timed-out or missing value "
 		"fails.\n"
-		"Exit codes: 0 all checks pass, 1 a check failed, 2 bad usage "
-		"or input (also a\n"
-		"statistic the input lacks, or a rule that matches no size), "
-		"3 cannot write\n"
-		"the JUnit file.\n",
+		"Verdicts use the 95 %% interval of the figure when the row "
+		"has one (median,\n"
+		"mean, bandwidth of ibpong results): PASS when all of it is "
+		"within the limit,\n"
+		"FAIL when all of it is beyond, INCONCLUSIVE when it straddles "
+		"the limit or the\n"
+		"row is unstable. Figures without an interval (IMB, OSU, "
+		"perftest imports,\n"
+		"min, p99...) are judged on the value and say \"no interval "
+		"available\".\n"
+		"Exit codes: 0 all checks pass, 1 a check failed, 4 none "
+		"failed but one is\n"
+		"inconclusive (measure again, with more iterations), 2 "
+		"bad usage or input\n"
+		"(also a statistic the input lacks, or a rule that matches no "
+		"size), 3 cannot\n"
+		"write the JUnit file.\n",
 		report_profile_builtin_list());
 }
 
@@ -231,9 +247,13 @@ static void check_print_item(const struct report_set *set,
 	const struct bench_row *row = &set->items[it->result].rows[it->row];
 	const struct report_rule *rule =
 		it->rule >= 0 ? &p->rules[it->rule] : NULL;
-	char metric[48], value[32], limit[32];
+	char metric[48], value[32], limit[32], ci[48];
 
 	report_rule_metric(it->kind, stat, metric, sizeof(metric));
+	if (isfinite(it->ci.lo) && isfinite(it->ci.hi))
+		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", it->ci.lo, it->ci.hi);
+	else
+		snprintf(ci, sizeof(ci), "-");
 	if (row->timed_out)
 		snprintf(value, sizeof(value), "time-out");
 	else if (isfinite(it->value))
@@ -246,11 +266,12 @@ static void check_print_item(const struct report_set *set,
 			 rule->limit);
 	else
 		snprintf(limit, sizeof(limit), "%13s", "-");
-	printf("%10zu  %-20s %12s  %s  %s%s%s\n", row->size_bytes, metric,
-	       value, limit,
-	       it->verdict == REPORT_PASS   ? "PASS"
-	       : it->verdict == REPORT_FAIL ? "FAIL <=="
-					    : "-",
+	printf("%10zu  %-20s %12s  %-22s  %s  %s%s%s\n", row->size_bytes,
+	       metric, value, ci, limit,
+	       it->verdict == REPORT_FAIL ? "FAIL <=="
+	       : it->verdict == REPORT_INCONCLUSIVE
+		       ? "INCONCLUSIVE ??"
+		       : report_verdict_name(it->verdict),
 	       it->why ? " " : "", it->why ? it->why : "");
 }
 
@@ -281,10 +302,15 @@ static void check_print(const struct report_set *set,
 			last = c->items[i].result;
 			r = &set->items[last];
 			check_print_title(set->paths[last], r);
-			printf("%10s  %-20s %12s  %13s  %s\n", "size", "metric",
-			       "value", "limit", "result");
+			printf("%10s  %-20s %12s  %-22s  %13s  %s\n", "size",
+			       "metric", "value", "95% interval", "limit",
+			       "result");
 		}
 		check_print_item(set, p, stat, &c->items[i]);
+		if (i + 1 == c->n_items || c->items[i + 1].result != last)
+			printf("%s: %s\n", set->paths[last],
+			       report_verdict_name(
+				       report_check_verdict(c, last)));
 	}
 }
 
@@ -308,15 +334,20 @@ static int check_finish(const struct check_opts *o,
 {
 	int ret;
 
-	if (c->n_fail)
-		printf("\nFAIL: %zu of %zu checks failed (profile %s, "
-		       "statistic %s)\n",
-		       c->n_fail, c->n_pass + c->n_fail, p->name,
-		       bench_stat_name(stat));
+	size_t total = c->n_pass + c->n_fail + c->n_inconclusive;
+	enum report_verdict v = report_check_verdict(c, SIZE_MAX);
+
+	if (v == REPORT_FAIL)
+		printf("\nFAIL: %zu of %zu checks failed", c->n_fail, total);
+	else if (v == REPORT_INCONCLUSIVE)
+		printf("\nINCONCLUSIVE: %zu of %zu checks could not decide (an "
+		       "interval straddles the limit, or a row is unstable)",
+		       c->n_inconclusive, total);
 	else
-		printf("\nPASS: all %zu checks passed (profile %s, statistic "
-		       "%s)\n",
-		       c->n_pass, p->name, bench_stat_name(stat));
+		printf("\nPASS: all %zu checks passed", c->n_pass);
+	if (v == REPORT_FAIL && c->n_inconclusive)
+		printf(", %zu inconclusive", c->n_inconclusive);
+	printf(" (profile %s, statistic %s)\n", p->name, bench_stat_name(stat));
 	if (o->junit) {
 		ret = report_junit_write(o->junit, set, p, stat, c);
 		if (ret) {
@@ -326,7 +357,9 @@ static int check_finish(const struct check_opts *o,
 			return BENCH_EXIT_RUNTIME;
 		}
 	}
-	return c->n_fail ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
+	return v == REPORT_FAIL		  ? BENCH_EXIT_CHECK
+	       : v == REPORT_INCONCLUSIVE ? BENCH_EXIT_INCONCLUSIVE
+					  : BENCH_EXIT_OK;
 }
 
 int report_cmd_check(int argc, char **argv)

@@ -66,10 +66,34 @@ int report_profile_resolve(const char *arg, struct report_profile *p, char *err,
 bool report_within(enum report_rule_kind kind, double value, double limit);
 
 enum report_verdict {
-	REPORT_UNCHECKED, /* no rule covers this size */
-	REPORT_PASS,
-	REPORT_FAIL,
+	REPORT_UNCHECKED,    /* no rule covers this size */
+	REPORT_PASS,	     /* the whole interval (or the value) within */
+	REPORT_FAIL,	     /* the whole interval (or the value) beyond */
+	REPORT_INCONCLUSIVE, /* the interval straddles the limit, or the row
+			      * is unstable */
 };
+
+/* "PASS", "FAIL", "INCONCLUSIVE", "-" */
+const char *report_verdict_name(enum report_verdict v);
+
+/*
+ * The verdict of one value against one limit (doc/statistics.md): with an
+ * interval (both ends finite), PASS when all of it is within, FAIL when
+ * all of it is beyond, else INCONCLUSIVE; an unstable row (stable == 0)
+ * is INCONCLUSIVE whatever its interval; without an interval the value
+ * alone decides. Ends are compared as printed (report_within).
+ */
+enum report_verdict report_judge(enum report_rule_kind kind, double value,
+				 struct bench_interval ci, int stable,
+				 double limit);
+
+/*
+ * The interval of a row's figure for rule kind and latency statistic
+ * stat: the median's or the mean's for latency; for bandwidth, the
+ * mean's mapped through bandwidth = k / mean. NAN ends when none.
+ */
+struct bench_interval report_row_interval(const struct bench_row *row,
+					  enum report_rule_kind kind, int stat);
 
 /* One size of one result against one rule (or against none). */
 struct report_check_item {
@@ -78,8 +102,11 @@ struct report_check_item {
 	int rule;      /* index in the profile, -1 when unchecked */
 	enum report_rule_kind kind; /* what value is: latency or bandwidth */
 	double value;		    /* the compared value; NAN if absent */
+	struct bench_interval ci;   /* its 95 % interval; NAN if none */
 	enum report_verdict verdict;
-	const char *why; /* "timed out", "no value", or NULL */
+	const char *why; /* "timed out", "no value", "unstable", "no
+			  * interval available", "interval straddles the
+			  * limit", or NULL */
 };
 
 struct report_check {
@@ -88,7 +115,14 @@ struct report_check {
 	size_t cap_items;
 	size_t n_pass;
 	size_t n_fail;
+	size_t n_inconclusive;
 };
+
+/* The verdict of all checks of result index result (SIZE_MAX: of every
+ * result): FAIL if one failed, else INCONCLUSIVE if one is, else PASS;
+ * UNCHECKED when none was checked. */
+enum report_verdict report_check_verdict(const struct report_check *c,
+					 size_t result);
 
 /*
  * Evaluate every result of set against p with statistic stat. -EINVAL

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Evaluation of rules against results.
+ * Evaluation of rules against results: PASS, FAIL or INCONCLUSIVE from
+ * the figure's 95 % interval when the row has one (doc/statistics.md),
+ * from the value alone when it has none (imports of IMB, OSU).
  *
  * Values are compared as they are printed, at two decimals: the table
  * shows 3.00 against a 3.00 limit as PASS and 3.01 as FAIL, and no binary
@@ -9,6 +11,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +74,82 @@ static int check_push(struct report_check *c,
 		c->n_pass++;
 	else if (it->verdict == REPORT_FAIL)
 		c->n_fail++;
+	else if (it->verdict == REPORT_INCONCLUSIVE)
+		c->n_inconclusive++;
 	return 0;
+}
+
+const char *report_verdict_name(enum report_verdict v)
+{
+	switch (v) {
+	case REPORT_PASS:
+		return "PASS";
+	case REPORT_FAIL:
+		return "FAIL";
+	case REPORT_INCONCLUSIVE:
+		return "INCONCLUSIVE";
+	default:
+		return "-";
+	}
+}
+
+enum report_verdict report_judge(enum report_rule_kind kind, double value,
+				 struct bench_interval ci, int stable,
+				 double limit)
+{
+	double near_end, far_end;
+
+	if (stable == 0)
+		return REPORT_INCONCLUSIVE;
+	if (!isfinite(ci.lo) || !isfinite(ci.hi))
+		return report_within(kind, value, limit) ? REPORT_PASS
+							 : REPORT_FAIL;
+	/* near_end: the end closest to failing; far_end: the other */
+	near_end = kind == REPORT_RULE_MAX_LAT ? ci.hi : ci.lo;
+	far_end = kind == REPORT_RULE_MAX_LAT ? ci.lo : ci.hi;
+	if (report_within(kind, near_end, limit))
+		return REPORT_PASS;
+	if (!report_within(kind, far_end, limit))
+		return REPORT_FAIL;
+	return REPORT_INCONCLUSIVE;
+}
+
+struct bench_interval report_row_interval(const struct bench_row *row,
+					  enum report_rule_kind kind, int stat)
+{
+	struct bench_interval none = { NAN, NAN }, ci = row->mean_ci_us;
+	double mean = row->lat_us.mean;
+
+	if (kind == REPORT_RULE_MAX_LAT) {
+		if (stat == BENCH_STAT_MEDIAN)
+			return row->median_ci_us;
+		return stat == BENCH_STAT_MEAN ? ci : none;
+	}
+	/* bandwidth = k / mean: the interval's ends swap */
+	if (!isfinite(row->bw_MBps) || !(mean > 0) || !(ci.lo > 0) ||
+	    !isfinite(ci.hi))
+		return none;
+	return (struct bench_interval){ row->bw_MBps * mean / ci.hi,
+					row->bw_MBps * mean / ci.lo };
+}
+
+enum report_verdict report_check_verdict(const struct report_check *c,
+					 size_t result)
+{
+	bool fail = false, inc = false, pass = false;
+	size_t i;
+
+	for (i = 0; i < c->n_items; i++) {
+		if (result != SIZE_MAX && c->items[i].result != result)
+			continue;
+		fail |= c->items[i].verdict == REPORT_FAIL;
+		inc |= c->items[i].verdict == REPORT_INCONCLUSIVE;
+		pass |= c->items[i].verdict == REPORT_PASS;
+	}
+	return fail   ? REPORT_FAIL
+	       : inc  ? REPORT_INCONCLUSIVE
+	       : pass ? REPORT_PASS
+		      : REPORT_UNCHECKED;
 }
 
 void report_check_free(struct report_check *c)
@@ -179,6 +257,23 @@ static int check_stat_present(const struct report_set *set, size_t i,
 	return -EINVAL;
 }
 
+/* The verdict of a present value, and the reason worth printing. */
+static void judge_item(struct report_check_item *it,
+		       const struct bench_row *row,
+		       const struct report_rule *rule)
+{
+	bool has_ci = isfinite(it->ci.lo) && isfinite(it->ci.hi);
+
+	it->verdict = report_judge(rule->kind, it->value, it->ci, row->stable,
+				   rule->limit);
+	if (row->stable == 0)
+		it->why = "unstable";
+	else if (!has_ci)
+		it->why = "no interval available";
+	else if (it->verdict == REPORT_INCONCLUSIVE)
+		it->why = "interval straddles the limit";
+}
+
 /*
  * Size j of result i against every rule. A latency rule applies to
  * results with latency figures, a bandwidth rule to those with bandwidth.
@@ -205,14 +300,16 @@ static int check_row(struct report_check *c, const struct report_set *set,
 						 (int)k,
 						 rule->kind,
 						 row_value(row, rule, stat),
+						 report_row_interval(
+							 row, rule->kind, stat),
 						 REPORT_FAIL,
 						 NULL };
 		if (row->timed_out)
 			it.why = "timed out";
 		else if (!isfinite(it.value))
 			it.why = "no value";
-		else if (report_within(rule->kind, it.value, rule->limit))
-			it.verdict = REPORT_PASS;
+		else
+			judge_item(&it, row, rule);
 		matched[k] = true;
 		covered = true;
 		ret = check_push(c, &it);
@@ -227,6 +324,9 @@ static int check_row(struct report_check *c, const struct report_set *set,
 		-1,
 		has_lat ? REPORT_RULE_MAX_LAT : REPORT_RULE_MIN_BW,
 		has_lat ? bench_stats_get(&row->lat_us, stat) : row->bw_MBps,
+		report_row_interval(
+			row, has_lat ? REPORT_RULE_MAX_LAT : REPORT_RULE_MIN_BW,
+			stat),
 		REPORT_UNCHECKED,
 		NULL
 	};

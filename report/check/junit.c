@@ -58,13 +58,27 @@ static void junit_case(FILE *f, const struct report_set *set,
 		fputs("/>\n", f);
 		return;
 	}
-	if (it->why)
+	if (!isfinite(it->value))
 		snprintf(text, sizeof(text), "%s at %zu B: %s (limit %s %.2f)",
-			 metric, size, it->why, op, rule->limit);
+			 metric, size, it->why ? it->why : "no value", op,
+			 rule->limit);
+	else if (isfinite(it->ci.lo) && isfinite(it->ci.hi))
+		snprintf(text, sizeof(text),
+			 "%s at %zu B: %.2f, 95%% interval [%.2f, %.2f], limit "
+			 "%s %.2f%s%s",
+			 metric, size, it->value, it->ci.lo, it->ci.hi, op,
+			 rule->limit, it->why ? ": " : "",
+			 it->why ? it->why : "");
 	else
-		snprintf(text, sizeof(text), "%s at %zu B: %.2f, limit %s %.2f",
-			 metric, size, it->value, op, rule->limit);
-	fputs(">\n      <failure type=\"limit\" message=\"", f);
+		snprintf(text, sizeof(text),
+			 "%s at %zu B: %.2f, limit %s %.2f%s%s", metric, size,
+			 it->value, op, rule->limit, it->why ? ": " : "",
+			 it->why ? it->why : "");
+	/* INCONCLUSIVE: neither passed nor failed, as JUnit's skipped */
+	fputs(it->verdict == REPORT_INCONCLUSIVE
+		      ? ">\n      <skipped message=\"INCONCLUSIVE: "
+		      : ">\n      <failure type=\"limit\" message=\"",
+	      f);
 	xml_attr(f, text);
 	fputs("\"/>\n    </testcase>\n", f);
 }
@@ -74,7 +88,7 @@ static void junit_suite(FILE *f, const struct report_set *set,
 			const struct report_check *c, size_t result)
 {
 	const struct bench_result *r = &set->items[result];
-	size_t i, n = 0, fails = 0;
+	size_t i, n = 0, fails = 0, skipped = 0;
 	char name[512];
 
 	for (i = 0; i < c->n_items; i++)
@@ -82,6 +96,7 @@ static void junit_suite(FILE *f, const struct report_set *set,
 		    c->items[i].verdict != REPORT_UNCHECKED) {
 			n++;
 			fails += c->items[i].verdict == REPORT_FAIL;
+			skipped += c->items[i].verdict == REPORT_INCONCLUSIVE;
 		}
 	if (!n)
 		return;
@@ -90,8 +105,10 @@ static void junit_suite(FILE *f, const struct report_set *set,
 		 r->test_name ? r->test_name : "");
 	fputs("  <testsuite name=\"", f);
 	xml_attr(f, name);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", n,
-		fails);
+	fprintf(f,
+		"\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
+		"skipped=\"%zu\">\n",
+		n, fails, skipped);
 	fputs("    <properties>\n      <property name=\"profile\" value=\"", f);
 	xml_attr(f, p->name);
 	fprintf(f,
@@ -120,8 +137,9 @@ int report_junit_write(const char *path, const struct report_set *set,
 	fprintf(f,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"ibpong report check\" tests=\"%zu\" "
-		"failures=\"%zu\">\n",
-		c->n_pass + c->n_fail, c->n_fail);
+		"failures=\"%zu\" skipped=\"%zu\">\n",
+		c->n_pass + c->n_fail + c->n_inconclusive, c->n_fail,
+		c->n_inconclusive);
 	for (i = 0; i < set->count; i++)
 		junit_suite(f, set, p, stat, c, i);
 	fputs("</testsuites>\n", f);

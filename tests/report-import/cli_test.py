@@ -139,6 +139,63 @@ def case_check(tmp):
     p = run('check', lat, bw, '--profile', prof, rc=0)
     expect('statistic: median' in p.stdout, 'profile statistic used')
     run('check', lat, bw, '--profile', prof, '--stat', 'p99', rc=1)
+    expect('no interval available' in p.stdout, 'imports say so')
+    case_check_intervals(tmp)
+
+
+def ibpong_doc(tmp, name, rows):
+    """An ibpong/1 result: (size, median, [lo, hi], stable) per row."""
+    doc = {'format': 'ibpong/1',
+           'tool': {'name': 'ibpong-mpi', 'version': '0.1.0'},
+           'test': {'name': 'latency', 'kind': 'latency',
+                    'latency': 'one-way'},
+           'results': [{'size_bytes': s, 'iterations': 1000,
+                        'latency_us': {'count': 1000, 'median': m},
+                        'ci95_us': {'median': ci}, 'stable': st,
+                        'stop': 'precision'}
+                       for s, m, ci, st in rows]}
+    path = os.path.join(tmp, name)
+    json.dump(doc, open(path, 'w'))
+    return path
+
+
+def case_check_intervals(tmp):
+    """PASS, FAIL, INCONCLUSIVE from the intervals; exit 0, 1, 4."""
+    lim = ('--max-latency', '0-512:3', '--stat', 'median')
+    ok = ibpong_doc(tmp, 'ok.json', [(8, 2.9, [2.8, 3.0], True),
+                                     (512, 2.0, [1.9, 2.1], True)])
+    p = run('check', ok, *lim, rc=0)
+    expect('PASS: all 2 checks passed' in p.stdout, p.stdout)
+    expect('[2.80, 3.00]' in p.stdout, 'the interval is printed')
+    # the value is within, but the interval straddles the limit
+    near = ibpong_doc(tmp, 'near.json', [(8, 2.9, [2.8, 3.1], True),
+                                         (512, 2.0, [1.9, 2.1], True)])
+    p = run('check', near, *lim, rc=4)
+    expect('INCONCLUSIVE ??' in p.stdout and
+           'interval straddles the limit' in p.stdout, p.stdout)
+    expect('INCONCLUSIVE: 1 of 2 checks could not decide' in p.stdout,
+           p.stdout)
+    expect(near + ': INCONCLUSIVE' in p.stdout, 'document verdict')
+    # an unstable row is never decided, however narrow
+    shaky = ibpong_doc(tmp, 'shaky.json', [(8, 1.0, [0.99, 1.01], False)])
+    p = run('check', shaky, *lim, rc=4)
+    expect('unstable' in p.stdout, p.stdout)
+    # wholly beyond: FAIL, and FAIL wins over INCONCLUSIVE
+    bad = ibpong_doc(tmp, 'bad.json', [(8, 3.2, [3.1, 3.3], True)])
+    p = run('check', near, bad, *lim, rc=1)
+    expect('FAIL: 1 of 3 checks failed, 1 inconclusive' in p.stdout,
+           p.stdout)
+    expect(bad + ': FAIL' in p.stdout and near + ': INCONCLUSIVE'
+           in p.stdout, 'a verdict per document')
+    # JUnit: an inconclusive check is skipped, neither passed nor failed
+    xml = os.path.join(tmp, 'near.xml')
+    run('check', near, *lim, '--junit', xml, rc=4)
+    root = ET.parse(xml).getroot()
+    expect(root.get('skipped') == '1' and root.get('failures') == '0',
+           'JUnit totals ' + str(root.attrib))
+    skipped = root.findall('./testsuite/testcase/skipped')
+    expect(len(skipped) == 1 and 'INCONCLUSIVE' in
+           skipped[0].get('message'), 'JUnit skipped message')
 
 
 def case_junit(tmp):

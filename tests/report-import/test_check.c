@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,105 @@ static void test_evaluate(void **state)
 	report_set_free(&set);
 }
 
+/* Three-valued verdicts against a 3.00 us ceiling and a 100 MB/s floor. */
+static void test_judge(void **state)
+{
+	const struct bench_interval none = { NAN, NAN };
+	const struct {
+		double lo, hi;
+		int stable;
+		enum report_verdict lat, bw;
+	} cases[] = {
+		/* wholly within, wholly beyond, straddling (ends as printed) */
+		{ 2.50, 3.00, 1, REPORT_PASS, REPORT_FAIL },
+		{ 3.01, 3.50, 1, REPORT_FAIL, REPORT_FAIL },
+		{ 2.90, 3.10, 1, REPORT_INCONCLUSIVE, REPORT_FAIL },
+		{ 2.90, 3.004, -1, REPORT_PASS, REPORT_FAIL },
+		{ 99.0, 101.0, 1, REPORT_FAIL, REPORT_INCONCLUSIVE },
+		{ 100.0, 120.0, 1, REPORT_FAIL, REPORT_PASS },
+		/* unstable: never decided */
+		{ 1.0, 1.1, 0, REPORT_INCONCLUSIVE, REPORT_INCONCLUSIVE },
+	};
+	struct bench_interval ci, bw;
+	struct bench_row row;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ci.lo = cases[i].lo;
+		ci.hi = cases[i].hi;
+		assert_int_equal(report_judge(REPORT_RULE_MAX_LAT,
+					      (ci.lo + ci.hi) / 2, ci,
+					      cases[i].stable, 3.0),
+				 cases[i].lat);
+		assert_int_equal(report_judge(REPORT_RULE_MIN_BW,
+					      (ci.lo + ci.hi) / 2, ci,
+					      cases[i].stable, 100.0),
+				 cases[i].bw);
+	}
+	/* no interval: the value alone, as before */
+	assert_int_equal(report_judge(REPORT_RULE_MAX_LAT, 3.0, none, -1, 3.0),
+			 REPORT_PASS);
+	assert_int_equal(report_judge(REPORT_RULE_MAX_LAT, 3.01, none, 1, 3.0),
+			 REPORT_FAIL);
+	/* the intervals of a row: median, mean, bandwidth = k / mean */
+	bench_row_init(&row, 1000);
+	row.lat_us.median = 2.0;
+	row.lat_us.mean = 2.5;
+	row.median_ci_us = (struct bench_interval){ 1.9, 2.1 };
+	row.mean_ci_us = (struct bench_interval){ 2.0, 3.125 };
+	row.bw_MBps = 400; /* 1000 B / 2.5 us */
+	ci = report_row_interval(&row, REPORT_RULE_MAX_LAT, BENCH_STAT_MEDIAN);
+	assert_true(ci.lo == 1.9 && ci.hi == 2.1);
+	ci = report_row_interval(&row, REPORT_RULE_MAX_LAT, BENCH_STAT_MEAN);
+	assert_true(ci.lo == 2.0 && ci.hi == 3.125);
+	ci = report_row_interval(&row, REPORT_RULE_MAX_LAT, BENCH_STAT_P99);
+	assert_true(isnan(ci.lo) && isnan(ci.hi));
+	bw = report_row_interval(&row, REPORT_RULE_MIN_BW, BENCH_STAT_MEDIAN);
+	assert_true(fabs(bw.lo - 320.0) < 1e-9 && fabs(bw.hi - 500.0) < 1e-9);
+	assert_string_equal(report_verdict_name(REPORT_INCONCLUSIVE),
+			    "INCONCLUSIVE");
+}
+
+/* The document's verdict: FAIL beats INCONCLUSIVE beats PASS. */
+static void test_document_verdict(void **state)
+{
+	const double means[] = { 2.0, 2.0, 2.0, 2.0, 2.0 };
+	struct report_profile p;
+	struct report_check c;
+	struct report_set set;
+	struct bench_row *row;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(report_profile_builtin("azure-a8a9", &p), 0);
+	make_set(&set, means, "ibpong-mpi");
+	row = set.items[0].rows;
+	row[1].mean_ci_us = (struct bench_interval){ 1.5, 2.5 };
+	row[2].mean_ci_us = (struct bench_interval){ 1.0, 3.5 }; /* straddles */
+	assert_int_equal(report_check_run(&set, &p, BENCH_STAT_MEAN, &c, err,
+					  sizeof(err)),
+			 0);
+	assert_int_equal(c.items[0].verdict, REPORT_PASS);
+	assert_string_equal(c.items[0].why, "no interval available");
+	assert_int_equal(c.items[1].verdict, REPORT_PASS);
+	assert_null(c.items[1].why);
+	assert_int_equal(c.items[2].verdict, REPORT_INCONCLUSIVE);
+	assert_string_equal(c.items[2].why, "interval straddles the limit");
+	assert_int_equal(c.n_inconclusive, 1);
+	assert_int_equal(report_check_verdict(&c, 0), REPORT_INCONCLUSIVE);
+	assert_int_equal(report_check_verdict(&c, SIZE_MAX),
+			 REPORT_INCONCLUSIVE);
+	report_check_free(&c);
+	row[3].lat_us.mean = 3.2; /* 512 B, no interval: fails */
+	assert_int_equal(report_check_run(&set, &p, BENCH_STAT_MEAN, &c, err,
+					  sizeof(err)),
+			 0);
+	assert_int_equal(report_check_verdict(&c, SIZE_MAX), REPORT_FAIL);
+	report_check_free(&c);
+	report_set_free(&set);
+}
+
 static int profile_text(const char *text, struct report_profile *p, char *err,
 			size_t err_len)
 {
@@ -301,6 +401,8 @@ int main(void)
 		cmocka_unit_test(test_rule_parse),
 		cmocka_unit_test(test_boundaries),
 		cmocka_unit_test(test_evaluate),
+		cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_document_verdict),
 		cmocka_unit_test(test_profile_json),
 		cmocka_unit_test(test_profile_file),
 	};
