@@ -115,6 +115,19 @@ struct bench_loopback_cfg {
 	uint64_t delay_ns;     /* busy-wait per message inside the timing */
 	uint64_t corrupt_iter; /* with validate: damage the payload of this
 				* timed iteration (1-based); 0 never */
+	/*
+	 * Synthetic latency samples from a known distribution (for the
+	 * tests of the statistics): when synth_base_ticks > 0, run_lat
+	 * still copies but records synth_base_ticks + an exponential draw
+	 * of mean synth_exp_ticks (true median: base + mean * ln 2), from a
+	 * splitmix64 stream seeded by synth_seed. After synth_shift_after
+	 * timed samples (0: never) the base doubles: a machine that
+	 * changes state.
+	 */
+	uint64_t synth_base_ticks;
+	uint64_t synth_exp_ticks;
+	uint64_t synth_seed;
+	uint64_t synth_shift_after;
 };
 
 extern const struct bench_engine_ops bench_engine_loopback_ops;

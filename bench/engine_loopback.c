@@ -10,6 +10,7 @@
  * bw: one window copies a -> b window times; bibw also copies b -> a.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,9 @@ struct loopback {
 	size_t len;	      /* bytes in each buffer */
 	uint64_t delay_ticks; /* cfg->delay_ns in clock ticks */
 	uint64_t corrupt_iter;
+	const struct bench_loopback_cfg *synth; /* NULL: real timing */
+	uint64_t rng;				/* splitmix64 state */
+	uint64_t synth_done;			/* synthetic samples so far */
 };
 
 /* Keep the compiler from dropping copies whose result nobody reads. */
@@ -37,6 +41,10 @@ static int loopback_init(struct bench_engine *eng)
 		lb->delay_ticks = (uint64_t)((double)cfg->delay_ns /
 					     eng->clock->ns_per_tick);
 		lb->corrupt_iter = cfg->corrupt_iter;
+		if (cfg->synth_base_ticks) {
+			lb->synth = cfg;
+			lb->rng = cfg->synth_seed;
+		}
 	}
 	return 0;
 }
@@ -147,6 +155,42 @@ static int lat_validate(struct bench_engine *eng, const struct bench_step *st,
 	return 0;
 }
 
+/* splitmix64 (Steele, Lea, Flood 2014): a uniform 64-bit stream. */
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* The copies as usual; the samples drawn, not timed (cfg comment). */
+static void lat_synth(struct bench_engine *eng, const struct bench_step *st,
+		      struct bench_samples *out)
+{
+	const struct bench_loopback_cfg *cfg =
+		((struct loopback *)eng->priv)->synth;
+	struct loopback *lb = eng->priv;
+	uint64_t i, base;
+	double u;
+
+	for (i = 0; i < st->warmup + st->iters; i++)
+		round_trip(lb, eng->clock, st->size_bytes, false);
+	for (i = 0; i < st->iters; i++) {
+		base = cfg->synth_base_ticks;
+		if (cfg->synth_shift_after &&
+		    lb->synth_done >= cfg->synth_shift_after)
+			base *= 2;
+		/* u in (0, 1]: 53 random bits */
+		u = ((double)(splitmix64(&lb->rng) >> 11) + 1.0) / 0x1p53;
+		bench_samples_record(
+			out, base + (uint64_t)(-log(u) *
+					       (double)cfg->synth_exp_ticks));
+		lb->synth_done++;
+	}
+}
+
 static int loopback_run_lat(struct bench_engine *eng,
 			    const struct bench_step *st,
 			    struct bench_samples *out)
@@ -155,9 +199,11 @@ static int loopback_run_lat(struct bench_engine *eng,
 
 	if (st->size_bytes > lb->len || out->capacity < st->iters)
 		return -EINVAL;
-	if (st->validate)
+	if (lb->synth)
+		lat_synth(eng, st, out);
+	else if (st->validate)
 		return lat_validate(eng, st, out);
-	if (lb->delay_ticks)
+	else if (lb->delay_ticks)
 		lat_plain(eng, st, out, true);
 	else
 		lat_plain(eng, st, out, false);
