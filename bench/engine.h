@@ -63,6 +63,19 @@ struct bench_step {
 	bool validate;	 /* fill and check payloads (outside the timing) */
 };
 
+/*
+ * What an engine learns of the run before init and prepare, so that its
+ * own options need not repeat the core's (set by the run driver).
+ */
+struct bench_plan {
+	enum bench_test test;
+	size_t max_size_bytes; /* the largest message of the run */
+	unsigned window;       /* messages per bandwidth window, the most
+				* in flight (--window; given for latency
+				* tests too, so queues keep one size) */
+	bool validate;	       /* payloads are filled and checked */
+};
+
 struct bench_engine;
 
 struct bench_engine_ops {
@@ -101,9 +114,10 @@ struct bench_engine {
 	void *priv;	 /* ops->priv_size bytes */
 	const void *cfg; /* engine options from the front end */
 	const struct bench_clock *clock;
-	struct bench_bootstrap *bs;   /* set before connect */
-	enum bench_lat_kind lat_kind; /* set by init; HALF_RTT by default */
-	int timeout_ms;		      /* every wait gives up after this */
+	struct bench_bootstrap *bs;    /* set before init */
+	const struct bench_plan *plan; /* set before init */
+	enum bench_lat_kind lat_kind;  /* set by init; HALF_RTT by default */
+	int timeout_ms;		       /* every wait gives up after this */
 };
 
 /*
@@ -131,5 +145,61 @@ struct bench_loopback_cfg {
 };
 
 extern const struct bench_engine_ops bench_engine_loopback_ops;
+
+/*
+ * What the front end (bench/bench_main.h) knows of an engine: its name,
+ * its options and how they fill its config, what it needs of the ranks
+ * and the bootstrap. One const descriptor per engine, listed in the
+ * registry (bench/registry.c).
+ */
+struct bench_opt;
+struct bench_opts;
+struct bench_result;
+
+/* Descriptor flags. */
+#define BENCH_ENGINE_TWO_RANKS (1u << 0) /* exactly two ranks take part */
+/* Runs over any bootstrap (a sweep's MPI pair), not only its own. */
+#define BENCH_ENGINE_ANY_BOOTSTRAP (1u << 1)
+
+struct bench_engine_desc {
+	const char *name; /* registry name: --transport NAME */
+	const struct bench_engine_ops *ops;
+	unsigned flags;		/* BENCH_ENGINE_* */
+	size_t cfg_size;	/* the engine's config (eng->cfg), allocated
+				 * zeroed by the front end */
+	const char *opts_title; /* --help heading of its options */
+	/* NULL-terminated list of option tables (struct bench_opt). */
+	const struct bench_opt *const *opts;
+	/* The bootstraps its own command tries, in order; NULL-terminated. */
+	const struct bench_bootstrap_ops *const *bootstraps;
+	/* Defaults of the config. May be NULL (all zero). */
+	void (*cfg_init)(void *cfg);
+	/*
+	 * One option of its tables (id of the entry). 0, or -EINVAL after
+	 * one line naming the option.
+	 */
+	int (*opt_handle)(void *cfg, int id, const char *arg);
+	/*
+	 * After parsing: check the combination. 0 or -EINVAL after one
+	 * line. May be NULL.
+	 */
+	int (*cfg_finish)(void *cfg, const struct bench_opts *o);
+	/*
+	 * After the parameter agreement, before the measured run (rdma_cm
+	 * times its connection set-up here). May be NULL.
+	 */
+	int (*prologue)(void *cfg, struct bench_bootstrap *bs,
+			const struct bench_opts *o, struct bench_result *r);
+	/* After a failed run: say once what the peer did. May be NULL. */
+	void (*failed)(struct bench_bootstrap *bs);
+};
+
+/* The registry (bench/registry.c): NULL-terminated. */
+extern const struct bench_engine_desc *const bench_engines[];
+/* The engine of that name, or NULL. */
+const struct bench_engine_desc *bench_engine_find(const char *name);
+/* Can the engine run over this bootstrap? */
+bool bench_engine_can_use(const struct bench_engine_desc *d,
+			  const struct bench_bootstrap_ops *bs);
 
 #endif

@@ -31,21 +31,55 @@ enum {
 #define TIME_PER_SIZE_MAX 3600.0
 #define TIMEOUT_MAX	  86400.0
 
+/*
+ * The shared options, once: getopt entries, --help lines and ids all
+ * come from this list. To add one: a line here, an OPT_ id above, its
+ * case in bench_opts_handle() (and the field in struct bench_opts).
+ */
+#define SHARED_OPTS(X)                                                         \
+	X("sizes", OPT_SIZES, "MIN:MAX|LIST",                                  \
+	  "message sizes: 0 (if MIN is 0), MIN, powers of two\n"               \
+	  "and MAX; or a list such as 0,64,4K (K/M/G = 1024^n)\n"              \
+	  "default 0:4M")                                                      \
+	X("test", OPT_TEST, "latency|bw|bibw|pingping",                        \
+	  "what to measure (default latency)")                                 \
+	X("iters", OPT_ITERS, "N",                                             \
+	  "timed iterations per size (default: IMB schedule,\n"               \
+	  "min(1000, 40 MiB / size) ping-pongs; bw and bibw:\n"               \
+	  "max(20, min(1000, 40 MiB / (size x window))) windows)")            \
+	X("warmup", OPT_WARMUP, "N",                                           \
+	  "untimed iterations per size (default 10 %, at least 10)")          \
+	X("time-per-size", OPT_TIME_PER_SIZE, "SECONDS",                       \
+	  "iteration count from a time budget per size")                       \
+	X("window", OPT_WINDOW, "N",                                           \
+	  "messages per bandwidth window (default 64)")                        \
+	X("validate", OPT_VALIDATE, NULL,                                      \
+	  "fill and check every payload (outside the timing)")                 \
+	X("format", OPT_FORMAT, "table|imb|csv",                               \
+	  "output layout (default table)")                                     \
+	X("json", OPT_JSON, "FILE", "write the ibpong/1 result to FILE")       \
+	X("label", OPT_LABEL, "KEY=VALUE",                                     \
+	  "add a label to the result (repeatable)")                            \
+	X("timeout", OPT_TIMEOUT, "SECONDS",                                   \
+	  "bound on every wait (default 30)")                                  \
+	X("quiet", OPT_QUIET, NULL, "no progress on stderr")
+
+#define SHARED_LONGOPT(name, id, arg, help)                                    \
+	{ name, (arg) ? required_argument : no_argument, NULL, id },
+#define SHARED_OPT(name, id, arg, help) { name, 0, arg, help, id },
+
 static const struct option shared_longopts[] = {
-	{ "sizes", required_argument, NULL, OPT_SIZES },
-	{ "iters", required_argument, NULL, OPT_ITERS },
-	{ "warmup", required_argument, NULL, OPT_WARMUP },
-	{ "time-per-size", required_argument, NULL, OPT_TIME_PER_SIZE },
-	{ "test", required_argument, NULL, OPT_TEST },
-	{ "window", required_argument, NULL, OPT_WINDOW },
-	{ "validate", no_argument, NULL, OPT_VALIDATE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "json", required_argument, NULL, OPT_JSON },
-	{ "label", required_argument, NULL, OPT_LABEL },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ NULL, 0, NULL, 0 },
+	SHARED_OPTS(SHARED_LONGOPT){ NULL, 0, NULL, 0 },
 };
+
+static const struct bench_opt shared_opts[] = {
+	SHARED_OPTS(SHARED_OPT) BENCH_OPT_END,
+};
+
+const struct bench_opt *bench_opts_table(void)
+{
+	return shared_opts;
+}
 
 void bench_opts_init(struct bench_opts *o, int argc, char **argv)
 {
@@ -93,13 +127,31 @@ int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * The one rule of every number on a command line: it starts with a digit
+ * (a '-' then a digit for a signed double), so that " 5", "+5" and "" are
+ * refused everywhere the same way, and strtod's "inf", "nan" and hex
+ * forms never pass.
+ */
+static bool number_start_ok(const char *s, bool sign)
+{
+	if (sign && *s == '-')
+		s++;
+	return (*s >= '0' && *s <= '9') ||
+	       (*s == '.' && s[1] >= '0' && s[1] <= '9');
+}
+
 int bench_parse_double(const char *s, double *out)
 {
 	char *end;
 	double v;
+	size_t i;
 
-	if (!s || !*s)
+	if (!s || !number_start_ok(s, true))
 		return -EINVAL;
+	for (i = 0; s[i]; i++)
+		if (s[i] == 'x' || s[i] == 'X')
+			return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || *end || !isfinite(v))
@@ -108,8 +160,19 @@ int bench_parse_double(const char *s, double *out)
 	return 0;
 }
 
-/* A finite number of seconds in (0, max]. */
-static int parse_seconds(const char *s, double max, double *out)
+int bench_parse_int(const char *s, long min, long max, long *out)
+{
+	uint64_t v;
+
+	if (min < 0)
+		return -EINVAL;
+	if (bench_parse_u64(s, (uint64_t)min, (uint64_t)max, &v))
+		return -EINVAL;
+	*out = (long)v;
+	return 0;
+}
+
+int bench_parse_seconds(const char *s, double max, double *out)
 {
 	double v;
 
@@ -201,13 +264,14 @@ static int handle_number(struct bench_opts *o, int opt, const char *arg)
 		o->window_set = true;
 		return 0;
 	case OPT_TIME_PER_SIZE:
-		if (parse_seconds(arg, TIME_PER_SIZE_MAX, &o->time_per_size_s))
+		if (bench_parse_seconds(arg, TIME_PER_SIZE_MAX,
+					&o->time_per_size_s))
 			return bench_opts_bad(
 				"time-per-size", arg,
 				"a number of seconds > 0 and <= 3600");
 		return 0;
 	default: /* OPT_TIMEOUT */
-		if (parse_seconds(arg, TIMEOUT_MAX, &o->timeout_s))
+		if (bench_parse_seconds(arg, TIMEOUT_MAX, &o->timeout_s))
 			return bench_opts_bad(
 				"timeout", arg,
 				"a number of seconds > 0 and <= 86400");
@@ -252,6 +316,17 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 	}
 }
 
+int bench_opts_handle_name(struct bench_opts *o, const char *name,
+			   const char *arg)
+{
+	const struct bench_opt *t;
+
+	for (t = shared_opts; t->name; t++)
+		if (!strcmp(t->name, name))
+			return bench_opts_handle(o, t->id, arg);
+	return 1;
+}
+
 int bench_opts_finish(struct bench_opts *o)
 {
 	bool lat = o->test == BENCH_TEST_LAT || o->test == BENCH_TEST_PINGPING;
@@ -272,34 +347,43 @@ int bench_opts_finish(struct bench_opts *o)
 
 void bench_opts_usage(FILE *f)
 {
-	fputs("Shared options:\n"
-	      "  --sizes MIN:MAX|LIST   message sizes: 0 (if MIN is 0), MIN, "
-	      "powers of two\n"
-	      "                         and MAX; or a list such as 0,64,4K "
-	      "(K/M/G = 1024^n)\n"
-	      "                         default 0:4M\n"
-	      "  --test latency|bw|bibw|pingping\n"
-	      "                         what to measure (default latency)\n"
-	      "  --iters N              timed iterations per size (default: "
-	      "IMB schedule,\n"
-	      "                         min(1000, 40 MiB / size) ping-pongs; "
-	      "bw and bibw:\n"
-	      "                         max(20, min(1000, 40 MiB / (size x "
-	      "window))) windows)\n"
-	      "  --warmup N             untimed iterations per size "
-	      "(default 10 %, at least 10)\n"
-	      "  --time-per-size SECONDS\n"
-	      "                         iteration count from a time budget "
-	      "per size\n"
-	      "  --window N             messages per bandwidth window "
-	      "(default 64)\n"
-	      "  --validate             fill and check every payload "
-	      "(outside the timing)\n"
-	      "  --format table|imb|csv output layout (default table)\n"
-	      "  --json FILE            write the ibpong/1 result to FILE\n"
-	      "  --label KEY=VALUE      add a label to the result "
-	      "(repeatable)\n"
-	      "  --timeout SECONDS      bound on every wait (default 30)\n"
-	      "  --quiet                no progress on stderr\n",
-	      f);
+	fputs("Shared options:\n", f);
+	bench_opt_usage(f, shared_opts, NULL);
+}
+
+/* "  -d, --device NAME" padded to the help column, then the help. */
+#define USAGE_COL 25
+
+static void opt_usage_one(FILE *f, const struct bench_opt *t, bool letter)
+{
+	const char *h = t->help, *nl;
+	int n = fprintf(f, "  ");
+
+	if (letter && t->letter)
+		n += fprintf(f, "-%c%s", t->letter, t->name ? ", " : "");
+	if (t->name)
+		n += fprintf(f, "--%s", t->name);
+	if (t->arg)
+		n += fprintf(f, " %s", t->arg);
+	if (n >= USAGE_COL)
+		n = fprintf(f, "\n") - 1;
+	for (;;) {
+		nl = strchr(h, '\n');
+		fprintf(f, "%*s%.*s\n", USAGE_COL - n, "",
+			nl ? (int)(nl - h) : (int)strlen(h), h);
+		if (!nl)
+			break;
+		h = nl + 1;
+		n = 0;
+	}
+}
+
+void bench_opt_usage(FILE *f, const struct bench_opt *t, const bool *letters)
+{
+	for (; t && (t->name || t->letter); t++) {
+		if (!t->help)
+			continue; /* an alias */
+		opt_usage_one(f, t,
+			      !letters || letters[(unsigned char)t->letter]);
+	}
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The options every benchmark command shares (sizes, iterations, warm-up,
- * labels, formats, --json, --validate). A command builds its getopt_long
- * table from bench_opts_longopts() plus its own entries and hands each
- * option it does not know to bench_opts_handle().
+ * labels, formats, --json, --validate), the declaration of an option
+ * (struct bench_opt: what engines and commands list, bench/bench_main.h
+ * parses) and the one parser of numbers, sizes and durations every
+ * command uses.
  */
 #ifndef BENCH_OPTIONS_H
 #define BENCH_OPTIONS_H
@@ -71,6 +72,34 @@ struct bench_opts {
 	char **argv;
 };
 
+/*
+ * One command-line option as a table declares it (the shared options,
+ * an engine's, a command's). Tables end with BENCH_OPT_END.
+ */
+struct bench_opt {
+	const char *name; /* long name without "--"; NULL: a letter only */
+	char letter;	  /* short option; 0: none */
+	const char *arg;  /* the argument as --help shows it ("N");
+			   * NULL: the option takes none */
+	const char *help; /* --help text, '\n' between lines; NULL: an
+			   * alias, accepted but not listed */
+	int id;		  /* what the table's handler receives */
+};
+
+#define BENCH_OPT_END                                                          \
+	{                                                                      \
+		NULL, 0, NULL, NULL, 0                                         \
+	}
+
+/* The shared options as a table (ids for bench_opts_handle()). */
+const struct bench_opt *bench_opts_table(void);
+/*
+ * The --help lines of a table: "  -d, --device NAME   text...", the
+ * help text at column 25. letters: which short letters this table owns
+ * in the command (indexed by letter; NULL: all of them).
+ */
+void bench_opt_usage(FILE *f, const struct bench_opt *t, const bool *letters);
+
 /* Option ids start here so commands can use short letters freely. */
 #define BENCH_OPT_BASE 0x1000
 
@@ -87,18 +116,33 @@ size_t bench_opts_longopts_count(void);
  * naming the option and what was expected.
  */
 int bench_opts_handle(struct bench_opts *o, int opt, const char *arg);
+/* bench_opts_handle() of the shared option of that long name. */
+int bench_opts_handle_name(struct bench_opts *o, const char *name,
+			   const char *arg);
 /* Check the combination (e.g. --window with latency); -EINVAL on error. */
 int bench_opts_finish(struct bench_opts *o);
 /* The help text of the shared options, for a command's --help. */
 void bench_opts_usage(FILE *f);
 
 /*
- * Helpers for a command's own options. A whole decimal number in [min,
- * max]: digits only, no sign, no suffix. 0 or -EINVAL.
+ * The parser of every number on a command line, one set of rules: a
+ * number starts with a digit (no sign, no blank, no "+"), ends at the end
+ * of the string, and lies in its range. Sizes (K/M/G) are sizes.h's
+ * bench_size_parse(), which follows the same rules.
+ *
+ * A whole decimal number in [min, max]: digits only. 0 or -EINVAL.
  */
 int bench_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-/* A whole finite decimal number (strtod's syntax). 0 or -EINVAL. */
+/* The same into a long (0 <= min <= max). 0 or -EINVAL. */
+int bench_parse_int(const char *s, long min, long max, long *out);
+/*
+ * A finite decimal number: a digit first (or "-" then a digit, or ".5"),
+ * strtod's syntax after it but no hexadecimal, "inf" or "nan". 0 or
+ * -EINVAL.
+ */
 int bench_parse_double(const char *s, double *out);
+/* A number of seconds in (0, max] (bench_parse_double). 0 or -EINVAL. */
+int bench_parse_seconds(const char *s, double max, double *out);
 /*
  * Print "--OPT 'ARG': expected EXPECTED" (ARG may be NULL) as an error;
  * returns -EINVAL.

@@ -199,7 +199,7 @@ static int params_compare(const struct bench_bootstrap *bs, const uint64_t *all)
 				  "ends the same options",
 				  wire_param_names[id], here, bs->rank, there,
 				  rank);
-			return -EINVAL;
+			return -EBADE;
 		}
 	}
 	return 0;
@@ -832,6 +832,15 @@ static int run_sizes_select(const struct bench_engine_ops *ops,
 	return 0;
 }
 
+int bench_run_check(const struct bench_engine_ops *ops,
+		    const struct bench_opts *o)
+{
+	const size_t *sizes;
+	size_t n;
+
+	return run_sizes_select(ops, o, &sizes, &n);
+}
+
 static void engine_close(struct bench_engine *eng)
 {
 	if (eng->ops && eng->ops->cleanup && eng->priv)
@@ -944,9 +953,10 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	      struct bench_bootstrap *bs, const struct bench_opts *o,
 	      const struct bench_clock *clk, struct bench_result *r)
 {
-	struct bench_engine eng = { .ops = ops,
-				    .cfg = engine_cfg,
-				    .clock = clk };
+	struct bench_plan plan = { .test = o->test, .validate = o->validate };
+	struct bench_engine eng = {
+		.ops = ops, .cfg = engine_cfg, .clock = clk, .plan = &plan
+	};
 	struct run_ctx c = { .eng = &eng, .bs = bs, .o = o, .r = r };
 	const size_t *sizes;
 	size_t n;
@@ -955,6 +965,8 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	ret = run_sizes_select(ops, o, &sizes, &n);
 	if (ret)
 		return ret;
+	plan.max_size_bytes = sizes[n - 1];
+	plan.window = o->window;
 	/* Agree before touching the transport: a mismatch costs nothing. */
 	ret = bench_run_agree(bs, o);
 	if (ret)

@@ -33,9 +33,9 @@ int bench_run_describe(struct bench_result *r, const struct bench_opts *o,
  * r->tool (and call bench_run_describe) before. Sets r->test, r->lat_kind
  * (ONE_MSG for pingping, bw and bibw, else the engine's), r->test_name
  * when NULL, and adds the engine's describe() to r->run.
- * Returns 0 or a negative errno (-EINVAL for a parameter mismatch or bad
- * sizes, -ENOTSUP when the engine cannot run the test, -EIO when a
- * payload fails validation), after logging the cause.
+ * Returns 0 or a negative errno (-EBADE for a parameter mismatch, -EINVAL
+ * for bad sizes, -ENOTSUP when the engine cannot run the test, -EIO when
+ * a payload fails validation), after logging the cause.
  */
 int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	      struct bench_bootstrap *bs, const struct bench_opts *o,
@@ -65,10 +65,19 @@ int bench_row_from_acc(struct bench_row *row, const struct bench_step *st,
 		       enum bench_lat_kind kind);
 
 /*
+ * What bench_run checks before anything else, alone (front ends call it
+ * before opening a bootstrap): the engine can run o->test, and 0 B is in
+ * --sizes only when it can send 0-byte messages. 0, -ENOTSUP or -EINVAL
+ * after one line.
+ */
+int bench_run_check(const struct bench_engine_ops *ops,
+		    const struct bench_opts *o);
+
+/*
  * The parameter agreement alone (bench_run calls it first): every rank
  * sends its parameter set through the bootstrap; any difference fails
- * with -EINVAL on every rank, after one line naming the field and both
- * values.
+ * with -EBADE on every rank (exit code 2, bad input), after one line
+ * naming the field and both values.
  */
 int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o);
 

@@ -47,44 +47,60 @@ typedef int (*mpi_iter_fn)(struct mpi_engine *p, int count, unsigned window);
 
 /* Iterations, one function per test and role. */
 
+/*
+ * Each call is its own statement: the operands of '|' are evaluated in
+ * an order C leaves unspecified, and a receive before the send on both
+ * ranks deadlocks the ping-pong.
+ */
 static inline int mpi_lat_ping(struct mpi_engine *p, int count, unsigned w)
 {
+	int err;
+
 	(void)w;
-	return MPI_Send(p->sbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
-			p->comm) |
-	       MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
+	err = MPI_Send(p->sbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
+		       p->comm);
+	err |= MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
 			p->comm, MPI_STATUS_IGNORE);
+	return err;
 }
 
 static inline int mpi_lat_pong(struct mpi_engine *p, int count, unsigned w)
 {
+	int err;
+
 	(void)w;
-	return MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
-			p->comm, MPI_STATUS_IGNORE) |
-	       MPI_Send(p->sbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
+	err = MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA, p->comm,
+		       MPI_STATUS_IGNORE);
+	err |= MPI_Send(p->sbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
 			p->comm);
+	return err;
 }
 
 /* --validate: send back what came, so rank 0 checks the round trip. */
 static int mpi_lat_echo(struct mpi_engine *p, int count, unsigned w)
 {
+	int err;
+
 	(void)w;
-	return MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
-			p->comm, MPI_STATUS_IGNORE) |
-	       MPI_Send(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
+	err = MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA, p->comm,
+		       MPI_STATUS_IGNORE);
+	err |= MPI_Send(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
 			p->comm);
+	return err;
 }
 
 static inline int mpi_pingping(struct mpi_engine *p, int count, unsigned w)
 {
 	MPI_Request req;
+	int err;
 
 	(void)w;
-	return MPI_Isend(p->sbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
-			 p->comm, &req) |
-	       MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
-			p->comm, MPI_STATUS_IGNORE) |
-	       MPI_Wait(&req, MPI_STATUS_IGNORE);
+	err = MPI_Isend(p->sbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
+			p->comm, &req);
+	err |= MPI_Recv(p->rbuf, count, MPI_BYTE, p->peer, MPI_TAG_DATA,
+			p->comm, MPI_STATUS_IGNORE);
+	err |= MPI_Wait(&req, MPI_STATUS_IGNORE);
+	return err;
 }
 
 static inline int mpi_bw_send(struct mpi_engine *p, int count, unsigned w)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * ibpong-mpi's front end: command line, checks before measuring, and an
- * exit code that every rank agrees on. Every rank parses the same
- * command line and so reaches the same verdict; only rank 0 prints.
+ * ibpong-mpi's command (bench/bench_main.h runs it): the MPI bootstrap
+ * opened before the command line (MPI_Init takes it), OSU's habits, the
+ * sweep options, checks before measuring, and an exit code that every
+ * rank agrees on. Every rank parses the same command line and so reaches
+ * the same verdict; only rank 0 prints. The MPI engine's descriptor is
+ * here too: engine_mpi.c holds the engine itself.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,137 +15,98 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "bench_main.h"
 #include "exit.h"
 #include "log.h"
 #include "mpi_bench.h"
 #include "sweep.h"
 
-#define MPI_FRONT_LONGOPTS_MAX 96
+/* OSU's options, as osu_latency and osu_bw spell them. */
+enum { OSU_M = 1, OSU_I, OSU_X, OSU_W, SWEEP, HOOK };
 
-static const struct option mpi_front_own_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+static const struct bench_opt mpi_osu_opts[] = {
+	{ NULL, 'm', "[MIN:]MAX",
+	  "--sizes MIN:MAX (MAX alone: 0:MAX, as OSU's -m)", OSU_M },
+	{ NULL, 'i', "N", "--iters N (OSU's -i)", OSU_I },
+	{ NULL, 'x', "N", "--warmup N (OSU's -x; not a GID index)", OSU_X },
+	{ NULL, 'W', "N", "--window N (OSU's -W)", OSU_W },
+	BENCH_OPT_END,
 };
 
-static void mpi_front_usage(FILE *f)
-{
-	fputs("Usage: mpirun -np 2 ibpong-mpi [OPTION]...\n"
-	      "MPI point-to-point benchmark between ranks 0 and 1: "
-	      "ping-pong latency,\n"
-	      "ping-ping, and uni- and bidirectional bandwidth (IMB and "
-	      "OSU methods).\n"
-	      "Ranks from 2 on stay idle, unless --pairs sweeps the "
-	      "cluster.\n\n",
-	      f);
-	bench_opts_usage(f);
-	mpi_sweep_usage(f);
-	fputs("  -h, --help             this text\n"
-	      "  -V, --version          the version\n\n"
-	      "Exit codes: 0 success, 1 a sweep suspect CONFIRMED, 2 bad "
-	      "usage,\n"
-	      "3 runtime failure (allocation, transfer, corrupted payload, a "
-	      "rank that\n"
-	      "stopped answering, a failed sweep pair), 4 sweep inconclusive "
-	      "(suspects\n"
-	      "that the retests did not settle: measure again).\n",
-	      f);
-}
+static const struct bench_opt *const mpi_cmd_opts[] = {
+	mpi_osu_opts,
+	mpi_sweep_opts_table,
+	mpi_sweep_hooks_table,
+	NULL,
+};
 
-/* The shared options plus ours; -EINVAL if the table is too small. */
-static int mpi_front_longopts(struct option *lo, size_t max)
-{
-	size_t n = bench_opts_longopts_count();
-	size_t own = sizeof(mpi_front_own_opts) / sizeof(mpi_front_own_opts[0]);
-	size_t nsw;
-	const struct option *sw = mpi_sweep_longopts(&nsw);
+static const char *const mpi_cmd_titles[] = {
+	"OSU's habits",
+	"Sweeps (doc/sweeps.md), every rank takes part",
+	"Testing only (never in production runs)",
+	NULL,
+};
 
-	if (n + own + nsw + 1 > max)
+static int mpi_osu_sizes(struct bench_opts *o, const char *arg)
+{
+	char spec[64];
+	const char *why;
+
+	if (strchr(arg, ':') || strchr(arg, ','))
+		snprintf(spec, sizeof(spec), "%s", arg);
+	else
+		snprintf(spec, sizeof(spec), "0:%s", arg);
+	if (strlen(arg) >= sizeof(spec) - 2 ||
+	    bench_sizes_parse(spec, &o->sizes, &why)) {
+		bench_err("-m '%s': expected [MIN:]MAX, sizes in bytes with "
+			  "K, M, G suffixes",
+			  arg);
 		return -EINVAL;
-	memcpy(lo, bench_opts_longopts(), n * sizeof(*lo));
-	memcpy(lo + n, mpi_front_own_opts, sizeof(mpi_front_own_opts));
-	memcpy(lo + n + own, sw, nsw * sizeof(*lo));
-	memset(lo + n + own + nsw, 0, sizeof(*lo));
+	}
+	o->sizes_set = true;
 	return 0;
 }
 
-/* One option: an exit code, or -1 to go on. */
-static int mpi_front_option(struct bench_opts *o, struct mpi_sweep_opts *so,
-			    int c, int rank)
+static int mpi_cmd_opt(struct bench_main *m, int id, const char *arg)
 {
-	int ret;
+	struct mpi_sweep_opts *so = m->state;
+	static const char *const shared[] = {
+		[OSU_I] = "iters", [OSU_X] = "warmup", [OSU_W] = "window"
+	};
 
-	switch (c) {
-	case 'h':
-		if (rank == 0)
-			mpi_front_usage(stdout);
-		return BENCH_EXIT_OK;
-	case 'V':
-		if (rank == 0)
-			printf("ibpong-mpi %s\n", IBPONG_VERSION);
-		return BENCH_EXIT_OK;
-	case '?': /* getopt_long has said why */
+	switch (id) {
+	case OSU_M:
+		return mpi_osu_sizes(&m->o, arg);
+	case OSU_I:
+	case OSU_X:
+	case OSU_W:
+		return bench_opts_handle_name(&m->o, shared[id], arg);
+	}
+	return mpi_sweep_opts_handle(so, id, arg) ? -EINVAL : 0;
+}
+
+static void mpi_cmd_init(void *state)
+{
+	mpi_sweep_opts_init(state);
+}
+
+static int mpi_cmd_finish_opts(struct bench_main *m)
+{
+	struct mpi_sweep_opts *so = m->state;
+
+	if (so->transport && strcmp(so->transport, m->eng->name)) {
+		bench_err("--transport '%s': give the option in full, as "
+			  "--transport NAME",
+			  so->transport);
 		return BENCH_EXIT_USAGE;
-	default:
-		ret = bench_opts_handle(o, c, optarg);
-		if (ret == 1)
-			ret = mpi_sweep_opts_handle(so, c, optarg);
-		return ret ? BENCH_EXIT_USAGE : -1;
 	}
-}
-
-static int mpi_front_getopt(struct bench_opts *o, struct mpi_sweep_opts *so,
-			    int argc, char **argv, int rank)
-{
-	struct option lo[MPI_FRONT_LONGOPTS_MAX];
-	int code = -1;
-	int c;
-
-	if (mpi_front_longopts(lo, MPI_FRONT_LONGOPTS_MAX)) {
-		bench_err("too many options for the option table");
-		return BENCH_EXIT_RUNTIME;
-	}
-	opterr = rank == 0;
-	while (code < 0 &&
-	       (c = getopt_long(argc, argv, "hVd:x:", lo, NULL)) != -1)
-		code = mpi_front_option(o, so, c, rank);
-	if (code < 0 && optind < argc) {
-		bench_err("unexpected argument '%s'", argv[optind]);
-		code = BENCH_EXIT_USAGE;
-	}
-	if (code < 0 && (bench_opts_finish(o) || mpi_sweep_opts_finish(so, o)))
-		code = BENCH_EXIT_USAGE;
-	if (code == BENCH_EXIT_USAGE)
+	so->eng = m->eng;
+	so->eng_cfg = m->cfg;
+	if (mpi_sweep_opts_finish(so, &m->o)) {
 		bench_err("try 'ibpong-mpi --help'");
-	return code;
-}
-
-int mpi_front_parse(struct bench_opts *o, struct mpi_sweep_opts *so, int argc,
-		    char **argv, int rank)
-{
-	int saved = -1;
-	int devnull;
-	int code;
-
-	bench_opts_init(o, argc, argv);
-	mpi_sweep_opts_init(so);
-	/* Ranks other than 0 reach the same verdict silently. */
-	if (rank != 0) {
-		fflush(stderr);
-		saved = dup(STDERR_FILENO);
-		devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (saved >= 0 && devnull >= 0)
-			dup2(devnull, STDERR_FILENO);
-		if (devnull >= 0)
-			close(devnull);
+		return BENCH_EXIT_USAGE;
 	}
-	code = mpi_front_getopt(o, so, argc, argv, rank);
-	if (saved >= 0) {
-		fflush(stderr);
-		dup2(saved, STDERR_FILENO);
-		close(saved);
-	}
-	return code;
+	return -1;
 }
 
 /* Can a file be created beside path? Tries the temporary file itself. */
@@ -180,9 +143,11 @@ static int mpi_front_json_writable(const char *path)
 	return 0;
 }
 
-int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o,
-		    const struct mpi_sweep_opts *so)
+static int mpi_cmd_check(struct bench_main *m)
 {
+	struct bench_bootstrap *bs = &m->bs;
+	const struct bench_opts *o = &m->o;
+	const struct mpi_sweep_opts *so = m->state;
 	size_t largest =
 		o->sizes.count ? o->sizes.bytes[o->sizes.count - 1] : 0;
 	int code = -1;
@@ -213,7 +178,7 @@ int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o,
 	return agreed;
 }
 
-int mpi_front_start(struct bench_bootstrap *bs, int *argc, char ***argv)
+static int mpi_cmd_start(struct bench_main *m, int *argc, char ***argv)
 {
 	struct bench_bootstrap_cfg cfg = {
 		.timeout_s = 30,
@@ -221,16 +186,25 @@ int mpi_front_start(struct bench_bootstrap *bs, int *argc, char ***argv)
 		.argv = argv,
 	};
 
-	bench_log_set_prog("ibpong-mpi");
-	if (bench_bootstrap_open(bs, &mpi_bootstrap_ops, &cfg))
-		return BENCH_EXIT_RUNTIME;
-	return -1;
+	return bench_bootstrap_open(&m->bs, &mpi_bootstrap_ops, &cfg);
 }
 
-int mpi_front_finish(struct bench_bootstrap *bs, int code)
+static int mpi_cmd_run(struct bench_main *m)
 {
+	const struct mpi_sweep_opts *so = m->state;
+
+	if (so->pairs == MPI_PAIRS_NONE)
+		return -1;
+	return mpi_sweep_main(&m->bs, &m->o, so);
+}
+
+static int mpi_cmd_finish(struct bench_main *m, int code)
+{
+	struct bench_bootstrap *bs = &m->bs;
 	int agreed = code;
 
+	if (!m->bs_open)
+		return code;
 	if (mpi_bootstrap_agree(bs, code, &agreed)) {
 		bench_err("rank %d: the other ranks do not answer; aborting "
 			  "the job",
@@ -238,5 +212,72 @@ int mpi_front_finish(struct bench_bootstrap *bs, int code)
 		MPI_Abort(MPI_COMM_WORLD, code > 0 ? code : BENCH_EXIT_RUNTIME);
 	}
 	bench_bootstrap_close(bs);
+	m->bs_open = false;
 	return agreed;
 }
+
+const struct bench_cmd mpi_cmd = {
+	.prog = "ibpong-mpi",
+	.tool = "ibpong-mpi",
+	.engine = "mpi",
+	.synopsis = "Usage: mpirun -np 2 ibpong-mpi [OPTION]...\n"
+		    "MPI point-to-point benchmark between ranks 0 and 1: "
+		    "ping-pong latency,\n"
+		    "ping-ping, and uni- and bidirectional bandwidth (IMB and "
+		    "OSU methods).\n"
+		    "Ranks from 2 on stay idle, unless --pairs sweeps the "
+		    "cluster.\n",
+	.exit_text =
+		"Exit codes: 0 success, 1 a sweep suspect CONFIRMED, 2 bad "
+		"usage,\n"
+		"3 runtime failure (allocation, transfer, corrupted "
+		"payload, a rank that\n"
+		"stopped answering, a failed sweep pair), 4 sweep "
+		"inconclusive (suspects\n"
+		"that the retests did not settle: measure again).\n",
+	.opts = mpi_cmd_opts,
+	.opts_titles = mpi_cmd_titles,
+	.state_size = sizeof(struct mpi_sweep_opts),
+	.state_init = mpi_cmd_init,
+	.opt_handle = mpi_cmd_opt,
+	.engine_opt = "transport",
+	.engine_bootstrap = &mpi_bootstrap_ops,
+	.opts_finish = mpi_cmd_finish_opts,
+	.start = mpi_cmd_start,
+	.check = mpi_cmd_check,
+	.run = mpi_cmd_run,
+	.finish = mpi_cmd_finish,
+};
+
+/* The testing hook of struct mpi_engine_cfg, from the environment. */
+static void mpi_cfg_init(void *cfg)
+{
+	struct mpi_engine_cfg *c = cfg;
+	const char *s = getenv("IBPONG_MPI_CORRUPT_ITER");
+
+	c->corrupt_iter = s && *s ? strtoull(s, NULL, 10) : UINT64_MAX;
+}
+
+static int mpi_cfg_finish(void *cfg, const struct bench_opts *o)
+{
+	struct mpi_engine_cfg *c = cfg;
+
+	c->test = o->test;
+	return 0;
+}
+
+static const struct bench_bootstrap_ops *const mpi_bootstraps[] = {
+	&mpi_bootstrap_ops,
+	NULL,
+};
+
+const struct bench_engine_desc mpi_engine_desc = {
+	.name = "mpi",
+	.ops = &mpi_engine_ops,
+	.flags = BENCH_ENGINE_TWO_RANKS,
+	.cfg_size = sizeof(struct mpi_engine_cfg),
+	.opts_title = "MPI options",
+	.bootstraps = mpi_bootstraps,
+	.cfg_init = mpi_cfg_init,
+	.cfg_finish = mpi_cfg_finish,
+};

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * ibpong-mpi: the MPI engine, the MPI bootstrap and the helpers of its
- * front end (mpi/main.c).
+ * ibpong-mpi: the MPI engine, the MPI bootstrap and its command.
  */
 #ifndef MPI_BENCH_H
 #define MPI_BENCH_H
@@ -21,7 +20,7 @@
  * waits for ever. The bootstrap's collectives (barrier, exchange, agree)
  * are non-blocking requests polled against bs->timeout_s instead; inside
  * the timed loops nothing can time out, and a rank whose run fails while
- * its peer may still be blocked leaves through mpi_front_finish(), which
+ * its peer may still be blocked leaves through the command's finish, which
  * aborts the job when the ranks cannot agree on the exit code in time.
  */
 extern const struct bench_bootstrap_ops mpi_bootstrap_ops;
@@ -75,23 +74,10 @@ int mpi_bootstrap_agree(struct bench_bootstrap *bs, int mine, int *agreed);
 int mpi_version_parse(const char *raw, char *library, size_t library_len,
 		      char *version, size_t version_len);
 
-/*
- * Front end. Each returns an exit code (enum bench_exit), or -1 to go on.
- */
-/* Initialise MPI through the bootstrap. */
-int mpi_front_start(struct bench_bootstrap *bs, int *argc, char ***argv);
-struct mpi_sweep_opts;
-/* Parse the command line (and the sweep options, sweep.h) on every rank;
- * only rank 0 prints. */
-int mpi_front_parse(struct bench_opts *o, struct mpi_sweep_opts *so, int argc,
-		    char **argv, int rank);
-/* Checks before measuring: two ranks at least, a writable --json path. */
-int mpi_front_check(struct bench_bootstrap *bs, const struct bench_opts *o,
-		    const struct mpi_sweep_opts *so);
-/*
- * Agree on the exit code with every rank, then finalise MPI; aborts the
- * job (MPI_Abort) when the ranks cannot agree in time. Returns the code.
- */
-int mpi_front_finish(struct bench_bootstrap *bs, int code);
+/* The command ibpong-mpi (mpi/front.c; bench/bench_main.h runs it). */
+struct bench_cmd;
+extern const struct bench_cmd mpi_cmd;
+/* The MPI engine's descriptor (bench/engine.h), in mpi/front.c. */
+extern const struct bench_engine_desc mpi_engine_desc;
 
 #endif

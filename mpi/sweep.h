@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "bootstrap.h"
+#include "engine.h"
 #include "options.h"
 #include "result.h"
 #include "sizes.h"
@@ -27,15 +28,15 @@ enum mpi_pairs {
 	MPI_PAIRS_NEIGHBORS, /* (i, i+1), even i then odd i */
 };
 
-enum mpi_transport {
-	MPI_TRANSPORT_MPI,   /* the MPI engine measures */
-	MPI_TRANSPORT_VERBS, /* raw verbs measure; MPI only bootstraps */
-};
-
 /* The sweep options of ibpong-mpi (mpi/sweep_opts.c parses them). */
 struct mpi_sweep_opts {
 	enum mpi_pairs pairs;
-	enum mpi_transport transport;
+	const char *transport; /* --transport NAME as given, or NULL */
+	/* the engine that measures (the front end's choice) and its cfg */
+	const struct bench_engine_desc *eng;
+	const void *eng_cfg;
+	const char *sweep_only;	 /* a sweep option given (refused without
+				  * --pairs), or NULL */
 	unsigned per_node;	 /* ranks of each node that take part */
 	unsigned concurrency;	 /* pairs at once in a round; 0: no cap */
 	const char *node_id_env; /* --node-id-from env:VAR; NULL: host */
@@ -62,15 +63,12 @@ struct mpi_sweep_opts {
 	long hang_round;
 	int kill_rank; /* --inject-kill RANK:ROUND; -1: none */
 	long kill_round;
-	/* verbs transport */
-	const char *verbs_dev; /* -d: NULL for the first active device */
-	int verbs_gid_index;   /* -x: -1 to pick */
-	const char *verbs_op;  /* --op: send, write, read, write-imm */
 };
 
 void mpi_sweep_opts_init(struct mpi_sweep_opts *so);
-/* getopt_long entries of the sweep options (n of them, no terminator). */
-const struct option *mpi_sweep_longopts(size_t *n);
+/* The sweep options (struct bench_opt tables) and its testing hooks. */
+extern const struct bench_opt mpi_sweep_opts_table[];
+extern const struct bench_opt mpi_sweep_hooks_table[];
 /*
  * Handle one option: 0 if handled, 1 if not a sweep option, -EINVAL after
  * one line naming the option.
@@ -79,7 +77,6 @@ int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg);
 /* Check the combination after parsing; -EINVAL after one line. */
 int mpi_sweep_opts_finish(struct mpi_sweep_opts *so,
 			  const struct bench_opts *o);
-void mpi_sweep_usage(FILE *f);
 const char *mpi_pairs_name(enum mpi_pairs p);
 
 /* One pair of endpoints (indices into the sweep's endpoint list). */

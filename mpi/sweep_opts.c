@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "log.h"
 #include "sweep.h"
 
@@ -29,7 +28,6 @@ enum {
 	OPT_DELAY,
 	OPT_HANG,
 	OPT_KILL,
-	OPT_OP,
 	OPT_RETEST_BUDGET,
 	OPT_LINK_DELAY,
 	OPT_SPIKES,
@@ -42,29 +40,58 @@ enum {
 #define RETEST_BUDGET_DEFAULT 64
 #define RETEST_BUDGET_MAX     4096
 
-static const struct option sweep_longopts[] = {
-	{ "pairs", required_argument, NULL, OPT_PAIRS },
-	{ "transport", required_argument, NULL, OPT_TRANSPORT },
-	{ "per-node", required_argument, NULL, OPT_PER_NODE },
-	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
-	{ "node-id-from", required_argument, NULL, OPT_NODE_ID },
-	{ "matrix-sizes", required_argument, NULL, OPT_MATRIX_SIZES },
-	{ "matrix-dir", required_argument, NULL, OPT_MATRIX_DIR },
-	{ "outlier-threshold", required_argument, NULL, OPT_THRESHOLD },
-	{ "outlier-mad-floor", required_argument, NULL, OPT_MAD_FLOOR },
-	{ "outlier-size", required_argument, NULL, OPT_OUTLIER_SIZE },
-	{ "print-schedule", no_argument, NULL, OPT_PRINT_SCHEDULE },
-	{ "dry-run", no_argument, NULL, OPT_PRINT_SCHEDULE },
-	{ "simulate-nodes", required_argument, NULL, OPT_SIMULATE },
-	{ "inject-delay", required_argument, NULL, OPT_DELAY },
-	{ "retest-budget", required_argument, NULL, OPT_RETEST_BUDGET },
-	{ "inject-link-delay", required_argument, NULL, OPT_LINK_DELAY },
-	{ "inject-spikes", required_argument, NULL, OPT_SPIKES },
-	{ "inject-hang", required_argument, NULL, OPT_HANG },
-	{ "inject-kill", required_argument, NULL, OPT_KILL },
-	{ "ib-dev", required_argument, NULL, 'd' },
-	{ "gid-index", required_argument, NULL, 'x' },
-	{ "op", required_argument, NULL, OPT_OP },
+/* The sweep's options; all but --pairs need --pairs. */
+const struct bench_opt mpi_sweep_opts_table[] = {
+	{ "pairs", 0, "ring|all|neighbors",
+	  "sweep these node pairs, a round's pairs at once", OPT_PAIRS },
+	{ "transport", 0, "NAME",
+	  "the engine that measures: mpi (default) or verbs\n"
+	  "(MPI launches and swaps QP info); its options below",
+	  OPT_TRANSPORT },
+	{ "per-node", 0, "N", "ranks per node that take part (default 1)",
+	  OPT_PER_NODE },
+	{ "concurrency", 0, "K",
+	  "at most K pairs at once (default: all of a round)",
+	  OPT_CONCURRENCY },
+	{ "node-id-from", 0, "env:VAR",
+	  "node identity from a variable, not the host name", OPT_NODE_ID },
+	{ "matrix-sizes", 0, "LIST",
+	  "sizes of the matrix CSVs (default: 0, 8, 4K, 1M if run)",
+	  OPT_MATRIX_SIZES },
+	{ "matrix-dir", 0, "DIR",
+	  "write latency-SIZE.csv and bandwidth-SIZE.csv there",
+	  OPT_MATRIX_DIR },
+	{ "outlier-size", 0, "SIZE",
+	  "size judged for suspects (default: the smallest)",
+	  OPT_OUTLIER_SIZE },
+	{ "outlier-threshold", 0, "X", "flag robust scores above X (default 5)",
+	  OPT_THRESHOLD },
+	{ "outlier-mad-floor", 0, "F", "MAD at least F x median (default 0.1)",
+	  OPT_MAD_FLOOR },
+	{ "retest-budget", 0, "N",
+	  "pairs measured again to confirm suspects (default 64)",
+	  OPT_RETEST_BUDGET },
+	{ "print-schedule", 0, NULL,
+	  "print the rounds, measure nothing (also --dry-run)",
+	  OPT_PRINT_SCHEDULE },
+	{ "dry-run", 0, NULL, NULL, OPT_PRINT_SCHEDULE },
+	{ "simulate-nodes", 0, "N", "with --print-schedule: for N nodes",
+	  OPT_SIMULATE },
+	BENCH_OPT_END,
+};
+
+const struct bench_opt mpi_sweep_hooks_table[] = {
+	{ "inject-delay", 0, "RANK:USEC", "busy-wait per message on RANK",
+	  OPT_DELAY },
+	{ "inject-link-delay", 0, "A:B:USEC",
+	  "busy-wait per message on A when paired with B", OPT_LINK_DELAY },
+	{ "inject-spikes", 0, "RANK:EVERY:USEC",
+	  "busy-wait before every EVERYth message", OPT_SPIKES },
+	{ "inject-hang", 0, "RANK:ROUND", "RANK stops answering at ROUND",
+	  OPT_HANG },
+	{ "inject-kill", 0, "RANK:ROUND", "RANK kills itself at ROUND",
+	  OPT_KILL },
+	BENCH_OPT_END,
 };
 
 static const char *const pairs_names[] = {
@@ -91,24 +118,11 @@ void mpi_sweep_opts_init(struct mpi_sweep_opts *so)
 	so->spike_rank = -1;
 	so->retest_budget = RETEST_BUDGET_DEFAULT;
 	so->kill_rank = -1;
-	so->verbs_gid_index = -1;
 }
 
-const struct option *mpi_sweep_longopts(size_t *n)
-{
-	*n = sizeof(sweep_longopts) / sizeof(sweep_longopts[0]);
-	return sweep_longopts;
-}
-
-/* A whole decimal number in [min, max], min >= 0. */
 static int parse_long(const char *s, long min, long max, long *out)
 {
-	uint64_t v;
-
-	if (bench_parse_u64(s, (uint64_t)min, (uint64_t)max, &v))
-		return -EINVAL;
-	*out = (long)v;
-	return 0;
+	return bench_parse_int(s, min, max, out);
 }
 
 /* A finite number >= min. */
@@ -150,17 +164,6 @@ static int handle_pairs(struct mpi_sweep_opts *so, const char *arg)
 			return 0;
 		}
 	return bench_opts_bad("pairs", arg, "ring, all or neighbors");
-}
-
-static int handle_transport(struct mpi_sweep_opts *so, const char *arg)
-{
-	if (!strcmp(arg, "mpi"))
-		so->transport = MPI_TRANSPORT_MPI;
-	else if (!strcmp(arg, "verbs"))
-		so->transport = MPI_TRANSPORT_VERBS;
-	else
-		return bench_opts_bad("transport", arg, "mpi or verbs");
-	return 0;
 }
 
 /* The options of the sweep's shape and analysis. */
@@ -256,7 +259,7 @@ bad:
 					"RANK:EVERY:USEC, EVERY >= 1");
 }
 
-/* Testing hooks and verbs options. */
+/* Testing hooks. */
 static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 {
 	long v;
@@ -286,35 +289,37 @@ static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 				   &so->kill_round))
 			return bench_opts_bad("inject-kill", arg, "RANK:ROUND");
 		return 0;
-	case 'd':
-		so->verbs_dev = arg;
-		return 0;
-	case 'x':
-		if (parse_long(arg, 0, 255, &v))
-			return bench_opts_bad("gid-index", arg,
-					      "an index from 0 to 255");
-		so->verbs_gid_index = (int)v;
-		return 0;
-	case OPT_OP:
-		if (strcmp(arg, "send") && strcmp(arg, "write") &&
-		    strcmp(arg, "read") && strcmp(arg, "write-imm"))
-			return bench_opts_bad("op", arg,
-					      "send, write, read or write-imm");
-		so->verbs_op = arg;
-		return 0;
 	}
 	return 1;
+}
+
+/* The name of a sweep option, for the refusal without --pairs. */
+static const char *opt_name(int opt)
+{
+	const struct bench_opt *t;
+
+	for (t = mpi_sweep_opts_table; t->name; t++)
+		if (t->id == opt)
+			return t->name;
+	for (t = mpi_sweep_hooks_table; t->name; t++)
+		if (t->id == opt)
+			return t->name;
+	return "?";
 }
 
 int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg)
 {
 	int ret;
 
+	if (opt != OPT_PAIRS && !so->sweep_only)
+		so->sweep_only = opt_name(opt);
 	switch (opt) {
 	case OPT_PAIRS:
 		return handle_pairs(so, arg);
 	case OPT_TRANSPORT:
-		return handle_transport(so, arg);
+		/* the front end chose the engine by this name already */
+		so->transport = arg;
+		return 0;
 	case OPT_MATRIX_DIR:
 		so->matrix_dir = arg;
 		return 0;
@@ -329,23 +334,17 @@ int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg)
 int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 {
 	(void)o;
-	if (so->pairs == MPI_PAIRS_NONE &&
-	    (so->print_schedule || so->simulate_nodes ||
-	     so->transport != MPI_TRANSPORT_MPI || so->matrix_dir)) {
-		bench_err("--print-schedule, --simulate-nodes, --transport and "
-			  "--matrix-dir need --pairs ring|all|neighbors");
+	if (so->pairs == MPI_PAIRS_NONE && so->sweep_only) {
+		bench_err("--%s is a sweep option: it needs --pairs "
+			  "ring|all|neighbors",
+			  so->sweep_only);
 		return -EINVAL;
 	}
 	if (so->simulate_nodes && !so->print_schedule) {
 		bench_err("--simulate-nodes only goes with --print-schedule");
 		return -EINVAL;
 	}
-	if (so->transport == MPI_TRANSPORT_VERBS && !HAVE_VERBS) {
-		bench_err("--transport verbs: ibpong-mpi was built without "
-			  "libibverbs (rdma-core)");
-		return -EINVAL;
-	}
-	if (so->transport == MPI_TRANSPORT_VERBS &&
+	if (so->eng && strcmp(so->eng->name, "mpi") &&
 	    (so->delay_rank >= 0 || so->link_rank_a >= 0 ||
 	     so->spike_rank >= 0)) {
 		bench_err("--inject-delay, --inject-link-delay and "
@@ -354,48 +353,4 @@ int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 		return -EINVAL;
 	}
 	return 0;
-}
-
-void mpi_sweep_usage(FILE *f)
-{
-	fputs("Sweeps (doc/sweeps.md): every rank takes part\n"
-	      "  --pairs ring|all|neighbors  sweep these node pairs, a round's "
-	      "pairs at once\n"
-	      "  --transport mpi|verbs  who measures (verbs: MPI launches, "
-	      "swaps QP info)\n"
-	      "  -d, --ib-dev NAME      verbs device (default: first "
-	      "active)\n"
-	      "  -x, --gid-index N      verbs GID index (default: pick)\n"
-	      "  --op send|write|read|write-imm  verbs operation (default "
-	      "send)\n"
-	      "  --per-node N           ranks per node that take part "
-	      "(default 1)\n"
-	      "  --concurrency K        at most K pairs at once (default: "
-	      "all of a round)\n"
-	      "  --node-id-from env:VAR node identity from a variable, not "
-	      "the host name\n"
-	      "  --matrix-sizes LIST    sizes of the matrix CSVs (default: "
-	      "0, 8, 4K, 1M if run)\n"
-	      "  --matrix-dir DIR       write latency-SIZE.csv and "
-	      "bandwidth-SIZE.csv there\n"
-	      "  --outlier-size SIZE    size judged for suspects (default: "
-	      "the smallest)\n"
-	      "  --outlier-threshold X  flag robust scores above X (default "
-	      "5)\n"
-	      "  --outlier-mad-floor F  MAD at least F x median (default "
-	      "0.1)\n"
-	      "  --retest-budget N      pairs measured again to confirm "
-	      "suspects (default 64)\n"
-	      "  --print-schedule, --dry-run  print the rounds, measure "
-	      "nothing\n"
-	      "  --simulate-nodes N     with --print-schedule: for N nodes\n"
-	      "Testing only (never in production runs):\n"
-	      "  --inject-delay RANK:USEC  busy-wait per message on RANK\n"
-	      "  --inject-link-delay A:B:USEC  busy-wait per message on A "
-	      "when paired with B\n"
-	      "  --inject-spikes RANK:EVERY:USEC  busy-wait before every "
-	      "EVERYth message\n"
-	      "  --inject-hang RANK:ROUND  RANK stops answering at ROUND\n"
-	      "  --inject-kill RANK:ROUND  RANK kills itself at ROUND\n\n",
-	      f);
 }

@@ -85,9 +85,9 @@ static json_t *sweep_json(const struct sweep *sw, long rounds_done)
 	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:s?, "
 			 "s:o}",
 			 "pairs", mpi_pairs_name(so->pairs), "transport",
-			 so->transport == MPI_TRANSPORT_VERBS ? "verbs" : "mpi",
-			 "endpoints", sw->n_ep, "per_node", (int)so->per_node,
-			 "concurrency", (int)so->concurrency, "rounds",
+			 so->eng ? so->eng->name : "mpi", "endpoints", sw->n_ep,
+			 "per_node", (int)so->per_node, "concurrency",
+			 (int)so->concurrency, "rounds",
 			 (json_int_t)sw->sched.n_rounds, "rounds_done",
 			 (json_int_t)rounds_done, "pairs_total",
 			 (json_int_t)sw->sched.n_pairs, "pairs_measured",
@@ -119,10 +119,9 @@ int sweep_describe(struct sweep *sw, long rounds_done)
 		return -ENOMEM;
 	/* the launcher's library, whatever measures */
 	ret = rounds_done ? 0 : mpi_engine_ops.describe(NULL, run);
-	json_object_set_new(run, "transport",
-			    json_string(sw->so->transport == MPI_TRANSPORT_VERBS
-						? "verbs"
-						: "mpi"));
+	json_object_set_new(
+		run, "transport",
+		json_string(sw->so->eng ? sw->so->eng->name : "mpi"));
 	ret = ret || rounds_done ? ret : describe_slurm(run);
 	if (ret || !sw->o->json_path)
 		return ret;

@@ -14,14 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 #include "log.h"
 #include "run.h"
 #include "sweep_int.h"
-
-#if HAVE_VERBS
-#include "verbs.h"
-#endif
 
 /* Both ends send their round number; -EHOSTDOWN if the peer is silent. */
 static int pair_hello(const struct sweep_pair *sp)
@@ -77,34 +72,6 @@ static int pair_comm(const struct sweep_pair *sp, MPI_Comm *pc)
 	return 0;
 }
 
-#if HAVE_VERBS
-static int pair_verbs_cfg(const struct mpi_sweep_opts *so,
-			  const struct bench_opts *o, struct verbs_cfg *cfg)
-{
-	int op;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->dev_name = so->verbs_dev;
-	cfg->gid_index = so->verbs_gid_index;
-	cfg->op = VERBS_OP_SEND;
-	for (op = 0; so->verbs_op && op < VERBS_OP_NR; op++)
-		if (!strcmp(so->verbs_op, verbs_op_name(op)))
-			break;
-	if (so->verbs_op && op == VERBS_OP_NR) {
-		bench_err("--op %s: expected send, write, read or write-imm",
-			  so->verbs_op);
-		return -EINVAL;
-	}
-	cfg->op = so->verbs_op ? (enum verbs_op)op : VERBS_OP_SEND;
-	cfg->qp_type = IBV_QPT_RC;
-	cfg->inline_bytes = -1;
-	cfg->tx_depth = VERBS_TX_DEPTH_DEFAULT;
-	cfg->window = o->window;
-	cfg->poll = VERBS_POLL_BUSY;
-	return 0;
-}
-#endif
-
 /* The testing hooks that make this rank slow (doc/sweeps.md). */
 static void pair_hooks(const struct sweep_pair *sp, struct mpi_engine_cfg *c)
 {
@@ -124,30 +91,15 @@ static void pair_hooks(const struct sweep_pair *sp, struct mpi_engine_cfg *c)
 static int pair_measure(const struct sweep_pair *sp, struct bench_bootstrap *bs,
 			struct bench_result *r)
 {
-	struct mpi_engine_cfg mcfg = {
-		.test = sp->o->test,
-		.corrupt_iter = UINT64_MAX,
-	};
-#if HAVE_VERBS
-	struct verbs_cfg vcfg;
-	int ret;
-#endif
+	const struct bench_engine_desc *d = sp->so->eng;
+	struct mpi_engine_cfg mcfg;
 
+	if (d->ops != &mpi_engine_ops)
+		return bench_run(d->ops, sp->so->eng_cfg, bs, sp->o, sp->clk,
+				 r);
+	mcfg = *(const struct mpi_engine_cfg *)sp->so->eng_cfg;
+	mcfg.corrupt_iter = UINT64_MAX;
 	pair_hooks(sp, &mcfg);
-#if HAVE_VERBS
-	if (sp->so->transport == MPI_TRANSPORT_VERBS) {
-		ret = pair_verbs_cfg(sp->so, sp->o, &vcfg);
-		return ret ? ret
-			   : bench_run(&verbs_engine_ops, &vcfg, bs, sp->o,
-				       sp->clk, r);
-	}
-#else
-	if (sp->so->transport == MPI_TRANSPORT_VERBS) {
-		bench_err("--transport verbs: ibpong-mpi was built without "
-			  "libibverbs");
-		return -ENOTSUP;
-	}
-#endif
 	return bench_run(&mpi_engine_ops, &mcfg, bs, sp->o, sp->clk, r);
 }
 

@@ -48,6 +48,7 @@ struct cm_bs {
 	unsigned stash_slot;
 	uint32_t stash_len;
 	struct rdmacm_params params;
+	struct bench_bootstrap_cfg cfg; /* where the peer is */
 };
 
 static uint8_t *slot(struct cm_bs *p, unsigned i)
@@ -195,7 +196,7 @@ static int bs_check_client(struct cm_bs *p, const uint8_t *pdata)
 	bench_err("rejected the client at %s: %s; give both ends the same "
 		  "options",
 		  p->ep.peer, text);
-	return -EINVAL;
+	return -EBADE;
 }
 
 static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
@@ -238,6 +239,8 @@ static int cm_bs_setup(struct bench_bootstrap *bs,
 	p->timeout_ms =
 		cfg->timeout_s > 0 ? (int)(cfg->timeout_s * 1000) : 30000;
 	rdmacm_params_of(rc, &p->params);
+	p->cfg = *cfg;
+	p->cfg.opaque = NULL;
 	bs->size = 2;
 	bs->rank = cfg->peer_host ? 0 : 1;
 	return bs->rank == 0 ? bs_client(p, cfg) : bs_server(p, cfg);
@@ -447,6 +450,14 @@ static void cm_bs_cleanup(struct bench_bootstrap *bs)
 
 	if (p)
 		bs_close(p);
+}
+
+const struct bench_bootstrap_cfg *
+rdmacm_bootstrap_cfg(struct bench_bootstrap *bs)
+{
+	struct cm_bs *p = bs->priv;
+
+	return &p->cfg;
 }
 
 struct rdma_cm_id *rdmacm_bootstrap_id(struct bench_bootstrap *bs)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The command line of `ibpong cm`: the options of `ibpong verbs`
- * (verbs/options.c parses them) less the ones rdma_cm decides, plus
- * --connect-iters.
+ * The cm engine's descriptor: the verbs engine with the rdma_cm
+ * connection method and bootstrap. Its options are the verbs engine's
+ * (verbs/options.c) less the ones rdma_cm decides, plus --connect-iters;
+ * before the run it times connection set-ups (probe_rdmacm.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,112 +12,116 @@
 
 #include "log.h"
 #include "rdmacm.h"
+#include "result.h"
 
 enum { OPT_CONNECT_ITERS = 0x3000 };
 
-static const struct option cm_longopts[] = {
-	{ "connect-iters", required_argument, NULL, OPT_CONNECT_ITERS },
+/* -d, -i and -x are accepted only to say why they do not apply. */
+static const struct bench_opt cm_opts[] = {
+	{ "connect-iters", 0, "N",
+	  "time N connection set-ups before the run (default 10;\n"
+	  "0: time only the first connection)",
+	  OPT_CONNECT_ITERS },
+	{ "device", 'd', "NAME", NULL, 'd' },
+	{ "ib-port", 'i', "N", NULL, 'i' },
+	{ "gid-index", 'x', "N", NULL, 'x' },
+	BENCH_OPT_END,
 };
 
-static void cm_usage(FILE *f)
-{
-	fputs("Usage: ibpong cm [OPTIONS]        wait as the server\n"
-	      "       ibpong cm [OPTIONS] HOST   connect to the server on "
-	      "HOST\n"
-	      "`ibpong verbs` over connections made by rdma_cm (what "
-	      "perftest -R and rping\n"
-	      "do): HOST and --bind are IP addresses or names of RDMA "
-	      "interfaces, and the\n"
-	      "device, port and GID come from the IP route. Both ends print "
-	      "the table and\n"
-	      "the connection set-up statistics; give both the same "
-	      "options.\n\n"
-	      "rdma_cm options:\n"
-	      "  --connect-iters N      time N connection set-ups before "
-	      "the run (default 10;\n"
-	      "                         0: time only the first "
-	      "connection)\n"
-	      "  -p, --port N           rdma_cm port (default 18515)\n"
-	      "  --bind ADDR            local address (server: listen on "
-	      "it only)\n"
-	      "  --op send|write|read|write-imm, --qp rc|ud, --inline N,\n"
-	      "  --mtu N, --tx-depth N, --poll busy|event\n"
-	      "                         as for `ibpong verbs` (UC: not with "
-	      "rdma_cm)\n"
-	      "  --help                 this text\n\n",
-	      f);
-	bench_opts_usage(f);
-	fputs("\nExit status:\n"
-	      "  0  success\n"
-	      "  2  bad usage (also -d, -i, -x, --qp uc: rdma_cm decides "
-	      "or cannot)\n"
-	      "  3  runtime failure: unreachable address, no RDMA device "
-	      "behind the route,\n"
-	      "     connection rejected, peer disconnected or timed out, "
-	      "payload check failed\n",
-	      f);
-}
+static const char *const cm_refused[] = {
+	['d'] = "-d/--device",
+	['i'] = "-i/--ib-port",
+	['x'] = "-x/--gid-index",
+};
 
-static int cm_opt_handle(void *ctx, int opt, const char *arg)
+static int cm_opt_handle(void *cfg, int id, const char *arg)
 {
-	struct rdmacm_cfg *rc = ctx;
-	char *end;
+	struct rdmacm_cfg *rc = cfg;
 	long v;
 
-	if (opt != OPT_CONNECT_ITERS)
-		return 1;
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > 100000) {
-		bench_err("--connect-iters '%s': expected a count from 0 to "
-			  "100000",
-			  arg);
+	if (id == 'd' || id == 'i' || id == 'x') {
+		bench_err("%s: rdma_cm picks the device, port and GID from "
+			  "the route to HOST (or --bind); leave it out",
+			  cm_refused[id]);
 		return -EINVAL;
 	}
+	if (id != OPT_CONNECT_ITERS)
+		return verbs_cfg_opt(&rc->verbs, id, arg);
+	if (bench_parse_int(arg, 0, 100000, &v))
+		return bench_opts_bad("connect-iters", arg,
+				      "a count from 0 to 100000");
 	rc->connect_iters = (unsigned)v;
 	return 0;
 }
 
-/* What rdma_cm decides from the route, or cannot do. */
-static int cm_cfg_check(const struct verbs_cfg *cfg)
+static void cm_cfg_init(void *cfg)
 {
-	const char *opt = cfg->dev_name		? "-d/--device"
-			  : cfg->ib_port	? "-i/--ib-port"
-			  : cfg->gid_index >= 0 ? "-x/--gid-index"
-						: NULL;
+	struct rdmacm_cfg *rc = cfg;
 
-	if (opt) {
-		bench_err("%s: rdma_cm picks the device, port and GID from "
-			  "the route to HOST (or --bind); leave it out",
-			  opt);
-		return -EINVAL;
-	}
-	if (cfg->qp_type == IBV_QPT_UC) {
+	memset(rc, 0, sizeof(*rc));
+	verbs_cfg_init(&rc->verbs);
+	rc->verbs.conn = &rdmacm_conn_ops;
+	rc->connect_iters = RDMACM_CONNECT_ITERS;
+}
+
+/* What rdma_cm cannot do; the test goes into the control request. */
+static int cm_cfg_finish(void *cfg, const struct bench_opts *o)
+{
+	struct rdmacm_cfg *rc = cfg;
+	int ret = verbs_cfg_check(&rc->verbs);
+
+	if (ret)
+		return ret;
+	if (rc->verbs.qp_type == IBV_QPT_UC) {
 		bench_err("--qp uc: rdma_cm has no UC port space; use --qp rc "
 			  "or ud, or `ibpong verbs --qp uc`");
 		return -EINVAL;
 	}
+	rc->test = o->test;
 	return 0;
 }
 
-int rdmacm_options_parse(int argc, char **argv, struct rdmacm_cfg *rc,
-			 struct bench_opts *o)
+/* run.connect: the connection set-up statistics, and their table. */
+static int cm_prologue(void *cfg, struct bench_bootstrap *bs,
+		       const struct bench_opts *o, struct bench_result *r)
 {
-	struct verbs_options_ext ext = {
-		.longopts = cm_longopts,
-		.n = sizeof(cm_longopts) / sizeof(cm_longopts[0]),
-		.handle = cm_opt_handle,
-		.usage = cm_usage,
-		.arg = rc,
-	};
+	FILE *f = o->format == BENCH_FORMAT_TABLE ? stdout : NULL;
+	json_t *conn;
 	int ret;
 
-	memset(rc, 0, sizeof(*rc));
-	rc->connect_iters = RDMACM_CONNECT_ITERS;
-	ret = verbs_options_parse_ext(argc, argv, &ext, &rc->verbs, o);
-	if (ret)
-		return ret;
-	rc->verbs.conn = &rdmacm_conn_ops;
-	rc->test = o->test;
-	return cm_cfg_check(&rc->verbs);
+	ret = rdmacm_probe_run(cfg, bs, (int)(o->timeout_s * 1000), f, &conn);
+	if (!ret && json_object_set_new(r->run, "connect", conn))
+		ret = -ENOMEM;
+	return ret;
 }
+
+static void cm_failed(struct bench_bootstrap *bs)
+{
+	(void)rdmacm_bootstrap_peer_gone(bs);
+}
+
+static const struct bench_opt *const cm_opt_tables[] = {
+	cm_opts,
+	verbs_qp_opts,
+	NULL,
+};
+
+static const struct bench_bootstrap_ops *const cm_bootstraps[] = {
+	&rdmacm_bootstrap_ops,
+	NULL,
+};
+
+const struct bench_engine_desc rdmacm_engine_desc = {
+	.name = "cm",
+	.ops = &verbs_engine_ops,
+	.flags = BENCH_ENGINE_TWO_RANKS,
+	.cfg_size = sizeof(struct rdmacm_cfg),
+	.opts_title = "rdma_cm options",
+	.opts = cm_opt_tables,
+	.bootstraps = cm_bootstraps,
+	.cfg_init = cm_cfg_init,
+	.opt_handle = cm_opt_handle,
+	.cfg_finish = cm_cfg_finish,
+	.prologue = cm_prologue,
+	.failed = cm_failed,
+};

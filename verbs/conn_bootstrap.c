@@ -13,8 +13,9 @@
 #include "log.h"
 #include "verbs.h"
 
-static int conn_bs_open(struct verbs_ctx *c)
+static int conn_bs_open(struct verbs_ctx *c, struct bench_bootstrap *bs)
 {
+	(void)bs;
 	return verbs_dev_open(&c->dev, c->cfg);
 }
 

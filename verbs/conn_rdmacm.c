@@ -50,27 +50,35 @@ static int cm_dev_use(struct verbs_ctx *c, struct rdma_cm_id *id)
 	return 0;
 }
 
-static int cm_open(struct verbs_ctx *c)
+static int cm_open(struct verbs_ctx *c, struct bench_bootstrap *bs)
 {
 	const struct verbs_cfg *cfg = c->cfg;
-	struct cm_conn *cc = calloc(1, sizeof(*cc));
-	struct rdma_cm_id *ctl;
+	const struct bench_bootstrap_cfg *peer;
+	struct cm_conn *cc;
 	int ret;
 
+	if (!bs || bs->ops != &rdmacm_bootstrap_ops) {
+		bench_err("the rdma_cm connection needs the rdma_cm bootstrap, "
+			  "not %s",
+			  bs ? bs->ops->name : "none");
+		return -ENOTSUP;
+	}
+	peer = rdmacm_bootstrap_cfg(bs);
+	cc = calloc(1, sizeof(*cc));
 	if (!cc)
 		return -ENOMEM;
 	c->conn_priv = cc;
-	if (cfg->peer_host) {
-		ret = rdmacm_ep_resolve(&cc->ep, cfg->peer_host, cfg->bind_addr,
-					cfg->port, cfg->qp_type, c->timeout_ms);
+	if (peer->peer_host) {
+		ret = rdmacm_ep_resolve(&cc->ep, peer->peer_host,
+					peer->bind_addr, peer->port,
+					cfg->qp_type, c->timeout_ms);
 		return ret ? ret : cm_dev_use(c, cc->ep.id);
 	}
-	ret = rdmacm_ep_listen(&cc->listen, cfg->bind_addr, cfg->port,
+	ret = rdmacm_ep_listen(&cc->listen, peer->bind_addr, peer->port,
 			       cfg->qp_type);
 	if (ret)
 		return ret;
-	ctl = rdmacm_bootstrap_id(rdmacm_cfg_of(cfg)->bs);
-	return cm_dev_use(c, ctl);
+	return cm_dev_use(c, rdmacm_bootstrap_id(bs));
 }
 
 /* RTR or RTS with the CM's attributes (RC). */

@@ -228,12 +228,13 @@ static int verbs_init(struct bench_engine *eng)
 	c->cfg = eng->cfg;
 	c->conn = c->cfg->conn ? c->cfg->conn : &verbs_conn_bootstrap_ops;
 	c->clock = eng->clock;
+	c->window = eng->plan->window;
 	c->timeout_ms = eng->timeout_ms > 0 ? eng->timeout_ms : 30000;
 	c->timeout_ticks =
 		(uint64_t)(c->timeout_ms * 1e6 / eng->clock->ns_per_tick);
 	eng->lat_kind = c->cfg->op == VERBS_OP_READ ? BENCH_LAT_RTT
 						    : BENCH_LAT_HALF_RTT;
-	ret = c->conn->open(c);
+	ret = c->conn->open(c, eng->bs);
 	if (ret)
 		return ret;
 	return verbs_res_open(c);
@@ -297,7 +298,7 @@ static int dp_params_agree(struct verbs_ctx *c, struct bench_bootstrap *bs)
 		bench_err("parameter mismatch: peer uses %s, this end %s; give "
 			  "both ends the same options",
 			  there, here);
-		return -EINVAL;
+		return -EBADE;
 	}
 	return 0;
 }

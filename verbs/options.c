@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The command line of `ibpong verbs`: its own options, the shared ones
- * (bench/options.h) and an optional HOST (client mode).
+ * The options of the verbs engine (its descriptor, verbs_engine_desc):
+ * the same in `ibpong verbs`, in `ibpong cm` (less what rdma_cm decides)
+ * and in an ibpong-mpi sweep with --transport verbs.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,26 +21,47 @@ enum {
 	OPT_MTU,
 	OPT_TX_DEPTH,
 	OPT_POLL,
-	OPT_BIND,
-	OPT_HELP,
 };
 
-static const struct option verbs_longopts[] = {
-	{ "device", required_argument, NULL, 'd' },
-	{ "ib-port", required_argument, NULL, 'i' },
-	{ "gid-index", required_argument, NULL, 'x' },
-	{ "port", required_argument, NULL, 'p' },
-	{ "op", required_argument, NULL, OPT_OP },
-	{ "qp", required_argument, NULL, OPT_QP },
-	{ "inline", required_argument, NULL, OPT_INLINE },
-	{ "mtu", required_argument, NULL, OPT_MTU },
-	{ "tx-depth", required_argument, NULL, OPT_TX_DEPTH },
-	{ "poll", required_argument, NULL, OPT_POLL },
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "help", no_argument, NULL, OPT_HELP },
+/* Which device, port and GID: what rdma_cm decides from the route. */
+const struct bench_opt verbs_dev_opts[] = {
+	{ "device", 'd', "NAME",
+	  "RDMA device (default: the first with an active port)", 'd' },
+	{ "ib-dev", 0, "NAME", NULL, 'd' }, /* the sweep's old name */
+	{ "ib-port", 'i', "N", "port (default: the first active)", 'i' },
+	{ "gid-index", 'x', "N",
+	  "GID index (default on Ethernet: RoCE v2 IPv4-mapped;\n"
+	  "InfiniBand uses the LID)",
+	  'x' },
+	BENCH_OPT_END,
 };
 
-#define VERBS_NOPTS (sizeof(verbs_longopts) / sizeof(verbs_longopts[0]))
+/* How the QP moves data: the same for every connection method. */
+const struct bench_opt verbs_qp_opts[] = {
+	{ "op", 0, "send|write|read|write-imm",
+	  "operation (default send). latency: send and write\n"
+	  "report half the round trip, read the round trip;\n"
+	  "write polls the last byte, but 0-byte writes and\n"
+	  "--poll event use write with immediate",
+	  OPT_OP },
+	{ "qp", 0, "rc|uc|ud",
+	  "QP type (default rc); uc: no read; ud: send only,\n"
+	  "sizes up to the path MTU",
+	  OPT_QP },
+	{ "inline", 0, "N",
+	  "inline sends up to N bytes (default: the QP's "
+	  "maximum)",
+	  OPT_INLINE },
+	{ "mtu", 0, "256|512|1024|2048|4096",
+	  "path MTU (default: the port's active MTU)", OPT_MTU },
+	{ "tx-depth", 0, "N",
+	  "send queue entries (default 128); one send in\n"
+	  "tx-depth/2 is signalled",
+	  OPT_TX_DEPTH },
+	{ "poll", 0, "busy|event",
+	  "spin on the CQ or sleep on its channel (default busy)", OPT_POLL },
+	BENCH_OPT_END,
+};
 
 static const char *const op_names[VERBS_OP_NR] = {
 	[VERBS_OP_SEND] = "send",
@@ -72,78 +94,14 @@ const char *verbs_poll_name(enum verbs_poll p)
 	return p == VERBS_POLL_EVENT ? "event" : "busy";
 }
 
-static void verbs_usage(FILE *f)
-{
-	fputs("Usage: ibpong verbs [OPTIONS]        wait as the server\n"
-	      "       ibpong verbs [OPTIONS] HOST   connect to the server "
-	      "on HOST\n"
-	      "Raw-verbs ping-pong and bandwidth (what ib_send_lat, "
-	      "ib_write_lat, ib_read_lat,\n"
-	      "ib_send_bw, ib_write_bw and ib_read_bw measure). Both ends "
-	      "print the table;\n"
-	      "give both the same options.\n\n"
-	      "Verbs options:\n"
-	      "  -d, --device NAME      RDMA device (default: the first "
-	      "with an active port)\n"
-	      "  -i, --ib-port N        port (default: the first active)\n"
-	      "  -x, --gid-index N      GID index (default on Ethernet: "
-	      "RoCE v2 IPv4-mapped;\n"
-	      "                         InfiniBand uses the LID)\n"
-	      "  --op send|write|read|write-imm\n"
-	      "                         operation (default send). latency: "
-	      "send and write\n"
-	      "                         report half the round trip, read "
-	      "the round trip;\n"
-	      "                         write polls the last byte, but "
-	      "0-byte writes and\n"
-	      "                         --poll event use write with "
-	      "immediate\n"
-	      "  --qp rc|uc|ud          QP type (default rc); uc: no read; "
-	      "ud: send only,\n"
-	      "                         sizes up to the path MTU\n"
-	      "  --inline N             inline sends up to N bytes "
-	      "(default: the QP's maximum)\n"
-	      "  --mtu 256|512|1024|2048|4096\n"
-	      "                         path MTU (default: the port's "
-	      "active MTU)\n"
-	      "  --tx-depth N           send queue entries (default 128); "
-	      "one send in\n"
-	      "                         tx-depth/2 is signalled\n"
-	      "  --poll busy|event      spin on the CQ or sleep on its "
-	      "channel (default busy)\n"
-	      "  -p, --port N           out-of-band TCP port (default "
-	      "18515)\n"
-	      "  --bind ADDR            server: listen on ADDR only\n"
-	      "  --help                 this text\n\n",
-	      f);
-	bench_opts_usage(f);
-	fputs("\nExit status:\n"
-	      "  0  success\n"
-	      "  2  bad usage: unknown option, bad value, bad combination\n"
-	      "  3  runtime failure: no RDMA device or active port, bad GID "
-	      "index, memlock\n"
-	      "     limit, peer lost or timed out, mismatched options, "
-	      "payload check failed\n",
-	      f);
-}
-
 static int bad(const char *opt, const char *arg, const char *expected)
 {
-	bench_err("--%s '%s': expected %s", opt, arg, expected);
-	return -EINVAL;
+	return bench_opts_bad(opt, arg, expected);
 }
 
 static int parse_uint(const char *arg, long min, long max, long *out)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return bench_parse_int(arg, min, max, out);
 }
 
 static int parse_name(const char *arg, const char *const *names, int n)
@@ -172,7 +130,7 @@ static int parse_mtu(const char *arg, enum ibv_mtu *mtu)
 	return -EINVAL;
 }
 
-static int verbs_opt_handle(struct verbs_cfg *cfg, int opt, const char *arg)
+int verbs_cfg_opt(struct verbs_cfg *cfg, int opt, const char *arg)
 {
 	static const char *const qps[] = { "rc", "uc", "ud" };
 	static const char *const polls[] = { "busy", "event" };
@@ -194,11 +152,6 @@ static int verbs_opt_handle(struct verbs_cfg *cfg, int opt, const char *arg)
 		if (parse_uint(arg, 0, 255, &v))
 			return bad("gid-index", arg, "a number from 0 to 255");
 		cfg->gid_index = (int)v;
-		return 0;
-	case 'p':
-		if (parse_uint(arg, 1, 65535, &v))
-			return bad("port", arg, "a TCP port from 1 to 65535");
-		cfg->port = (uint16_t)v;
 		return 0;
 	case OPT_OP:
 		i = parse_name(arg, op_names, VERBS_OP_NR);
@@ -232,15 +185,12 @@ static int verbs_opt_handle(struct verbs_cfg *cfg, int opt, const char *arg)
 			return bad("poll", arg, "busy or event");
 		cfg->poll = (enum verbs_poll)i;
 		return 0;
-	case OPT_BIND:
-		cfg->bind_addr = arg;
-		return 0;
 	}
-	return 1;
+	return -EINVAL;
 }
 
 /* Combinations the hardware cannot do. */
-static int verbs_cfg_check(const struct verbs_cfg *cfg)
+int verbs_cfg_check(const struct verbs_cfg *cfg)
 {
 	if (cfg->qp_type == IBV_QPT_UD && cfg->op != VERBS_OP_SEND) {
 		bench_err("--qp ud can only --op send (UD has no RDMA)");
@@ -253,23 +203,7 @@ static int verbs_cfg_check(const struct verbs_cfg *cfg)
 	return 0;
 }
 
-/* The shared getopt table followed by ours and the extension's. */
-static struct option *longopts_build(const struct verbs_options_ext *ext)
-{
-	size_t n = bench_opts_longopts_count(), n_ext = ext ? ext->n : 0;
-	struct option *all = calloc(n + VERBS_NOPTS + n_ext + 1, sizeof(*all));
-
-	if (!all)
-		return NULL;
-	memcpy(all, bench_opts_longopts(), n * sizeof(*all));
-	memcpy(all + n, verbs_longopts, sizeof(verbs_longopts));
-	if (n_ext)
-		memcpy(all + n + VERBS_NOPTS, ext->longopts,
-		       n_ext * sizeof(*all));
-	return all;
-}
-
-static void verbs_cfg_defaults(struct verbs_cfg *cfg)
+void verbs_cfg_init(struct verbs_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->gid_index = -1;
@@ -277,57 +211,46 @@ static void verbs_cfg_defaults(struct verbs_cfg *cfg)
 	cfg->qp_type = IBV_QPT_RC;
 	cfg->inline_bytes = -1;
 	cfg->tx_depth = VERBS_TX_DEPTH_DEFAULT;
-	cfg->port = VERBS_PORT_DEFAULT;
+	/* the testing hook of struct verbs_cfg, from the environment */
+	cfg->corrupt_payload = getenv("IBPONG_VERBS_CORRUPT") != NULL;
 }
 
-int verbs_options_parse(int argc, char **argv, struct verbs_cfg *cfg,
-			struct bench_opts *o)
+static void desc_cfg_init(void *cfg)
 {
-	return verbs_options_parse_ext(argc, argv, NULL, cfg, o);
+	verbs_cfg_init(cfg);
 }
 
-int verbs_options_parse_ext(int argc, char **argv,
-			    const struct verbs_options_ext *ext,
-			    struct verbs_cfg *cfg, struct bench_opts *o)
+static int desc_opt(void *cfg, int id, const char *arg)
 {
-	struct option *longopts = longopts_build(ext);
-	int opt, ret = 0;
-
-	if (!longopts)
-		return -ENOMEM;
-	verbs_cfg_defaults(cfg);
-	bench_opts_init(o, argc, argv);
-	o->print_all_ranks = true;
-	while (!ret && (opt = getopt_long(argc, argv, "d:i:x:p:h", longopts,
-					  NULL)) != -1) {
-		if (opt == 'h' || opt == OPT_HELP) {
-			if (ext)
-				ext->usage(stdout);
-			else
-				verbs_usage(stdout);
-			ret = 1;
-		} else if (opt == '?') {
-			ret = -EINVAL; /* getopt printed the reason */
-		} else {
-			ret = bench_opts_handle(o, opt, optarg);
-			if (ret == 1)
-				ret = verbs_opt_handle(cfg, opt, optarg);
-			if (ret == 1 && ext)
-				ret = ext->handle(ext->arg, opt, optarg);
-		}
-	}
-	free(longopts);
-	if (ret)
-		return ret;
-	if (optind + 1 < argc) {
-		bench_err("one HOST at most, got '%s' and '%s'", argv[optind],
-			  argv[optind + 1]);
-		return -EINVAL;
-	}
-	cfg->peer_host = optind < argc ? argv[optind] : NULL;
-	ret = bench_opts_finish(o);
-	if (!ret)
-		ret = verbs_cfg_check(cfg);
-	cfg->window = o->window;
-	return ret;
+	return verbs_cfg_opt(cfg, id, arg);
 }
+
+static int desc_finish(void *cfg, const struct bench_opts *o)
+{
+	(void)o;
+	return verbs_cfg_check(cfg);
+}
+
+static const struct bench_opt *const verbs_opt_tables[] = {
+	verbs_dev_opts,
+	verbs_qp_opts,
+	NULL,
+};
+
+static const struct bench_bootstrap_ops *const verbs_bootstraps[] = {
+	&bench_bootstrap_tcp_ops,
+	NULL,
+};
+
+const struct bench_engine_desc verbs_engine_desc = {
+	.name = "verbs",
+	.ops = &verbs_engine_ops,
+	.flags = BENCH_ENGINE_TWO_RANKS | BENCH_ENGINE_ANY_BOOTSTRAP,
+	.cfg_size = sizeof(struct verbs_cfg),
+	.opts_title = "Verbs options",
+	.opts = verbs_opt_tables,
+	.bootstraps = verbs_bootstraps,
+	.cfg_init = desc_cfg_init,
+	.opt_handle = desc_opt,
+	.cfg_finish = desc_finish,
+};

@@ -29,7 +29,8 @@ static const char *const phase_names[RDMACM_PHASE_NR] = {
 };
 
 /* Active side of one probe; fills ns[RDMACM_PHASE_NR]. */
-static int probe_connect(const struct rdmacm_cfg *rc, int timeout_ms,
+static int probe_connect(const struct rdmacm_cfg *rc,
+			 const struct bench_bootstrap_cfg *peer, int timeout_ms,
 			 uint64_t *ns)
 {
 	const struct verbs_cfg *cfg = &rc->verbs;
@@ -43,8 +44,8 @@ static int probe_connect(const struct rdmacm_cfg *rc, int timeout_ms,
 	uint64_t t0 = rdmacm_now_ns(), t1;
 	int ret;
 
-	ret = rdmacm_ep_resolve(&ep, cfg->peer_host, cfg->bind_addr, cfg->port,
-				t, timeout_ms);
+	ret = rdmacm_ep_resolve(&ep, peer->peer_host, peer->bind_addr,
+				peer->port, t, timeout_ms);
 	if (!ret)
 		ret = rdmacm_ep_qp(&ep, t, 4, false);
 	if (ret)
@@ -100,12 +101,13 @@ out_close:
 static int probe_serve(const struct rdmacm_cfg *rc, struct bench_bootstrap *bs,
 		       int timeout_ms)
 {
+	const struct bench_bootstrap_cfg *peer = rdmacm_bootstrap_cfg(bs);
 	const struct verbs_cfg *cfg = &rc->verbs;
 	struct rdmacm_ep listen = { 0 };
 	unsigned i;
 	int ret;
 
-	ret = rdmacm_ep_listen(&listen, cfg->bind_addr, cfg->port,
+	ret = rdmacm_ep_listen(&listen, peer->bind_addr, peer->port,
 			       cfg->qp_type);
 	if (!ret)
 		ret = bench_bootstrap_barrier(bs);
@@ -130,7 +132,8 @@ static int probe_measure(const struct rdmacm_cfg *rc,
 	}
 	ret = bench_bootstrap_barrier(bs);
 	for (i = 0; !ret && i < rc->connect_iters; i++)
-		ret = probe_connect(rc, timeout_ms, ns + i * RDMACM_PHASE_NR);
+		ret = probe_connect(rc, rdmacm_bootstrap_cfg(bs), timeout_ms,
+				    ns + i * RDMACM_PHASE_NR);
 	return ret;
 }
 

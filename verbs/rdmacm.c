@@ -246,7 +246,8 @@ static bool rejected_nobody(const struct rdma_cm_event *ev)
 	       ev->status == -ECONNREFUSED;
 }
 
-static void rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
+/* The reason as text; returns the server's enum rdmacm_why, or 0. */
+static int rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 {
 	const uint8_t *d = ev->param.conn.private_data;
 	size_t n = ev->param.conn.private_data_len;
@@ -257,15 +258,16 @@ static void rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 		snprintf(buf, len,
 			 "nobody listens there (start `ibpong cm` "
 			 "without HOST on that machine, with the same -p)");
-		return;
+		return 0;
 	}
 	if (ev->status != CM_REJ_CONSUMER_DEFINED ||
 	    rdmacm_hdr_check(d, n, RDMACM_KIND_REJECT, &h, why, sizeof(why))) {
 		snprintf(buf, len, "rejected (CM reason %d)", ev->status);
-		return;
+		return 0;
 	}
 	snprintf(buf, len, "the server rejected it: %.*s",
 		 (int)(h.length - RDMACM_HDR_BYTES), d + RDMACM_HDR_BYTES);
+	return (int)h.arg;
 }
 
 static int addr_error(struct rdmacm_ep *ep, int status)
@@ -287,6 +289,7 @@ static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 			 const char *what)
 {
 	char text[256];
+	int why;
 
 	switch (ev->event) {
 	case RDMA_CM_EVENT_ADDR_ERROR:
@@ -295,8 +298,10 @@ static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 	case RDMA_CM_EVENT_REJECTED:
 		if (ep->quiet_refused && rejected_nobody(ev))
 			return -ECONNREFUSED;
-		rejected_text(ev, text, sizeof(text));
+		why = rejected_text(ev, text, sizeof(text));
 		bench_err("%s: connection rejected: %s", ep->peer, text);
+		if (why == RDMACM_WHY_PARAMS)
+			return -EBADE; /* mismatched options: bad input */
 		return rejected_nobody(ev) ? -ECONNREFUSED : -ECONNABORTED;
 	case RDMA_CM_EVENT_UNREACHABLE:
 		bench_err("%s: unreachable while %s (%s): is an ibpong cm "

@@ -81,14 +81,13 @@ struct rdmacm_params {
 };
 
 /*
- * The configuration of ibpong-cm: the engine's cfg first, so that the
- * connection method finds the rest from c->cfg (rdmacm_cfg_of).
+ * The config of the cm engine (rdmacm_engine_desc): the verbs engine's
+ * first, as the verbs engine reads it.
  */
 struct rdmacm_cfg {
 	struct verbs_cfg verbs;
-	unsigned connect_iters;	    /* --connect-iters */
-	enum bench_test test;	    /* --test, for the control header */
-	struct bench_bootstrap *bs; /* the rdma_cm bootstrap, once open */
+	unsigned connect_iters; /* --connect-iters */
+	enum bench_test test;	/* --test, for the control header */
 };
 
 /* The phases of one connection set-up (active side), in nanoseconds. */
@@ -114,12 +113,6 @@ struct rdmacm_ep {
 	char peer[64];			    /* "192.0.2.1 port 18515" */
 	uint64_t phase_ns[RDMACM_PHASE_NR]; /* active side */
 };
-
-static inline struct rdmacm_cfg *rdmacm_cfg_of(const struct verbs_cfg *cfg)
-{
-	return (struct rdmacm_cfg *)((char *)cfg -
-				     offsetof(struct rdmacm_cfg, verbs));
-}
 
 /* rdmacm.c: shared plumbing */
 uint64_t rdmacm_now_ns(void);
@@ -188,6 +181,9 @@ int rdmacm_gid_index(struct rdma_cm_id *id);
 
 /* bootstrap_rdmacm.c; cfg->opaque is the struct rdmacm_cfg */
 extern const struct bench_bootstrap_ops rdmacm_bootstrap_ops;
+/* Where the peer is (HOST, --bind, -p), as the bootstrap was given it. */
+const struct bench_bootstrap_cfg *
+rdmacm_bootstrap_cfg(struct bench_bootstrap *bs);
 /* The control connection's id (the server's device comes from it). */
 struct rdma_cm_id *rdmacm_bootstrap_id(struct bench_bootstrap *bs);
 /* The control connection's set-up phases (rank 0), nanoseconds. */
@@ -198,9 +194,8 @@ int rdmacm_bootstrap_peer_gone(struct bench_bootstrap *bs);
 /* conn_rdmacm.c */
 extern const struct verbs_conn_ops rdmacm_conn_ops;
 
-/* cm_options.c: as verbs_options_parse (0, 1 after --help, -EINVAL) */
-int rdmacm_options_parse(int argc, char **argv, struct rdmacm_cfg *rc,
-			 struct bench_opts *o);
+/* cm_options.c: the cm engine */
+extern const struct bench_engine_desc rdmacm_engine_desc;
 
 /* probe_rdmacm.c */
 /*

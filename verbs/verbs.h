@@ -14,7 +14,7 @@
  *                window-and-ack method for send, RDMA write, write with
  *                immediate and RDMA read (datapath.h)
  *   datapath.c   their set-up and the bench_engine_ops
- *   options.c    the command-line options of `ibpong verbs`
+ *   options.c    the engine's options and its descriptor (bench/engine.h)
  *
  * A connection method (struct verbs_conn_ops) opens the device and brings
  * a QP to RTS; the engine owns everything else (PD, CQ, MR, the loops).
@@ -52,7 +52,7 @@ enum verbs_poll {
 
 struct verbs_conn_ops;
 
-/* The options of `ibpong verbs` (verbs/options.c fills them). */
+/* The options of the verbs engine (verbs/options.c fills them). */
 struct verbs_cfg {
 	const char *dev_name; /* -d: NULL for the first active device */
 	int ib_port;	      /* -i: 0 for the first active port */
@@ -62,11 +62,7 @@ struct verbs_cfg {
 	int inline_bytes;	  /* --inline: -1 for the QP's maximum */
 	enum ibv_mtu mtu;	  /* --mtu: 0 for the port's active MTU */
 	unsigned tx_depth;	  /* --tx-depth: send queue entries */
-	unsigned window;       /* --window of the run: sizes the recv queue */
-	enum verbs_poll poll;  /* --poll */
-	const char *peer_host; /* client: the server; NULL: serve */
-	const char *bind_addr; /* --bind */
-	uint16_t port;	       /* -p: out-of-band TCP port */
+	enum verbs_poll poll;	  /* --poll */
 	/* how to connect the QP; NULL for verbs_conn_bootstrap_ops */
 	const struct verbs_conn_ops *conn;
 	/* testing --validate: the data source (rank 0, rank 1 for read)
@@ -139,6 +135,7 @@ struct verbs_ctx {
 	enum ibv_mtu path_mtu;
 	unsigned max_inline; /* sends up to this size go inline */
 	unsigned tx_depth;
+	unsigned window; /* the run's --window: sizes the receive queue */
 	unsigned rx_depth;
 	unsigned cq_depth;
 	int rank; /* bootstrap rank: 0 initiates */
@@ -161,8 +158,11 @@ struct verbs_ctx {
 struct verbs_conn_ops {
 	const char *name;      /* for run.verbs.connection */
 	const char *transport; /* run.transport; NULL: "verbs" */
-	/* Open the device and port: fill c->dev (verbs_dev_open helps). */
-	int (*open)(struct verbs_ctx *c);
+	/*
+	 * Open the device and port: fill c->dev (verbs_dev_open helps). bs
+	 * is the run's bootstrap (rdma_cm's knows the peer's address).
+	 */
+	int (*open)(struct verbs_ctx *c, struct bench_bootstrap *bs);
 	/*
 	 * Create c->qp on c->pd and c->cq (verbs_qp_init_attr gives the
 	 * attributes), learn the peer's struct verbs_conn_info, bring the
@@ -205,28 +205,16 @@ int verbs_mr_open(struct verbs_ctx *c, size_t max_size);
 /* Post receives until rx_depth are outstanding. */
 int verbs_rx_fill(struct verbs_ctx *c);
 
-/* options.c */
-/* Returns 0, 1 after --help, or -EINVAL after a one-line message. */
-int verbs_options_parse(int argc, char **argv, struct verbs_cfg *cfg,
-			struct bench_opts *o);
-
-/*
- * What a command built on these options adds (ibpong cm): getopt entries
- * (ids from 0x3000), their handler and its own --help text.
- */
-struct verbs_options_ext {
-	const struct option *longopts; /* n entries, no terminator */
-	size_t n;
-	/* 0 if handled, 1 if not an option of the extension, -EINVAL */
-	int (*handle)(void *arg, int opt, const char *value);
-	void (*usage)(FILE *f); /* replaces the verbs --help text */
-	void *arg;		/* handed to handle */
-};
-
-/* verbs_options_parse with the extension's options (ext may be NULL). */
-int verbs_options_parse_ext(int argc, char **argv,
-			    const struct verbs_options_ext *ext,
-			    struct verbs_cfg *cfg, struct bench_opts *o);
+/* options.c: the engine's options (bench/options.h tables) */
+extern const struct bench_opt verbs_dev_opts[]; /* -d, -i, -x */
+extern const struct bench_opt verbs_qp_opts[];	/* --op, --qp, --mtu... */
+extern const struct bench_engine_desc verbs_engine_desc;
+/* Defaults (and the IBPONG_VERBS_CORRUPT testing hook). */
+void verbs_cfg_init(struct verbs_cfg *cfg);
+/* One option of the tables: 0, or -EINVAL after one line. */
+int verbs_cfg_opt(struct verbs_cfg *cfg, int id, const char *arg);
+/* Combinations the hardware cannot do: 0, or -EINVAL after one line. */
+int verbs_cfg_check(const struct verbs_cfg *cfg);
 const char *verbs_op_name(enum verbs_op op);
 const char *verbs_qp_name(enum ibv_qp_type t);
 const char *verbs_poll_name(enum verbs_poll p);

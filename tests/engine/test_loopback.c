@@ -581,8 +581,8 @@ static void test_pair_mismatch(void **state)
 
 	(void)state;
 	run_pair(pr, a0, a1, out, sizeof(out), err, sizeof(err));
-	assert_int_equal(pr[0].ret, -EINVAL);
-	assert_int_equal(pr[1].ret, -EINVAL);
+	assert_int_equal(pr[0].ret, -EBADE);
+	assert_int_equal(pr[1].ret, -EBADE);
 	assert_non_null(strstr(err, "--iters is 10 on rank 0 (this end) but "
 				    "20 on rank 1"));
 	assert_non_null(strstr(err, "--iters is 20 on rank 1 (this end) but "
@@ -590,12 +590,12 @@ static void test_pair_mismatch(void **state)
 	assert_int_equal(pr[0].r.n_rows, 0);
 	pair_free(pr);
 	run_pair(pr, a0, b1, out, sizeof(out), err, sizeof(err));
-	assert_int_equal(pr[0].ret, -EINVAL);
-	assert_int_equal(pr[1].ret, -EINVAL);
+	assert_int_equal(pr[0].ret, -EBADE);
+	assert_int_equal(pr[1].ret, -EBADE);
 	assert_non_null(strstr(err, "--sizes"));
 	pair_free(pr);
 	run_pair(pr, a0, c1, out, sizeof(out), err, sizeof(err));
-	assert_int_equal(pr[1].ret, -EINVAL);
+	assert_int_equal(pr[1].ret, -EBADE);
 	assert_non_null(strstr(err, "--test is latency on rank 0"));
 	pair_free(pr);
 }

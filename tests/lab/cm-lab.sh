@@ -94,15 +94,15 @@ vexit cm-server-timeout 3 "$VB" $q --timeout 2
 vgrep cm-server-timeout client "nothing within 2000 ms while waiting for the client"
 
 # rejected: the server names the mismatch in the reject's private data
-vpair2 cm-reject-qp 3 3 "$q --qp rc" "$q --qp ud"
+vpair2 cm-reject-qp 2 2 "$q --qp rc" "$q --qp ud"
 vgrep cm-reject-qp client "the server rejected it: parameter mismatch: the client uses --qp ud, the server --qp rc"
 vgrep cm-reject-qp server "rejected the client at"
-vpair2 cm-reject-op 3 3 "$q --op read" "$q --op write"
+vpair2 cm-reject-op 2 2 "$q --op read" "$q --op write"
 vgrep cm-reject-op client "the client uses --op write, the server --op read"
-vpair2 cm-reject-iters 3 3 "$q --connect-iters 5" "$q"
+vpair2 cm-reject-iters 2 2 "$q --connect-iters 5" "$q"
 vgrep cm-reject-iters client "--connect-iters 3, the server 5"
-# a mismatch only the run driver sees: both ends, exit 3
-vpair2 cm-mismatch-sizes 3 3 "$q --sizes 0:64" "$q --sizes 0:128"
+# a mismatch only the run driver sees: both ends, exit 2 (bad input)
+vpair2 cm-mismatch-sizes 2 2 "$q --sizes 0:64" "$q --sizes 0:128"
 
 # the peer disconnects mid-run: the survivor says so and exits 3
 vport=$((vport + 1))

@@ -17,13 +17,14 @@ vgrep nosuchdev server "no RDMA device named 'nosuchdev'"
 vpair badgid 3 3 $q --timeout 10 -x 200
 vgrep badgid client "GID index 200 of rxe0 port 1 is not valid"
 
-# mismatched options: refused on both ends, naming the option
-vpair2 mismatch-op 3 3 "$q --timeout 10 --op read" "$q --timeout 10 --op write"
+# mismatched options: refused on both ends, naming the option, exit 2
+# (bad input, README)
+vpair2 mismatch-op 2 2 "$q --timeout 10 --op read" "$q --timeout 10 --op write"
 vgrep mismatch-op client "peer uses --op read, this end --op write"
 vgrep mismatch-op server "peer uses --op write, this end --op read"
-vpair2 mismatch-qp 3 3 "$q --timeout 10 --qp uc" "$q --timeout 10 --qp rc"
+vpair2 mismatch-qp 2 2 "$q --timeout 10 --qp uc" "$q --timeout 10 --qp rc"
 vgrep mismatch-qp client "peer uses --qp uc, this end --qp rc"
-vpair2 mismatch-iters 3 3 "$q --timeout 10 --iters 11" "$q --timeout 10"
+vpair2 mismatch-iters 2 2 "$q --timeout 10 --iters 11" "$q --timeout 10"
 vgrep mismatch-iters client "--iters"
 
 # impossible combinations are usage errors, found before any connection

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The front end of every benchmark command (bench_main.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench_main.h"
+#include "config.h"
+#include "exit.h"
+#include "log.h"
+#include "run.h"
+
+/* getopt values of long options: MAIN_LONG + index in the merged table */
+#define MAIN_LONG  0x10000
+#define MAIN_NOPTS 256
+
+enum main_owner { OWN_MAIN, OWN_CMD, OWN_SHARED, OWN_ENGINE };
+
+enum { MAIN_HELP = 1, MAIN_VERSION, MAIN_PORT, MAIN_BIND };
+
+static const struct bench_opt main_opts[] = {
+	{ "help", 'h', NULL, "this text", MAIN_HELP },
+	{ "version", 'V', NULL, "the version", MAIN_VERSION },
+	BENCH_OPT_END,
+};
+
+static const struct bench_opt main_peer_opts[] = {
+	{ "port", 'p', "N", NULL, MAIN_PORT },
+	{ "bind", 0, "ADDR", "local address (the server listens on it only)",
+	  MAIN_BIND },
+	BENCH_OPT_END,
+};
+
+/* One entry of the merged table. */
+struct main_opt {
+	const struct bench_opt *opt;
+	enum main_owner owner;
+	const struct bench_engine_desc *eng; /* OWN_ENGINE */
+};
+
+struct main_table {
+	struct main_opt opts[MAIN_NOPTS];
+	size_t n;
+	int letter[128]; /* index + 1 of the owner of a short letter */
+	struct option lo[MAIN_NOPTS + 1];
+	char shorts[3 * 128 + 2];
+};
+
+static bool opt_end(const struct bench_opt *t)
+{
+	return !t->name && !t->letter;
+}
+
+static const struct main_opt *table_find_name(const struct main_table *t,
+					      const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < t->n; i++)
+		if (t->opts[i].opt->name && !strcmp(t->opts[i].opt->name, name))
+			return &t->opts[i];
+	return NULL;
+}
+
+static int table_add(struct main_table *t, const struct bench_opt *opts,
+		     enum main_owner owner, const struct bench_engine_desc *eng)
+{
+	const struct bench_opt *o;
+
+	for (o = opts; o && !opt_end(o); o++) {
+		/* a name already taken (engines share --op...) stays first */
+		if (o->name && table_find_name(t, o->name))
+			continue;
+		if (t->n == MAIN_NOPTS)
+			return -E2BIG;
+		t->opts[t->n] = (struct main_opt){ o, owner, eng };
+		if (o->letter && !t->letter[(unsigned char)o->letter])
+			t->letter[(unsigned char)o->letter] = (int)t->n + 1;
+		t->n++;
+	}
+	return 0;
+}
+
+static void table_getopt(struct main_table *t)
+{
+	size_t i, nl = 0, ns = 0;
+	int c;
+
+	t->shorts[ns++] = ':'; /* a missing argument is reported as ':' */
+	for (c = 1; c < 128; c++) {
+		const struct bench_opt *o;
+
+		if (!t->letter[c])
+			continue;
+		o = t->opts[t->letter[c] - 1].opt;
+		t->shorts[ns++] = (char)c;
+		if (o->arg)
+			t->shorts[ns++] = ':';
+	}
+	t->shorts[ns] = '\0';
+	for (i = 0; i < t->n; i++) {
+		const struct bench_opt *o = t->opts[i].opt;
+
+		if (!o->name)
+			continue;
+		t->lo[nl++] = (struct option){ o->name,
+					       o->arg ? required_argument
+						      : no_argument,
+					       NULL, MAIN_LONG + (int)i };
+	}
+	memset(&t->lo[nl], 0, sizeof(t->lo[nl]));
+}
+
+static void usage_table(FILE *f, const struct main_table *t, const char *title,
+			const struct bench_opt *opts)
+{
+	bool shown[128];
+	const struct bench_opt *o;
+	int c;
+
+	if (!opts || opt_end(opts))
+		return;
+	for (c = 0; c < 128; c++)
+		shown[c] = false;
+	for (o = opts; !opt_end(o); o++) {
+		c = (unsigned char)o->letter;
+		if (c && t->letter[c] && t->opts[t->letter[c] - 1].opt == o)
+			shown[c] = true;
+	}
+	if (title)
+		fprintf(f, "%s:\n", title);
+	bench_opt_usage(f, opts, shown);
+}
+
+static void usage_engine(FILE *f, const struct main_table *t,
+			 const struct bench_engine_desc *d, const char *title)
+{
+	const struct bench_opt *const *tab;
+
+	for (tab = d->opts; tab && *tab; tab++)
+		usage_table(f, t, tab == d->opts ? title : NULL, *tab);
+	if (d->opts && *d->opts)
+		fputc('\n', f);
+}
+
+bool bench_engine_can_use(const struct bench_engine_desc *d,
+			  const struct bench_bootstrap_ops *bs)
+{
+	const struct bench_bootstrap_ops *const *b;
+
+	if (d->flags & BENCH_ENGINE_ANY_BOOTSTRAP)
+		return true;
+	for (b = d->bootstraps; b && *b; b++)
+		if (*b == bs)
+			return true;
+	return false;
+}
+
+/* An engine that --ENGINE_OPT may choose. */
+static bool main_offered(const struct bench_cmd *cmd,
+			 const struct bench_engine_desc *d)
+{
+	return !cmd->engine_bootstrap ||
+	       bench_engine_can_use(d, cmd->engine_bootstrap);
+}
+
+/* "mpi, verbs": the engines --ENGINE_OPT may choose. */
+static void main_offered_names(const struct bench_cmd *cmd, char *buf,
+			       size_t len)
+{
+	const struct bench_engine_desc *const *e;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (e = bench_engines; *e && n < len; e++)
+		if (main_offered(cmd, *e))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? ", " : "", (*e)->name);
+}
+
+static void main_usage(const struct bench_main *m, const struct main_table *t)
+{
+	const struct bench_cmd *cmd = m->cmd;
+	const struct bench_engine_desc *const *e;
+	char title[128];
+	FILE *f = stdout;
+	size_t i;
+
+	fputs(cmd->synopsis, f);
+	fputc('\n', f);
+	usage_engine(f, t, m->eng, m->eng->opts_title);
+	if (cmd->peer) {
+		fprintf(f, "Connection:\n");
+		fprintf(f, "  -p, --port N           %s\n", cmd->port_help);
+		bench_opt_usage(f, main_peer_opts + 1, NULL);
+		fputc('\n', f);
+	}
+	for (i = 0; cmd->opts && cmd->opts[i]; i++) {
+		usage_table(f, t, cmd->opts_titles ? cmd->opts_titles[i] : NULL,
+			    cmd->opts[i]);
+		fputc('\n', f);
+	}
+	for (e = bench_engines; cmd->engine_opt && *e; e++) {
+		if (*e == m->eng || !main_offered(cmd, *e))
+			continue;
+		snprintf(title, sizeof(title), "%s (with --%s %s)",
+			 (*e)->opts_title, cmd->engine_opt, (*e)->name);
+		usage_engine(f, t, *e, title);
+	}
+	bench_opts_usage(f);
+	bench_opt_usage(f, main_opts, NULL);
+	if (cmd->usage_more)
+		cmd->usage_more(f);
+	fputc('\n', f);
+	fputs(cmd->exit_text, f);
+}
+
+static int main_peer_opt(struct bench_main *m, int id, const char *arg)
+{
+	long v;
+
+	if (id == MAIN_BIND) {
+		m->bcfg.bind_addr = arg;
+		return 0;
+	}
+	if (bench_parse_int(arg, 1, 65535, &v))
+		return bench_opts_bad("port", arg, "a port from 1 to 65535");
+	m->bcfg.port = (uint16_t)v;
+	return 0;
+}
+
+/* An option of an engine: the chosen one's, or refused. */
+static int main_engine_opt(struct bench_main *m, const struct main_opt *mo,
+			   const char *arg)
+{
+	const struct bench_engine_desc *d = m->eng;
+	const struct bench_opt *const *tab, *o;
+
+	if (mo->eng == d)
+		return d->opt_handle(m->cfg, mo->opt->id, arg);
+	/* the same name in the chosen engine's tables (--op of cm, verbs) */
+	for (tab = d->opts; mo->opt->name && tab && *tab; tab++)
+		for (o = *tab; !opt_end(o); o++)
+			if (o->name && !strcmp(o->name, mo->opt->name))
+				return d->opt_handle(m->cfg, o->id, arg);
+	if (m->cmd->engine_opt)
+		bench_err("--%s is an option of --%s %s; it does not apply to "
+			  "--%s %s",
+			  mo->opt->name, m->cmd->engine_opt, mo->eng->name,
+			  m->cmd->engine_opt, d->name);
+	else
+		bench_err("--%s is an option of the %s engine, not of %s",
+			  mo->opt->name, mo->eng->name, d->name);
+	return -EINVAL;
+}
+
+/* One option: 0, 1 to leave with exit 0 (help, version), or -EINVAL. */
+static int main_option(struct bench_main *m, const struct main_table *t,
+		       const struct main_opt *mo, const char *arg)
+{
+	int ret;
+
+	switch (mo->owner) {
+	case OWN_MAIN:
+		if (mo->opt->id == MAIN_PORT || mo->opt->id == MAIN_BIND)
+			return main_peer_opt(m, mo->opt->id, arg);
+		if (m->bs.rank == 0 && mo->opt->id == MAIN_HELP)
+			main_usage(m, t);
+		else if (m->bs.rank == 0)
+			printf("%s %s\n", m->cmd->tool, IBPONG_VERSION);
+		return 1;
+	case OWN_CMD:
+		return m->cmd->opt_handle(m, mo->opt->id, arg);
+	case OWN_SHARED:
+		ret = bench_opts_handle(&m->o, mo->opt->id, arg);
+		return ret == 1 ? -EINVAL : ret;
+	case OWN_ENGINE:
+	default:
+		return main_engine_opt(m, mo, arg);
+	}
+}
+
+/*
+ * The engine named by --ENGINE_OPT NAME (or =NAME) before getopt runs,
+ * so that the option table and defaults are the chosen engine's.
+ */
+static int main_pick_engine(struct bench_main *m, int argc, char **argv)
+{
+	const char *opt = m->cmd->engine_opt, *name = m->cmd->engine;
+	size_t len = opt ? strlen(opt) : 0;
+	int i;
+
+	for (i = 1; opt && i < argc && strcmp(argv[i], "--"); i++) {
+		if (strncmp(argv[i], "--", 2) || strncmp(argv[i] + 2, opt, len))
+			continue;
+		if (argv[i][2 + len] == '=')
+			name = argv[i] + 3 + len;
+		else if (!argv[i][2 + len] && i + 1 < argc)
+			name = argv[++i];
+	}
+	char names[128];
+
+	m->eng = bench_engine_find(name);
+	if (m->eng && main_offered(m->cmd, m->eng))
+		return 0;
+	main_offered_names(m->cmd, names, sizeof(names));
+	if (m->eng)
+		bench_err("--%s %s: the %s engine cannot run over the %s "
+			  "bootstrap; choose one of %s",
+			  opt, name, name, m->cmd->engine_bootstrap->name,
+			  names);
+	else
+		bench_err("--%s '%s': expected one of %s", opt ? opt : "engine",
+			  name, names);
+	m->eng = NULL;
+	return -EINVAL;
+}
+
+static int main_table_build(const struct bench_main *m, struct main_table *t)
+{
+	const struct bench_engine_desc *const *e;
+	const struct bench_opt *const *tab;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	ret = table_add(t, main_opts, OWN_MAIN, NULL);
+	if (!ret && m->cmd->peer)
+		ret = table_add(t, main_peer_opts, OWN_MAIN, NULL);
+	for (tab = m->cmd->opts; !ret && tab && *tab; tab++)
+		ret = table_add(t, *tab, OWN_CMD, NULL);
+	if (!ret)
+		ret = table_add(t, bench_opts_table(), OWN_SHARED, NULL);
+	for (tab = m->eng->opts; !ret && tab && *tab; tab++)
+		ret = table_add(t, *tab, OWN_ENGINE, m->eng);
+	for (e = bench_engines; !ret && m->cmd->engine_opt && *e; e++)
+		for (tab = (*e)->opts;
+		     !ret && main_offered(m->cmd, *e) && tab && *tab; tab++)
+			ret = table_add(t, *tab, OWN_ENGINE, *e);
+	if (ret)
+		bench_err("too many options for one command line");
+	else
+		table_getopt(t);
+	return ret;
+}
+
+/* getopt over the merged table: 0, 1 (help, version) or -EINVAL. */
+static int main_getopt(struct bench_main *m, struct main_table *t, int argc,
+		       char **argv)
+{
+	const struct main_opt *mo;
+	int c, idx, ret = 0;
+
+	optind = 0;
+	opterr = 0;
+	while (!ret &&
+	       (c = getopt_long(argc, argv, t->shorts, t->lo, &idx)) != -1) {
+		if (c == '?' || c == ':') {
+			if (optopt && optopt < MAIN_LONG)
+				bench_err("%s option '-%c'",
+					  c == ':' ? "missing argument of the"
+						   : "unknown",
+					  optopt);
+			else
+				bench_err("%s option '%s'",
+					  c == ':' ? "missing argument of the"
+						   : "unknown or ambiguous",
+					  argv[optind - 1]);
+			return -EINVAL;
+		}
+		mo = c >= MAIN_LONG ? &t->opts[c - MAIN_LONG]
+				    : &t->opts[t->letter[c] - 1];
+		ret = main_option(m, t, mo, optarg);
+	}
+	if (ret)
+		return ret;
+	if (m->cmd->peer && optind < argc)
+		m->bcfg.peer_host = argv[optind++];
+	if (optind < argc) {
+		bench_err("unexpected argument '%s'%s", argv[optind],
+			  m->cmd->peer ? ": one HOST at most" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Ranks other than 0 reach the same verdict without a word. */
+static int main_quiet_begin(const struct bench_main *m)
+{
+	int saved, devnull;
+
+	if (m->bs.rank == 0)
+		return -1;
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	if (devnull >= 0)
+		close(devnull);
+	return saved;
+}
+
+static void main_quiet_end(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
+/* The whole command line: an exit code, or -1 to go on. */
+static int main_parse(struct bench_main *m, int argc, char **argv)
+{
+	struct main_table *t = calloc(1, sizeof(*t));
+	int ret, code = -1, quiet = main_quiet_begin(m);
+
+	bench_opts_init(&m->o, argc, argv);
+	m->o.print_all_ranks = m->cmd->peer;
+	m->bcfg.port = m->cmd->port_default;
+	ret = t ? main_pick_engine(m, argc, argv) : -ENOMEM;
+	if (!ret && m->eng->cfg_size) {
+		m->cfg = calloc(1, m->eng->cfg_size);
+		ret = m->cfg ? 0 : -ENOMEM;
+	}
+	if (!ret && m->cfg && m->eng->cfg_init)
+		m->eng->cfg_init(m->cfg);
+	if (!ret)
+		ret = main_table_build(m, t);
+	if (!ret)
+		ret = main_getopt(m, t, argc, argv);
+	if (!ret)
+		ret = bench_opts_finish(&m->o);
+	if (!ret && m->eng->cfg_finish)
+		ret = m->eng->cfg_finish(m->cfg, &m->o);
+	if (!ret)
+		ret = bench_run_check(m->eng->ops, &m->o);
+	if (ret < 0 && ret != -ENOMEM)
+		bench_err("try '%s --help'", m->cmd->prog);
+	free(t);
+	if (ret == -ENOMEM)
+		code = BENCH_EXIT_RUNTIME;
+	else if (ret)
+		code = ret > 0 ? BENCH_EXIT_OK : BENCH_EXIT_USAGE;
+	else if (m->cmd->opts_finish)
+		code = m->cmd->opts_finish(m);
+	main_quiet_end(quiet);
+	return code;
+}
+
+/* The engine's bootstraps in order; -ENOTSUP passes to the next. */
+static int main_bootstrap(struct bench_main *m)
+{
+	const struct bench_bootstrap_ops *const *b;
+	int ret = -ENOTSUP;
+
+	m->bcfg.timeout_s = m->o.timeout_s;
+	m->bcfg.opaque = m->cfg;
+	for (b = m->eng->bootstraps; b && *b && ret == -ENOTSUP; b++)
+		ret = bench_bootstrap_open(&m->bs, *b, &m->bcfg);
+	if (ret == -ENOTSUP)
+		bench_err("no bootstrap of the %s engine can start here",
+			  m->eng->name);
+	m->bs_open = !ret;
+	if (ret == -ENOTSUP)
+		return BENCH_EXIT_RUNTIME;
+	return ret ? bench_exit_of(ret) : -1;
+}
+
+int bench_exit_of(int ret)
+{
+	if (!ret)
+		return BENCH_EXIT_OK;
+	if (ret == -EBADE || ret == -ENOTSUP)
+		return BENCH_EXIT_USAGE;
+	return BENCH_EXIT_RUNTIME;
+}
+
+static int main_tool_name(struct bench_result *r, const char *tool)
+{
+	if (!r->tool)
+		r->tool = strdup(tool);
+	if (!r->tool_version)
+		r->tool_version = strdup(IBPONG_VERSION);
+	return r->tool && r->tool_version ? 0 : -ENOMEM;
+}
+
+int bench_main_measure(struct bench_main *m)
+{
+	const struct bench_engine_desc *d = m->eng;
+	struct bench_result r;
+	struct bench_clock clk;
+	int ret;
+
+	bench_result_init(&r);
+	ret = bench_clock_init(&clk);
+	if (ret) {
+		bench_err("cannot set up the clock: %s", strerror(-ret));
+		goto out;
+	}
+	/* a mismatch is found before the prologue spends any time */
+	if (d->prologue)
+		ret = bench_run_agree(&m->bs, &m->o);
+	if (!ret)
+		ret = bench_run_describe(&r, &m->o, &m->bs, &clk);
+	if (!ret)
+		ret = main_tool_name(&r, m->cmd->tool);
+	if (!ret && d->prologue)
+		ret = d->prologue(m->cfg, &m->bs, &m->o, &r);
+	if (!ret)
+		ret = bench_run(d->ops, m->cfg, &m->bs, &m->o, &clk, &r);
+out:
+	if (ret && d->failed)
+		d->failed(&m->bs);
+	bench_result_free(&r);
+	return ret;
+}
+
+static int main_finish(struct bench_main *m, int code)
+{
+	if (m->cmd->finish)
+		return m->cmd->finish(m, code);
+	if (m->bs_open)
+		bench_bootstrap_close(&m->bs);
+	m->bs_open = false;
+	return code;
+}
+
+int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
+{
+	struct bench_main m = { .cmd = cmd };
+	int code = -1;
+
+	bench_log_set_prog(cmd->prog);
+	if (cmd->state_size) {
+		m.state = calloc(1, cmd->state_size);
+		if (!m.state)
+			return BENCH_EXIT_RUNTIME;
+		if (cmd->state_init)
+			cmd->state_init(m.state);
+	}
+	if (cmd->start) {
+		if (cmd->start(&m, &argc, &argv))
+			code = BENCH_EXIT_RUNTIME;
+		else
+			m.bs_open = true;
+	}
+	if (code < 0)
+		code = main_parse(&m, argc, argv);
+	if (code < 0 && !m.bs_open)
+		code = main_bootstrap(&m);
+	m.bs.timeout_s = m.o.timeout_s;
+	if (code < 0 && cmd->check)
+		code = cmd->check(&m);
+	if (code < 0 && cmd->run)
+		code = cmd->run(&m);
+	if (code < 0)
+		code = bench_exit_of(bench_main_measure(&m));
+	code = main_finish(&m, code);
+	bench_opts_free(&m.o);
+	free(m.cfg);
+	free(m.state);
+	return code;
+}
