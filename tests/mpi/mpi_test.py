@@ -319,9 +319,62 @@ def case_huge_size(ctx):
     ctx.expect("MPI_ABORT" not in err, "all ranks agree: no abort")
 
 
+# Options that do not apply: refused with one line naming the option and
+# why, never silently ignored (issue 9).
+REFUSED = [
+    (["--mtu", "1024"],
+     "--mtu is an option of --transport verbs; it does not apply to "
+     "--transport mpi"),
+    (["-d", "mlx5_0"], "--device is an option of --transport verbs"),
+    (["--gid-index", "3"], "--gid-index is an option of --transport verbs"),
+    (["--per-node", "2"],
+     "--per-node is a sweep option: it needs --pairs ring|all|neighbors"),
+    (["--matrix-dir", "/tmp"], "--matrix-dir is a sweep option"),
+    (["--inject-hang", "1:1"], "--inject-hang is a sweep option"),
+    (["--transport", "verbs"], "--transport is a sweep option"),
+    (["--pairs", "all", "--transport", "cm"],
+     "the cm engine cannot run over the mpi bootstrap"),
+    (["--pairs", "all", "--transport", "nope"],
+     "--transport 'nope': expected one of mpi"),
+    (["-W", "8"], "--window applies to --test bw and bibw only"),
+    (["--iters", "+5"], "--iters '+5'"),
+    (["--iters", " 5"], "--iters ' 5'"),
+    (["--timeout", "+5"], "--timeout '+5'"),
+    (["--timeout", "inf"], "--timeout 'inf'"),
+    (["-m", "abc"], "-m 'abc'"),
+]
+
+
+def case_refused(ctx):
+    for args, needle in REFUSED:
+        rc, out, err = ctx.run(args)
+        ctx.expect(rc == 2, f"{args}: exit 2 expected")
+        ctx.expect(err.count(needle) == 1,
+                   f"{args}: {needle!r} printed once (rank 0 only)")
+        ctx.expect(out == "", f"{args}: nothing measured")
+
+
+def case_osu_habits(ctx):
+    """OSU's -m, -i, -x, -W: nothing reinterpreted (-x is the warm-up)."""
+    path = ctx.json_path("osu.json")
+    rc, out, err = ctx.run(["-m", "64", "-i", "20", "-x", "7", "--json",
+                            path])
+    ctx.expect(rc == 0, "-m 64 -i 20 -x 7: exit 0 expected")
+    doc = ctx.check_json(path, kind="latency", sizes=pow2_sizes(1, 64),
+                         iters=20, hosts=2)
+    ctx.expect(all(r["warmup"] == 7 for r in doc["results"]),
+               "-x 7 is 7 warm-up iterations per size")
+    rc, out, err = ctx.run(["--test", "bw", "-m", "8:16", "-W", "4", "-i",
+                            "5", "--json", path])
+    ctx.expect(rc == 0, "--test bw -m 8:16 -W 4: exit 0 expected")
+    doc = ctx.check_json(path, kind="bw", sizes=[8, 16], iters=5, hosts=2)
+
+
 def case_help(ctx):
     for args, needle in ((["--help"], "Usage: mpirun -np 2 ibpong-mpi"),
-                         (["--version"], "ibpong-mpi ")):
+                         (["-h"], "Verbs options (with --transport verbs)"),
+                         (["--version"], "ibpong-mpi "),
+                         (["-V"], "ibpong-mpi ")):
         rc, out, err = ctx.run(args)
         ctx.expect(rc == 0, f"{args}: exit 0 expected")
         ctx.expect(out.count(needle) == 1, f"{needle!r} once (rank 0 only)")

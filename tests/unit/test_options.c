@@ -234,6 +234,64 @@ static void test_usage(void **state)
 	free(buf);
 }
 
+/* One rule for every number of every command (bench/options.h). */
+static void test_number_rules(void **state)
+{
+	static const char *const bad_whole[] = { "+5", " 5", "5 ",  "",
+						 "-1", "5x", "0x5", "1e3" };
+	static const char *const bad_real[] = { "+1",  " 1",  "1 ",   "",
+						"inf", "nan", "0x10", "1.5s",
+						"-",   "." };
+	uint64_t u;
+	double d;
+	size_t sz;
+	long l;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_whole) / sizeof(bad_whole[0]); i++) {
+		assert_int_equal(bench_parse_u64(bad_whole[i], 0, 100, &u),
+				 -EINVAL);
+		assert_int_equal(bench_parse_int(bad_whole[i], 0, 100, &l),
+				 -EINVAL);
+		assert_int_equal(bench_size_parse(bad_whole[i], &sz), -EINVAL);
+	}
+	for (i = 0; i < sizeof(bad_real) / sizeof(bad_real[0]); i++) {
+		assert_int_equal(bench_parse_double(bad_real[i], &d), -EINVAL);
+		assert_int_equal(bench_parse_seconds(bad_real[i], 10, &d),
+				 -EINVAL);
+	}
+	assert_int_equal(bench_parse_u64("42", 0, 100, &u), 0);
+	assert_int_equal(u, 42);
+	assert_int_equal(bench_parse_u64("101", 0, 100, &u), -EINVAL);
+	assert_int_equal(bench_parse_int("7", 1, 9, &l), 0);
+	assert_int_equal(l, 7);
+	assert_int_equal(bench_parse_double("-2.5", &d), 0);
+	assert_near(d, -2.5, 0);
+	assert_int_equal(bench_parse_double(".5", &d), 0);
+	assert_int_equal(bench_parse_double("1e-3", &d), 0);
+	assert_near(d, 1e-3, 1e-15);
+	assert_int_equal(bench_parse_seconds("0", 10, &d), -EINVAL);
+	assert_int_equal(bench_parse_seconds("10.5", 10, &d), -EINVAL);
+	assert_int_equal(bench_size_parse("4K", &sz), 0);
+	assert_int_equal(sz, 4096);
+}
+
+/* The shared options as a table: every getopt entry, with help. */
+static void test_table(void **state)
+{
+	const struct bench_opt *t = bench_opts_table();
+	size_t n = 0;
+
+	(void)state;
+	for (; t->name; t++, n++) {
+		assert_string_equal(t->name, bench_opts_longopts()[n].name);
+		assert_int_equal(t->id, bench_opts_longopts()[n].val);
+		assert_non_null(t->help);
+	}
+	assert_int_equal(n, bench_opts_longopts_count());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +304,8 @@ int main(void)
 		cmocka_unit_test(test_not_shared),
 		cmocka_unit_test(test_label_copied),
 		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_number_rules),
+		cmocka_unit_test(test_table),
 	};
 
 	bench_log_set_prog("test-options");
