@@ -44,11 +44,11 @@ enum {
 	X("test", OPT_TEST, "latency|bw|bibw|pingping",                        \
 	  "what to measure (default latency)")                                 \
 	X("iters", OPT_ITERS, "N",                                             \
-	  "timed iterations per size (default: IMB schedule,\n"               \
-	  "min(1000, 40 MiB / size) ping-pongs; bw and bibw:\n"               \
-	  "max(20, min(1000, 40 MiB / (size x window))) windows)")            \
+	  "timed iterations per size (default: IMB schedule,\n"                \
+	  "min(1000, 40 MiB / size) ping-pongs; bw and bibw:\n"                \
+	  "max(20, min(1000, 40 MiB / (size x window))) windows)")             \
 	X("warmup", OPT_WARMUP, "N",                                           \
-	  "untimed iterations per size (default 10 %, at least 10)")          \
+	  "untimed iterations per size (default 10 %, at least 10)")           \
 	X("time-per-size", OPT_TIME_PER_SIZE, "SECONDS",                       \
 	  "iteration count from a time budget per size")                       \
 	X("window", OPT_WINDOW, "N",                                           \
