@@ -20,12 +20,23 @@ pids=$(cat "$state"/run/*.pid)
 out=$(mktemp -d "$BUILD/labcluster-slurm.XXXXXX")
 trap 'rm -rf "$out"; lc_test_cleanup' EXIT
 t0=$(now)
-rc=0
-timeout 240 "$LC" run -q -- srun -N 4 --ntasks-per-node=1 --mpi=pmix \
-	"$BUILD/ibpong-mpi" --pairs all --concurrency 1 --sizes 0,8 \
-	--iters 100 --quiet --outlier-threshold 1000000 \
-	--json "$out/slurm.json" >"$out/log" 2>&1 || rc=$?
-[ "$rc" = 0 ] || { cat "$out/log"; echo "FAIL: srun exited $rc"; exit 1; }
+for attempt in 1 2; do
+	rc=0
+	timeout 120 "$LC" run -q -- srun -N 4 --ntasks-per-node=1 --mpi=pmix \
+		--kill-on-bad-exit=1 --wait=10 \
+		"$BUILD/ibpong-mpi" --pairs all --concurrency 1 --sizes 0,8 \
+		--iters 100 --quiet --outlier-threshold 1000000 \
+		--json "$out/slurm.json" >"$out/log" 2>&1 || rc=$?
+	[ "$rc" != 0 ] || break
+	cat "$out/log"
+	# Open MPI 4.1 with PMIx on a loaded machine: a task sometimes dies
+	# of SIGSEGV at start-up (a NULL call, no ibpong frame): once more.
+	if ! grep -q 'Segmentation fault' "$out/log" || [ "$attempt" = 2 ]; then
+		echo "FAIL: srun exited $rc"
+		exit 1
+	fi
+	echo "a task died of SIGSEGV (attempt $attempt); running again"
+done
 echo "srun sweep (6 pairs): $(took "$t0")"
 python3 - "$out/slurm.json" "$IBPONG_LAB_CLUSTER-lab" <<'PY'
 import json, sys

@@ -15,7 +15,10 @@ leftovers() {
 	[ ! -e "$state" ] || echo "state directory $state"
 	local p
 	for p in $pids; do
-		[ ! -e "/proc/$p" ] || echo "process $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+		# A zombie is gone (this machine's init may reap it late).
+		if [ -e "/proc/$p" ] && ! grep -q '^State:.*Z' "/proc/$p/status"; then
+			echo "process $p: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+		fi
 	done
 }
 
