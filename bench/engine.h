@@ -18,33 +18,8 @@
 
 #include "bootstrap.h"
 #include "clock.h"
+#include "result.h" /* the test kinds and latency kinds */
 #include "stats.h"
-
-enum bench_test {
-	BENCH_TEST_LAT,	     /* ping-pong */
-	BENCH_TEST_BW,	     /* unidirectional window, then an ack */
-	BENCH_TEST_BIBW,     /* windows in both directions at once */
-	BENCH_TEST_PINGPING, /* both send at once, then both receive */
-	/*
-	 * Imported only (no engine runs them): tests of the tools that are
-	 * not one of the above, kept apart so that they never join the
-	 * series or the limits of a ping-pong.
-	 */
-	BENCH_TEST_SENDRECV, /* IMB Sendrecv: a chain of MPI_Sendrecv */
-	BENCH_TEST_EXCHANGE, /* IMB Exchange: both neighbours, 2 sends */
-	BENCH_TEST_RMA_LAT,  /* OSU one-sided: put/get/acc... latency */
-	BENCH_TEST_RMA_BW,   /* OSU one-sided put/get bandwidth */
-	BENCH_TEST_RMA_BIBW, /* OSU one-sided put bidirectional bandwidth */
-	BENCH_TEST_NR,
-};
-
-/* How a latency sample (one timed iteration) becomes the reported figure. */
-enum bench_lat_kind {
-	BENCH_LAT_HALF_RTT, /* one-way = round trip / 2 (IMB, OSU) */
-	BENCH_LAT_RTT,	    /* round trip, reported as is (RDMA read) */
-	BENCH_LAT_ONE_MSG,  /* one message (or one-sided operation) time, as
-			     * is (IMB PingPing, OSU MPI_Put latency) */
-};
 
 /* Capability flags. */
 #define BENCH_CAP_LAT	    (1u << 0)
@@ -154,7 +129,6 @@ extern const struct bench_engine_ops bench_engine_loopback_ops;
  */
 struct bench_opt;
 struct bench_opts;
-struct bench_result;
 
 /* Descriptor flags. */
 #define BENCH_ENGINE_TWO_RANKS (1u << 0) /* exactly two ranks take part */

@@ -12,10 +12,39 @@
 
 #include <jansson.h>
 
-#include "engine.h"
 #include "stats.h"
 
 #define BENCH_FORMAT_ID "ibpong/1"
+
+/*
+ * The kinds of test a result holds: what an engine runs (the first four,
+ * bench/engine.h's capabilities) and what only importers produce.
+ */
+enum bench_test {
+	BENCH_TEST_LAT,	     /* ping-pong */
+	BENCH_TEST_BW,	     /* unidirectional window, then an ack */
+	BENCH_TEST_BIBW,     /* windows in both directions at once */
+	BENCH_TEST_PINGPING, /* both send at once, then both receive */
+	/*
+	 * Imported only (no engine runs them): tests of the tools that are
+	 * not one of the above, kept apart so that they never join the
+	 * series or the limits of a ping-pong.
+	 */
+	BENCH_TEST_SENDRECV, /* IMB Sendrecv: a chain of MPI_Sendrecv */
+	BENCH_TEST_EXCHANGE, /* IMB Exchange: both neighbours, 2 sends */
+	BENCH_TEST_RMA_LAT,  /* OSU one-sided: put/get/acc... latency */
+	BENCH_TEST_RMA_BW,   /* OSU one-sided put/get bandwidth */
+	BENCH_TEST_RMA_BIBW, /* OSU one-sided put bidirectional bandwidth */
+	BENCH_TEST_NR,
+};
+
+/* How a latency sample (one timed iteration) becomes the reported figure. */
+enum bench_lat_kind {
+	BENCH_LAT_HALF_RTT, /* one-way = round trip / 2 (IMB, OSU) */
+	BENCH_LAT_RTT,	    /* round trip, reported as is (RDMA read) */
+	BENCH_LAT_ONE_MSG,  /* one message (or one-sided operation) time, as
+			     * is (IMB PingPing, OSU MPI_Put latency) */
+};
 
 /* Why the measurement of a size stopped (the row's "stop"). */
 enum bench_stop {

@@ -582,3 +582,28 @@ int report_import_imb(const char *buf, size_t len, const char *name,
 	memset(&s, 0, sizeof(s));
 	return report_import_text(&ti, buf, len, name, set, err, err_len);
 }
+
+/* IMB's banner, or one of its "# Benchmarking" titles. */
+static bool imb_detect(const struct report_lines *l)
+{
+	const char *t = report_lines_trimmed(l);
+
+	return strstr(t, "Intel(R) MPI Benchmark") ||
+	       strstr(t, "Intel (R) MPI Benchmark") ||
+	       !strncmp(t, "# Benchmarking ", 15);
+}
+
+static const enum bench_test imb_tests[] = {
+	BENCH_TEST_LAT,	     BENCH_TEST_PINGPING, BENCH_TEST_SENDRECV,
+	BENCH_TEST_EXCHANGE, BENCH_TEST_BW,	  BENCH_TEST_BIBW,
+	BENCH_TEST_NR,
+};
+
+const struct report_importer report_importer_imb = {
+	.name = "IMB-MPI1",
+	.marker = "output ('Intel(R) MPI Benchmarks' banner)",
+	.format = REPORT_FORMAT_IMB,
+	.detect_line = imb_detect,
+	.parse = report_import_imb,
+	.tests = imb_tests,
+};

@@ -42,7 +42,44 @@ int report_import_perftest(const char *buf, size_t len, const char *name,
 int report_import_json(const char *buf, size_t len, const char *name,
 		       struct report_set *set, char *err, size_t err_len);
 
-/* Guess the format from the content (see detect.c for the markers). */
+/*
+ * An importer declares itself (after the engines' bench_engine_desc):
+ * its name, how its content is told, its parser and the test kinds it
+ * produces. The registry (registry.c) lists them in detection order;
+ * adding one is its file, one line there and its meson entry
+ * (doc/adding-importer.md).
+ */
+struct report_lines;
+
+struct report_importer {
+	const char *name;	   /* "IMB-MPI1", in messages */
+	const char *marker;	   /* what tells it, for the unknown-format
+				    * message: "'# OSU MPI ... Test'" */
+	enum report_format format; /* for report_detect() */
+	/* The whole buffer is this format (JSON's '{'). May be NULL. */
+	bool (*detect_buf)(const char *buf, size_t len);
+	/*
+	 * This line (trimmed in report_lines_trimmed(), tokenized) marks the
+	 * format. The first line any importer claims decides. May be NULL.
+	 */
+	bool (*detect_line)(const struct report_lines *l);
+	/* Parse: as report_import_imb() below. */
+	int (*parse)(const char *buf, size_t len, const char *name,
+		     struct report_set *set, char *err, size_t err_len);
+	/* The test kinds it produces (bench/result.h), BENCH_TEST_NR last. */
+	const enum bench_test *tests;
+};
+
+/* The registry, NULL-terminated, in detection order. */
+extern const struct report_importer *const report_importers[];
+extern const struct report_importer report_importer_json;
+extern const struct report_importer report_importer_imb;
+extern const struct report_importer report_importer_osu;
+extern const struct report_importer report_importer_perftest;
+/* The importer whose markers the content shows, or NULL. */
+const struct report_importer *report_importer_detect(const char *buf,
+						     size_t len);
+/* Guess the format from the content (the importers' markers). */
 enum report_format report_detect(const char *buf, size_t len);
 const char *report_format_name(enum report_format f);
 /* Detect, then run the matching importer. */

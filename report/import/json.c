@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "import.h"
 
@@ -33,3 +34,30 @@ int report_import_json(const char *buf, size_t len, const char *name,
 	bench_result_free(&r);
 	return ret;
 }
+
+/* JSON starts with '{', after blanks or a UTF-8 byte-order mark. */
+static bool json_detect(const char *buf, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len && buf[i] && strchr(" \t\r\n", buf[i]))
+		i++;
+	return i < len && buf[i] == '{';
+}
+
+static const enum bench_test json_tests[] = {
+	BENCH_TEST_LAT,	     BENCH_TEST_BW,	  BENCH_TEST_BIBW,
+	BENCH_TEST_PINGPING, BENCH_TEST_SENDRECV, BENCH_TEST_EXCHANGE,
+	BENCH_TEST_RMA_LAT,  BENCH_TEST_RMA_BW,	  BENCH_TEST_RMA_BIBW,
+	BENCH_TEST_NR,
+};
+
+const struct report_importer report_importer_json = {
+	.name = "ibpong/1 JSON",
+	.format = REPORT_FORMAT_JSON,
+	.detect_buf = json_detect,
+	.parse = report_import_json,
+	.tests = json_tests,
+};

@@ -11,62 +11,43 @@
 
 const char *report_format_name(enum report_format f)
 {
-	switch (f) {
-	case REPORT_FORMAT_JSON:
-		return "ibpong/1 JSON";
-	case REPORT_FORMAT_IMB:
-		return "IMB-MPI1";
-	case REPORT_FORMAT_OSU:
-		return "OSU";
-	case REPORT_FORMAT_PERFTEST:
-		return "perftest";
-	default:
-		return "unknown";
-	}
-}
+	const struct report_importer *const *i;
 
-static enum report_format detect_line(struct report_lines *l)
-{
-	const char *t = report_lines_trimmed(l);
-
-	if (strstr(t, "Intel(R) MPI Benchmark") ||
-	    strstr(t, "Intel (R) MPI Benchmark") ||
-	    !strncmp(t, "# Benchmarking ", 15))
-		return REPORT_FORMAT_IMB;
-	if (!strncmp(t, "# OSU ", 6))
-		return REPORT_FORMAT_OSU;
-	report_lines_tokenize(l);
-	if (report_perftest_is_title(l))
-		return REPORT_FORMAT_PERFTEST;
-	if (l->n_tok >= 2 && !strcmp(l->tok[0], "#bytes") &&
-	    !strcmp(l->tok[1], "#iterations"))
-		return REPORT_FORMAT_PERFTEST;
-	return REPORT_FORMAT_UNKNOWN;
+	for (i = report_importers; *i; i++)
+		if ((*i)->format == f)
+			return (*i)->name;
+	return "unknown";
 }
 
 /*
- * JSON starts with '{' (after blanks or a UTF-8 BOM); text formats are
- * told by their first marker line: IMB's banner or "# Benchmarking",
- * OSU's "# OSU" title, perftest's "... Test" title or "#bytes
- * #iterations" header.
+ * A whole-buffer test first (JSON starts with '{'), then line by line:
+ * the first line that one of the importers claims decides.
  */
+const struct report_importer *report_importer_detect(const char *buf,
+						     size_t len)
+{
+	const struct report_importer *const *i, *found = NULL;
+	struct report_lines l;
+
+	for (i = report_importers; *i; i++)
+		if ((*i)->detect_buf && (*i)->detect_buf(buf, len))
+			return *i;
+	report_lines_init(&l, buf, len, "", NULL, 0);
+	while (!found && report_lines_next(&l) == 1) {
+		report_lines_tokenize(&l);
+		for (i = report_importers; *i && !found; i++)
+			if ((*i)->detect_line && (*i)->detect_line(&l))
+				found = *i;
+	}
+	report_lines_free(&l);
+	return found;
+}
+
 enum report_format report_detect(const char *buf, size_t len)
 {
-	enum report_format f = REPORT_FORMAT_UNKNOWN;
-	struct report_lines l;
-	size_t i = 0;
+	const struct report_importer *i = report_importer_detect(buf, len);
 
-	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
-		i = 3;
-	while (i < len && strchr(" \t\r\n", buf[i]) && buf[i])
-		i++;
-	if (i < len && buf[i] == '{')
-		return REPORT_FORMAT_JSON;
-	report_lines_init(&l, buf, len, "", NULL, 0);
-	while (f == REPORT_FORMAT_UNKNOWN && report_lines_next(&l) == 1)
-		f = detect_line(&l);
-	report_lines_free(&l);
-	return f;
+	return i ? i->format : REPORT_FORMAT_UNKNOWN;
 }
 
 static bool buf_is_blank(const char *buf, size_t len)
@@ -82,6 +63,9 @@ static bool buf_is_blank(const char *buf, size_t len)
 int report_import_buf(const char *buf, size_t len, const char *name,
 		      struct report_set *set, char *err, size_t err_len)
 {
+	const struct report_importer *const *i, *imp;
+	int n;
+
 	if (buf_is_blank(buf, len)) {
 		snprintf(err, err_len,
 			 "%s: empty file; expected ibpong/1 JSON or the "
@@ -89,25 +73,19 @@ int report_import_buf(const char *buf, size_t len, const char *name,
 			 name);
 		return -EINVAL;
 	}
-	switch (report_detect(buf, len)) {
-	case REPORT_FORMAT_JSON:
-		return report_import_json(buf, len, name, set, err, err_len);
-	case REPORT_FORMAT_IMB:
-		return report_import_imb(buf, len, name, set, err, err_len);
-	case REPORT_FORMAT_OSU:
-		return report_import_osu(buf, len, name, set, err, err_len);
-	case REPORT_FORMAT_PERFTEST:
-		return report_import_perftest(buf, len, name, set, err,
-					      err_len);
-	default:
-		snprintf(err, err_len,
-			 "%s: not a format ibpong knows; expected ibpong/1 "
-			 "JSON or the output of IMB-MPI1 ('Intel(R) MPI "
-			 "Benchmarks' banner), OSU ('# OSU MPI ... Test') or "
-			 "perftest ('... Latency Test' / '... BW Test')",
-			 name);
-		return -EINVAL;
-	}
+	imp = report_importer_detect(buf, len);
+	if (imp)
+		return imp->parse(buf, len, name, set, err, err_len);
+	n = snprintf(err, err_len, "%s: not a format ibpong knows; expected ",
+		     name);
+	for (i = report_importers; *i && n >= 0 && (size_t)n < err_len; i++)
+		n += snprintf(err + n, err_len - (size_t)n, "%s%s%s%s",
+			      i == report_importers ? ""
+			      : i[1]		    ? ", "
+						    : " or ",
+			      (*i)->name, (*i)->marker ? " " : "",
+			      (*i)->marker ? (*i)->marker : "");
+	return -EINVAL;
 }
 
 /* Read a whole file (at most REPORT_IMPORT_MAX_BYTES). */

@@ -481,3 +481,24 @@ int report_import_osu(const char *buf, size_t len, const char *name,
 	memset(&s, 0, sizeof(s));
 	return report_import_text(&ti, buf, len, name, set, err, err_len);
 }
+
+/* OSU's title: "# OSU MPI Latency Test v7.4". */
+static bool osu_detect(const struct report_lines *l)
+{
+	return !strncmp(report_lines_trimmed(l), "# OSU ", 6);
+}
+
+static const enum bench_test osu_tests_made[] = {
+	BENCH_TEST_LAT,	    BENCH_TEST_BW,     BENCH_TEST_BIBW,
+	BENCH_TEST_RMA_LAT, BENCH_TEST_RMA_BW, BENCH_TEST_RMA_BIBW,
+	BENCH_TEST_NR,
+};
+
+const struct report_importer report_importer_osu = {
+	.name = "OSU",
+	.marker = "output ('# OSU MPI ... Test')",
+	.format = REPORT_FORMAT_OSU,
+	.detect_line = osu_detect,
+	.parse = report_import_osu,
+	.tests = osu_tests_made,
+};

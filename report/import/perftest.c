@@ -451,3 +451,27 @@ int report_import_perftest(const char *buf, size_t len, const char *name,
 	memset(&s, 0, sizeof(s));
 	return report_import_text(&ti, buf, len, name, set, err, err_len);
 }
+
+/* perftest's "... Test" title, or its "#bytes #iterations" header. */
+static bool pt_detect(const struct report_lines *l)
+{
+	return report_perftest_is_title(l) ||
+	       (l->n_tok >= 2 && !strcmp(l->tok[0], "#bytes") &&
+		!strcmp(l->tok[1], "#iterations"));
+}
+
+static const enum bench_test pt_tests[] = {
+	BENCH_TEST_LAT,
+	BENCH_TEST_BW,
+	BENCH_TEST_BIBW,
+	BENCH_TEST_NR,
+};
+
+const struct report_importer report_importer_perftest = {
+	.name = "perftest",
+	.marker = "output ('... Latency Test' / '... BW Test')",
+	.format = REPORT_FORMAT_PERFTEST,
+	.detect_line = pt_detect,
+	.parse = report_import_perftest,
+	.tests = pt_tests,
+};
