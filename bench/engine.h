@@ -92,7 +92,10 @@ struct bench_engine {
 	struct bench_bootstrap *bs;    /* set before init */
 	const struct bench_plan *plan; /* set before init */
 	enum bench_lat_kind lat_kind;  /* set by init; HALF_RTT by default */
-	int timeout_ms;		       /* every wait gives up after this */
+	/* set by init: bibw is the sum of what each side measured over its
+	 * own loop (perftest -b), not twice rank 0's rate (osu_bibw) */
+	bool bibw_each_side;
+	int timeout_ms; /* every wait gives up after this */
 };
 
 /*

@@ -61,6 +61,7 @@ void bench_row_init(struct bench_row *row, size_t size_bytes)
 	row->bw_MBps = NAN;
 	row->bw_peak_MBps = NAN;
 	row->msg_rate_per_s = NAN;
+	row->imb_t_us = NAN;
 	row->rank_a = -1;
 	row->rank_b = -1;
 	row->median_ci_us.lo = row->median_ci_us.hi = NAN;
@@ -280,6 +281,7 @@ static json_t *bench_row_to_json(const struct bench_row *row,
 	ret |= bench_json_set_num(o, "bandwidth_MBps", row->bw_MBps);
 	ret |= bench_json_set_num(o, "bandwidth_peak_MBps", row->bw_peak_MBps);
 	ret |= bench_json_set_num(o, "message_rate_per_s", row->msg_rate_per_s);
+	ret |= bench_json_set_num(o, "imb_t_us", row->imb_t_us);
 	if (row->rank_a >= 0)
 		ret |= json_object_set_new(o, "pair",
 					   bench_pair_to_json(row, hosts));
@@ -576,6 +578,9 @@ static int bench_row_from_json(const json_t *o, size_t idx,
 		      ?: bench_json_num(o, "message_rate_per_s",
 					&row->msg_rate_per_s, where, err,
 					err_len);
+	ret = ret
+		      ?: bench_json_num(o, "imb_t_us", &row->imb_t_us, where,
+					err, err_len);
 	ret = ret
 		      ?: bench_row_pair_from_json(json_object_get(o, "pair"),
 						  row, where, err, err_len);

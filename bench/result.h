@@ -67,7 +67,10 @@ struct bench_row {
 	double bw_MBps;		   /* MB/s, MB = 10^6 bytes; NAN if absent */
 	double bw_peak_MBps;	   /* perftest's BW peak; NAN if absent */
 	double msg_rate_per_s;	   /* messages per second; NAN if absent */
-	int rank_a;		   /* sweep pair, -1 outside sweeps */
+	/* IMB's t[usec]: the largest over the timing ranks of loop time /
+	 * iterations (/ 2 for a ping-pong); NAN if absent */
+	double imb_t_us;
+	int rank_a; /* sweep pair, -1 outside sweeps */
 	int rank_b;
 	bool timed_out; /* IMB "time-out." row: no numbers */
 	/* Precision (doc/statistics.md); NAN, 0 or -1 when absent. */

@@ -44,6 +44,7 @@ struct run_ctx {
 	bool progress;	       /* "size x of N" on stderr */
 	struct bench_acc *acc; /* rank 0: the samples of the current size */
 	FILE *samples_f;       /* --samples, rank 0: the temporary file */
+	uint64_t loop_ticks;   /* this rank's timed loops of the size */
 	char *samples_tmp;     /* its name until the rename */
 };
 
@@ -243,6 +244,7 @@ enum wire_row {
 	WR_STOP,
 	WR_TIME,
 	WR_RETESTS,
+	WR_IMB_T,
 	WR_NR,
 };
 
@@ -271,6 +273,7 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	w[WR_STOP] = htole64(row->stop);
 	w[WR_TIME] = dbl_bits(row->time_s);
 	w[WR_RETESTS] = htole64(row->retests);
+	w[WR_IMB_T] = dbl_bits(row->imb_t_us);
 	ret = share_from_root(bs, w, sizeof(w));
 	if (ret)
 		return ret;
@@ -292,6 +295,7 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	row->stop = (enum bench_stop)le64toh(w[WR_STOP]);
 	row->time_s = bits_dbl(w[WR_TIME]);
 	row->retests = (unsigned)le64toh(w[WR_RETESTS]);
+	row->imb_t_us = bits_dbl(w[WR_IMB_T]);
 	return 0;
 }
 
@@ -309,6 +313,7 @@ static int run_step(struct run_ctx *c, const struct bench_step *st,
 		return ret;
 	}
 	s->count = 0;
+	s->loop_ticks = 0;
 	if (test_is_bw(st->test))
 		ret = eng->ops->run_bw(eng, st, s);
 	else
@@ -557,6 +562,7 @@ static int run_batches(struct run_ctx *c, const struct bench_step *st,
 		b.warmup = first ? st->warmup : BATCH_WARMUP;
 		first = false;
 		ret = run_step(c, &b, s);
+		c->loop_ticks += s->loop_ticks;
 		if (ret || c->bs->rank != 0)
 			goto next;
 		if (s->count == 0) {
@@ -645,6 +651,64 @@ static int run_adaptive(struct run_ctx *c, const struct bench_step *st,
 	return 0;
 }
 
+/* Every rank's loop ticks of the size, in rank order (*out, freed by the
+ * caller). */
+static int loops_gather(struct run_ctx *c, uint64_t **out)
+{
+	uint64_t mine = htole64(c->loop_ticks), *all;
+	int i, ret;
+
+	all = calloc((size_t)c->bs->size, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	ret = c->bs->size > 1 ? bench_bootstrap_exchange(c->bs, &mine, all,
+							 sizeof(mine))
+			      : 0;
+	if (c->bs->size <= 1)
+		all[0] = mine;
+	if (ret) {
+		bench_err("bootstrap %s: exchange of loop times failed: %s",
+			  c->bs->ops->name, strerror(-ret));
+		free(all);
+		return ret;
+	}
+	for (i = 0; i < c->bs->size; i++)
+		all[i] = le64toh(all[i]);
+	*out = all;
+	return 0;
+}
+
+void bench_row_add_loops(struct bench_row *row, const struct bench_step *st,
+			 uint64_t iters, const uint64_t *loop_ticks,
+			 size_t n_ranks, const struct bench_clock *clk,
+			 enum bench_lat_kind kind, bool bibw_each_side)
+{
+	double t_max = 0, rate = 0, t;
+	size_t i, timed = 0;
+
+	if (!iters)
+		return;
+	for (i = 0; i < n_ranks; i++) {
+		if (!loop_ticks[i])
+			continue;
+		t = bench_clock_ticks_to_ns(clk, loop_ticks[i]) / 1000.0 /
+		    (double)iters;
+		t_max = t > t_max ? t : t_max;
+		rate += (double)st->window * 1e6 / t; /* t: us a window */
+		timed++;
+	}
+	if (!timed)
+		return;
+	if (st->test == BENCH_TEST_LAT && kind == BENCH_LAT_HALF_RTT)
+		row->imb_t_us = t_max / 2;
+	else if (st->test == BENCH_TEST_PINGPING)
+		row->imb_t_us = t_max;
+	if (st->test == BENCH_TEST_BIBW && bibw_each_side && timed >= 2) {
+		row->msg_rate_per_s = rate;
+		row->bw_MBps = rate * (double)st->size_bytes / 1e6;
+	}
+}
+
 /* One message size: counts, the batches, the row on every rank. */
 static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 {
@@ -659,7 +723,7 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 				      ? BENCH_STOP_TIME_PER_SIZE
 				      : BENCH_STOP_FIXED;
 	double t0 = now_s();
-	uint64_t done = 0, cap;
+	uint64_t done = 0, cap, *loops = NULL;
 	int ret;
 
 	ret = run_counts(c, &st);
@@ -675,6 +739,7 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 	}
 	if (c->acc)
 		bench_acc_reset(c->acc);
+	c->loop_ticks = 0;
 	if (c->o->precision > 0) {
 		ret = run_adaptive(c, &st, t0, &s, &done, &why);
 	} else {
@@ -683,12 +748,20 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 	}
 	if (ret)
 		goto out_free;
+	ret = loops_gather(c, &loops);
+	if (ret)
+		goto out_free;
 	bench_row_init(row, bytes);
 	row->iters = done;
 	row->warmup = st.warmup;
 	if (c->bs->rank == 0) {
 		ret = bench_row_from_acc(row, &st, c->acc, c->eng->clock,
 					 c->r->lat_kind);
+		if (!ret)
+			bench_row_add_loops(row, &st, done, loops,
+					    (size_t)c->bs->size, c->eng->clock,
+					    c->r->lat_kind,
+					    c->eng->bibw_each_side);
 		if (ret) {
 			bench_err("statistics of %zu bytes: %s", bytes,
 				  strerror(-ret));
@@ -699,6 +772,7 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 	}
 	ret = row_share(c->bs, row);
 out_free:
+	free(loops);
 	bench_samples_free(&s);
 	return ret;
 }

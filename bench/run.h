@@ -50,6 +50,20 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
  * warmup and size_bytes are left to the caller. Returns 0, -EINVAL for
  * no sample, or -ENOMEM.
  */
+/*
+ * What the ranks' own loop times add to a row (rank 0, after the
+ * statistics): loop_ticks[r] is rank r's timed loops of the size (0: not
+ * timed), over iters iterations. IMB's t[usec] (imb_t_us): the largest
+ * loop time / iters, halved for a half-round-trip ping-pong, as is for
+ * ping-ping; none for bandwidth or a round trip. With bibw_each_side,
+ * bibw's message rate and MB/s become the sum over the ranks of window x
+ * iters / loop time (perftest -b), when at least two ranks timed.
+ */
+void bench_row_add_loops(struct bench_row *row, const struct bench_step *st,
+			 uint64_t iters, const uint64_t *loop_ticks,
+			 size_t n_ranks, const struct bench_clock *clk,
+			 enum bench_lat_kind kind, bool bibw_each_side);
+
 int bench_row_compute(struct bench_row *row, const struct bench_step *st,
 		      const struct bench_samples *s,
 		      const struct bench_clock *clk, enum bench_lat_kind kind);

@@ -33,6 +33,9 @@ struct bench_samples {
 	uint64_t *ticks;   /* one entry per timed iteration */
 	uint64_t count;	   /* entries recorded */
 	uint64_t capacity; /* entries allocated */
+	/* this rank's whole timed loop (IMB's t2 - t1), ticks; 0 when the
+	 * engine did not time it. Every timing rank sets it, not only 0. */
+	uint64_t loop_ticks;
 };
 
 int bench_samples_alloc(struct bench_samples *s, uint64_t capacity);

@@ -150,33 +150,42 @@ mpi_loop_timed(struct mpi_engine *p, mpi_iter_fn fn,
 {
 	const int count = (int)st->size_bytes;
 	const unsigned w = st->window;
-	uint64_t t0, t1;
+	uint64_t t0, t1, start;
 	int err = 0;
 
 	for (uint64_t i = 0; i < st->warmup; i++)
 		err |= fn(p, count, w);
-	t0 = bench_clock_now(clk);
+	t0 = start = bench_clock_now(clk);
 	for (uint64_t i = 0; i < st->iters; i++) {
 		err |= fn(p, count, w);
 		t1 = bench_clock_now(clk);
 		bench_samples_record(out, t1 - t0);
 		t0 = t1;
 	}
+	out->loop_ticks = t0 - start;
 	return err;
 }
 
-/* Rank 1: the same number of iterations, untimed. */
+/*
+ * Rank 1: the same iterations, its loop timed as a whole (IMB times the
+ * loop on both ranks and reports the larger), no sample per iteration.
+ */
 static inline __attribute__((always_inline)) int
 mpi_loop_plain(struct mpi_engine *p, mpi_iter_fn fn,
-	       const struct bench_step *st)
+	       const struct bench_step *st, const struct bench_clock *clk,
+	       struct bench_samples *out)
 {
 	const int count = (int)st->size_bytes;
 	const unsigned w = st->window;
-	const uint64_t n = st->warmup + st->iters;
+	uint64_t start;
 	int err = 0;
 
-	for (uint64_t i = 0; i < n; i++)
+	for (uint64_t i = 0; i < st->warmup; i++)
 		err |= fn(p, count, w);
+	start = bench_clock_now(clk);
+	for (uint64_t i = 0; i < st->iters; i++)
+		err |= fn(p, count, w);
+	out->loop_ticks = bench_clock_now(clk) - start;
 	return err;
 }
 
@@ -188,7 +197,7 @@ mpi_loop(struct bench_engine *eng, mpi_iter_fn initiator, mpi_iter_fn responder,
 
 	if (p->rank == 0)
 		return mpi_loop_timed(p, initiator, st, eng->clock, out);
-	return mpi_loop_plain(p, responder, st);
+	return mpi_loop_plain(p, responder, st, eng->clock, out);
 }
 
 /*
