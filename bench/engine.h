@@ -120,6 +120,7 @@ struct bench_loopback_cfg {
 	uint64_t synth_exp_ticks;
 	uint64_t synth_seed;
 	uint64_t synth_shift_after;
+	bool round_trip; /* report a round trip (RTT), as RDMA read */
 };
 
 extern const struct bench_engine_ops bench_engine_loopback_ops;

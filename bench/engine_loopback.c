@@ -36,7 +36,8 @@ static int loopback_init(struct bench_engine *eng)
 	const struct bench_loopback_cfg *cfg = eng->cfg;
 	struct loopback *lb = eng->priv;
 
-	eng->lat_kind = BENCH_LAT_HALF_RTT;
+	eng->lat_kind =
+		cfg && cfg->round_trip ? BENCH_LAT_RTT : BENCH_LAT_HALF_RTT;
 	if (cfg) {
 		lb->delay_ticks = (uint64_t)((double)cfg->delay_ns /
 					     eng->clock->ns_per_tick);

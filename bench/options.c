@@ -342,6 +342,15 @@ int bench_opts_finish(struct bench_opts *o)
 			  bench_test_name(o->test));
 		return -EINVAL;
 	}
+	if (!lat && o->format == BENCH_FORMAT_IMB && o->window != 256) {
+		bench_err("--format imb --test %s: IMB's %s acknowledges "
+			  "windows of 256 messages, this run's are %u; add "
+			  "--window 256, or use --format table or csv",
+			  bench_test_name(o->test),
+			  o->test == BENCH_TEST_BW ? "Uniband" : "Biband",
+			  o->window);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -951,6 +951,8 @@ err:
 	return ret;
 }
 
+static int result_method(struct bench_result *r);
+
 /* Test, latency kind and engine metadata of the result. */
 static int result_head(struct bench_result *r, struct bench_engine *eng,
 		       const struct bench_opts *o)
@@ -970,8 +972,66 @@ static int result_head(struct bench_result *r, struct bench_engine *eng,
 		if (!r->run)
 			return -ENOMEM;
 	}
-	if (eng->ops->describe)
-		return eng->ops->describe(eng, r->run);
+	if (eng->ops->describe) {
+		int ret = eng->ops->describe(eng, r->run);
+
+		if (ret)
+			return ret;
+	}
+	return result_method(r);
+}
+
+/*
+ * run.method: how a figure was measured, when the engine did not say
+ * (doc/result-format.md lists the names).
+ */
+static int result_method(struct bench_result *r)
+{
+	static const char *const names[BENCH_TEST_NR] = {
+		[BENCH_TEST_LAT] = "ping-pong",
+		[BENCH_TEST_BW] = "window-ack",
+		[BENCH_TEST_BIBW] = "window-ack",
+		[BENCH_TEST_PINGPING] = "ping-ping",
+	};
+
+	if (json_object_get(r->run, "method"))
+		return 0;
+	return json_object_set_new(r->run, "method",
+				   json_string(names[r->test]))
+		       ? -ENOMEM
+		       : 0;
+}
+
+/*
+ * --format imb prints what IMB measures or refuses: IMB has no round
+ * trip, and its Uniband and Biband are windows of 256 messages, each
+ * acknowledged.
+ */
+static int result_imb_check(const struct bench_result *r, unsigned window)
+{
+	const char *method =
+		json_string_value(json_object_get(r->run, "method"));
+
+	if (r->lat_kind == BENCH_LAT_RTT) {
+		bench_err("--format imb: IMB has no round-trip latency, and "
+			  "this test reports one (RDMA read); use --format "
+			  "table or csv");
+		return -EINVAL;
+	}
+	if (!test_is_bw(r->test))
+		return 0;
+	if (window != 256 || !method || strcmp(method, "window-ack") != 0) {
+		bench_err("--format imb --test %s: IMB's %s acknowledges "
+			  "windows of 256 messages, this run's are %u (method "
+			  "%s); add --window 256%s, or use --format table or "
+			  "csv",
+			  bench_test_name(r->test), bench_imb_name(r->test),
+			  window, method ? method : "?",
+			  method && strcmp(method, "window-ack")
+				  ? " --bw-method window"
+				  : "");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -1049,6 +1109,8 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	if (ret)
 		return ret;
 	ret = result_head(r, &eng, o);
+	if (!ret && o->format == BENCH_FORMAT_IMB)
+		ret = result_imb_check(r, o->window);
 	if (ret)
 		goto out_close;
 	c.print = (bs->rank == 0 || o->print_all_ranks) && !o->no_output;

@@ -69,16 +69,43 @@ static void put_ci(FILE *f, const struct bench_row *row)
 	"; +-med%%: half-width of the median's 95 %% interval, relative, * = " \
 	"unstable\n"
 
+/* run.method, or "" when the result has none. */
+static const char *writer_method(const struct bench_writer *w)
+{
+	const char *m = w->r->run ? json_string_value(json_object_get(w->r->run,
+								      "method"))
+				  : NULL;
+
+	return m ? m : "";
+}
+
+/*
+ * One "# note: ..." line per run.notes entry: what the engine changed on
+ * the way (a 0-byte RDMA write sent as a write with immediate).
+ */
+static void header_notes(const struct bench_writer *w)
+{
+	json_t *notes = w->r->run ? json_object_get(w->r->run, "notes") : NULL;
+	size_t i;
+
+	for (i = 0; i < json_array_size(notes); i++)
+		if (json_is_string(json_array_get(notes, i)))
+			fprintf(w->f, "# note: %s\n",
+				json_string_value(json_array_get(notes, i)));
+}
+
 static void table_header(const struct bench_writer *w)
 {
 	const struct bench_result *r = w->r;
 	FILE *f = w->f;
 
+	header_notes(w);
 	if (is_bw(r->test)) {
 		fprintf(f,
-			"# %s: window of %u messages; time per message in "
-			"us (window time / window); MB/s = 10^6 B/s" CI_LEGEND,
-			bench_test_name(r->test), w->window);
+			"# %s, method %s: window of %u messages; time per "
+			"message in us (window time / window); MB/s = 10^6 "
+			"B/s" CI_LEGEND,
+			bench_test_name(r->test), writer_method(w), w->window);
 		fprintf(f,
 			"# %10s %10s %12s %10s %10s %10s %10s %10s %10s "
 			"%8s\n",
@@ -86,8 +113,10 @@ static void table_header(const struct bench_writer *w)
 			"mean", "p99", "max", "+-med%");
 		return;
 	}
-	fprintf(f, "# %s: %s latency in us; MB/s = 10^6 B/s" CI_LEGEND,
-		bench_test_name(r->test), bench_lat_kind_name(r->lat_kind));
+	fprintf(f,
+		"# %s, method %s: %s latency in us; MB/s = 10^6 B/s" CI_LEGEND,
+		bench_test_name(r->test), writer_method(w),
+		bench_lat_kind_name(r->lat_kind));
 	fprintf(f,
 		"# %10s %10s %9s %9s %9s %9s %9s %9s %9s %9s %11s %8s "
 		"%8s\n",
@@ -127,12 +156,34 @@ static void table_row(const struct bench_writer *w, const struct bench_row *row)
 
 /*
  * IMB-MPI1 2021: every column is 13 characters wide ("%13s" titles; rows
- * are the integer columns then "%13.2f"); t[usec] is the mean, Mbytes/sec
- * is 10^6 B/s. Uniband and Biband print Mbytes/sec and Msg/sec instead.
+ * are the integer columns then "%13.2f"); t[usec] is IMB's t (the larger
+ * of both ranks' loop time / repetitions, halved for PingPong; the mean
+ * where the ranks' loops were not timed), Mbytes/sec is 10^6 B/s.
+ * Uniband and Biband print Mbytes/sec and Msg/sec instead. The banner
+ * names the tool so that `ibpong report import` reads the output back.
  */
 static void imb_header(const struct bench_writer *w)
 {
+	const struct bench_result *r = w->r;
 	FILE *f = w->f;
+
+	fprintf(f,
+		"#------------------------------------------------------------"
+		"\n");
+	fprintf(f, "#    %s %s, IMB-MPI1 format (Mbytes/sec = 10^6 B/s)\n",
+		r->tool ? r->tool : "ibpong",
+		r->tool_version ? r->tool_version : "?");
+	if (is_bw(r->test))
+		fprintf(f, "#    method %s, window of %u messages\n",
+			writer_method(w), w->window);
+	else
+		fprintf(f,
+			"#    t[usec]: the larger of both ranks' loop time / "
+			"#repetitions%s\n",
+			r->test == BENCH_TEST_LAT ? " / 2" : "");
+	fprintf(f,
+		"#------------------------------------------------------------"
+		"\n");
 
 	fprintf(f, "#---------------------------------------------------\n");
 	fprintf(f, "# Benchmarking %s \n", bench_imb_name(w->r->test));
@@ -158,7 +209,10 @@ static void imb_row(const struct bench_writer *w, const struct bench_row *row)
 	if (is_bw(w->r->test))
 		fprintf(f, "%13.2f%13.0f\n", row->bw_MBps, row->msg_rate_per_s);
 	else
-		fprintf(f, "%13.2f%13.2f\n", row->lat_us.mean, row->bw_MBps);
+		fprintf(f, "%13.2f%13.2f\n",
+			isfinite(row->imb_t_us) ? row->imb_t_us
+						: row->lat_us.mean,
+			row->bw_MBps);
 }
 
 static void csv_num(FILE *f, double v)
@@ -178,7 +232,8 @@ static void csv_header(const struct bench_writer *w)
 		fprintf(w->f, ",latency_%s_us", bench_stat_name(id));
 	fprintf(w->f, ",bandwidth_MBps,message_rate_per_s,samples,"
 		      "median_ci95_lo_us,median_ci95_hi_us,mean_ci95_lo_us,"
-		      "mean_ci95_hi_us,stable,stop\n");
+		      "mean_ci95_hi_us,stable,stop,imb_t_us,latency_kind,"
+		      "method\n");
 }
 
 static void csv_row(const struct bench_writer *w, const struct bench_row *row)
@@ -199,11 +254,14 @@ static void csv_row(const struct bench_writer *w, const struct bench_row *row)
 	csv_num(w->f, row->median_ci_us.hi);
 	csv_num(w->f, row->mean_ci_us.lo);
 	csv_num(w->f, row->mean_ci_us.hi);
-	fprintf(w->f, ",%s,%s\n",
+	fprintf(w->f, ",%s,%s",
 		row->stable < 0 ? ""
 		: row->stable	? "yes"
 				: "no",
 		bench_stop_name(row->stop) ? bench_stop_name(row->stop) : "");
+	csv_num(w->f, row->imb_t_us);
+	fprintf(w->f, ",%s,%s\n", bench_lat_kind_name(w->r->lat_kind),
+		writer_method(w));
 }
 
 void bench_writer_header(const struct bench_writer *w)

@@ -403,6 +403,30 @@ static void test_formats(void **state)
 }
 
 /* An engine without zero-byte messages or bandwidth support. */
+/* --format imb refuses a round trip and says what it prints. */
+static void test_imb_refusals(void **state)
+{
+	const struct bench_loopback_cfg rtt = { .round_trip = true };
+	char *imb[] = { "t", "--format", "imb", "--iters",
+			"3", "--sizes",	 "8",	NULL };
+	char *uni[] = { "t",   "--format", "imb", "--test",  "bw", "--window",
+			"256", "--iters",  "3",	  "--sizes", "8",  NULL };
+	struct run_out *ro;
+	int ret;
+
+	(void)state;
+	ro = run_local(imb, NULL, &rtt, &ret);
+	assert_int_equal(ret, -EINVAL);
+	assert_non_null(strstr(ro->err, "IMB has no round-trip latency"));
+	assert_string_equal(ro->out, "");
+	run_out_free(ro);
+	ro = run_ok(uni, NULL);
+	assert_non_null(strstr(ro->out, "# Benchmarking Uniband \n"));
+	assert_non_null(strstr(ro->out, "method window-ack, window of 256"));
+	assert_non_null(strstr(ro->out, "IMB-MPI1 format"));
+	run_out_free(ro);
+}
+
 static void test_caps(void **state)
 {
 	struct bench_engine_ops ops = bench_engine_loopback_ops;
@@ -622,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_json_written),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_imb_refusals),
 		cmocka_unit_test(test_pair_same_table),
 		cmocka_unit_test(test_pair_print_all),
 		cmocka_unit_test(test_pair_mismatch),

@@ -152,6 +152,10 @@ static void test_bad_combinations(void **state)
 	char *a2[] = { "t", "--window", "8", NULL };
 	char *a3[] = { "t", "--test", "pingping", "--window", "8", NULL };
 	char *a4[] = { "t", "--test", "bw", "--window", "8", NULL };
+	/* IMB's Uniband is a window of 256: a window of 64 is not one */
+	char *a5[] = { "t", "--test", "bw", "--format", "imb", NULL };
+	char *a6[] = { "t",   "--test",	  "bw",	 "--format",
+		       "imb", "--window", "256", NULL };
 	char err[512];
 
 	(void)state;
@@ -161,6 +165,10 @@ static void test_bad_combinations(void **state)
 	assert_non_null(strstr(err, "--window"));
 	assert_int_equal(parse(a3, err, sizeof(err)), -EINVAL);
 	assert_int_equal(parse(a4, err, sizeof(err)), 0);
+	assert_int_equal(parse(a5, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "windows of 256 messages"));
+	assert_non_null(strstr(err, "Uniband"));
+	assert_int_equal(parse(a6, err, sizeof(err)), 0);
 }
 
 static void test_too_many_labels(void **state)

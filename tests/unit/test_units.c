@@ -46,6 +46,59 @@ static void test_latency_half_rtt(void **state)
 	bench_samples_free(&s);
 }
 
+/*
+ * IMB's t: the larger of the ranks' loop time / n, halved for PingPong;
+ * as is for PingPing; none for a round trip or bandwidth. perftest -b:
+ * bibw is the sum of each side's own rate.
+ */
+static void test_imb_t_and_each_side(void **state)
+{
+	struct bench_step lat = { .test = BENCH_TEST_LAT, .size_bytes = 8 };
+	struct bench_step pp = { .test = BENCH_TEST_PINGPING, .size_bytes = 8 };
+	struct bench_step bi = { .test = BENCH_TEST_BIBW,
+				 .size_bytes = 1000,
+				 .window = 10 };
+	/* rank 0 timed 100 iterations in 200 us, rank 1 in 250 us */
+	const uint64_t loops[3] = { 200000, 250000, 0 };
+	struct bench_row row;
+
+	(void)state;
+	bench_row_init(&row, 8);
+	bench_row_add_loops(&row, &lat, 100, loops, 3, &clk_ns,
+			    BENCH_LAT_HALF_RTT, false);
+	assert_near(row.imb_t_us, 250.0 / 100 / 2, 1e-12); /* the larger */
+	bench_row_init(&row, 8);
+	bench_row_add_loops(&row, &pp, 100, loops, 2, &clk_ns,
+			    BENCH_LAT_ONE_MSG, false);
+	assert_near(row.imb_t_us, 2.5, 1e-12);
+	bench_row_init(&row, 8);
+	bench_row_add_loops(&row, &lat, 100, loops, 2, &clk_ns, BENCH_LAT_RTT,
+			    false);
+	assert_true(isnan(row.imb_t_us));
+	/* 2 GHz: the same ticks are half the time */
+	bench_row_init(&row, 8);
+	bench_row_add_loops(&row, &lat, 100, loops, 2, &clk_2ghz,
+			    BENCH_LAT_HALF_RTT, false);
+	assert_near(row.imb_t_us, 125.0 / 100 / 2, 1e-12);
+	/* bibw each side: 1000 msgs / 200 us + 1000 msgs / 250 us */
+	bench_row_init(&row, 1000);
+	row.msg_rate_per_s = 1;
+	bench_row_add_loops(&row, &bi, 100, loops, 2, &clk_ns,
+			    BENCH_LAT_ONE_MSG, true);
+	assert_near(row.msg_rate_per_s, 1000 / 200e-6 + 1000 / 250e-6, 1e-3);
+	assert_near(row.bw_MBps, row.msg_rate_per_s * 1000 / 1e6, 1e-9);
+	assert_true(isnan(row.imb_t_us));
+	/* one side only, or osu's method: rank 0's figure stays */
+	bench_row_init(&row, 1000);
+	row.msg_rate_per_s = 1;
+	bench_row_add_loops(&row, &bi, 100, loops, 2, &clk_ns,
+			    BENCH_LAT_ONE_MSG, false);
+	assert_near(row.msg_rate_per_s, 1, 0);
+	bench_row_add_loops(&row, &bi, 100, loops + 1, 2, &clk_ns,
+			    BENCH_LAT_ONE_MSG, true);
+	assert_near(row.msg_rate_per_s, 1, 0);
+}
+
 static void test_latency_rtt_and_tsc(void **state)
 {
 	static const uint64_t t[] = { 4000 }; /* 2 us at 2 GHz */
@@ -138,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_latency_half_rtt),
 		cmocka_unit_test(test_latency_rtt_and_tsc),
+		cmocka_unit_test(test_imb_t_and_each_side),
 		cmocka_unit_test(test_imb_definition),
 		cmocka_unit_test(test_bw_window),
 		cmocka_unit_test(test_no_samples),

@@ -43,9 +43,24 @@ static void nth_line(const char *text, int i, char *line, size_t len)
 	line[nl - p] = '\0';
 }
 
+/* ibpong's banner above IMB's block: rule, tool, what t is, rule. */
+#define IMB_BANNER 4
+
 static void result_setup(struct bench_result *r, enum bench_test t)
 {
+	static char tool[] = "ibpong-mpi", version[] = "0.1.0";
+
 	bench_result_init(r);
+	r->tool = tool;
+	r->tool_version = version;
+	/* kept reachable, never freed: the results here are not freed */
+	static json_t *runs[2];
+	int i = t == BENCH_TEST_LAT ? 0 : 1;
+
+	if (!runs[i])
+		runs[i] = json_pack("{s:s}", "method",
+				    i ? "window-ack" : "ping-pong");
+	r->run = runs[i];
 	r->test = t;
 	r->lat_kind =
 		t == BENCH_TEST_LAT ? BENCH_LAT_HALF_RTT : BENCH_LAT_ONE_MSG;
@@ -81,14 +96,48 @@ static void test_imb_matches_sample(void **state)
 	}
 	bench_writer_footer(&w);
 	out_close(&o);
+	/* ibpong's banner, then IMB's block as IMB prints it */
+	nth_line(o.buf, 1, line, sizeof(line));
+	assert_string_equal(line, "#    ibpong-mpi 0.1.0, IMB-MPI1 format "
+				  "(Mbytes/sec = 10^6 B/s)");
 	for (i = 0; i < 5; i++) {
-		nth_line(o.buf, (int)i, line, sizeof(line));
+		nth_line(o.buf, (int)i + IMB_BANNER, line, sizeof(line));
 		assert_string_equal(line, imb_sample_header[i]);
 	}
 	for (i = 0; i < IMB_SAMPLE_ROWS; i++) {
-		nth_line(o.buf, (int)i + 5, line, sizeof(line));
+		nth_line(o.buf, (int)i + 5 + IMB_BANNER, line, sizeof(line));
 		assert_string_equal(line, imb_sample_rows[i]);
 	}
+	free(o.buf);
+}
+
+/* t[usec] is IMB's t (both ranks' loops) where the row has it. */
+static void test_imb_t(void **state)
+{
+	struct bench_writer w;
+	struct bench_result r;
+	struct bench_row row;
+	char line[256];
+	struct out o;
+
+	(void)state;
+	result_setup(&r, BENCH_TEST_LAT);
+	out_open(&o);
+	bench_writer_init(&w, o.f, BENCH_FORMAT_IMB, &r, 2, 64);
+	bench_writer_header(&w);
+	bench_row_init(&row, 8);
+	row.iters = 1000;
+	row.lat_us.mean = 1.25;
+	row.imb_t_us = 1.5;
+	row.bw_MBps = 8 / 1.25;
+	bench_writer_row(&w, &row);
+	out_close(&o);
+	nth_line(o.buf, 2, line, sizeof(line));
+	assert_string_equal(line, "#    t[usec]: the larger of both ranks' "
+				  "loop time / #repetitions / 2");
+	nth_line(o.buf, IMB_BANNER + 5, line, sizeof(line));
+	assert_string_equal(
+		line, "            8         1000         1.50         6.40");
 	free(o.buf);
 }
 
@@ -112,12 +161,12 @@ static void test_imb_uniband(void **state)
 	row.msg_rate_per_s = 2737078;
 	bench_writer_row(&w, &row);
 	out_close(&o);
-	nth_line(o.buf, 1, line, sizeof(line));
+	nth_line(o.buf, IMB_BANNER + 1, line, sizeof(line));
 	assert_string_equal(line, "# Benchmarking Biband ");
-	nth_line(o.buf, 4, line, sizeof(line));
+	nth_line(o.buf, IMB_BANNER + 4, line, sizeof(line));
 	assert_string_equal(
 		line, "       #bytes #repetitions   Mbytes/sec      Msg/sec");
-	nth_line(o.buf, 5, line, sizeof(line));
+	nth_line(o.buf, IMB_BANNER + 5, line, sizeof(line));
 	assert_string_equal(
 		line, "            1         1000         2.74      2737078");
 	free(o.buf);
@@ -161,12 +210,13 @@ static void test_csv(void **state)
 			    "latency_p999_us,latency_max_us,bandwidth_MBps,"
 			    "message_rate_per_s,samples,median_ci95_lo_us,"
 			    "median_ci95_hi_us,mean_ci95_lo_us,mean_ci95_hi_us,"
-			    "stable,stop");
+			    "stable,stop,imb_t_us,latency_kind,method");
 	nth_line(o.buf, 1, line, sizeof(line));
 	/* absent statistics are empty fields */
 	assert_string_equal(line,
 			    "4096,1000,100,1.25,1.5,2,,,,,17.125,2048,500000,"
-			    "1000,1.375,1.625,,,no,precision");
+			    "1000,1.375,1.625,,,no,precision,,one-way,"
+			    "ping-pong");
 	assert_int_equal(strlen(o.buf),
 			 strchr(o.buf, '\n') - o.buf + 1 + strlen(line) + 1);
 	free(o.buf);
@@ -203,6 +253,7 @@ static void test_table(void **state)
 	nth_line(o.buf, 0, line, sizeof(line));
 	assert_non_null(strstr(line, "95 % interval"));
 	assert_non_null(strstr(line, "one-way"));
+	assert_non_null(strstr(line, "latency, method ping-pong"));
 	assert_non_null(strstr(line, "MB/s = 10^6 B/s"));
 	nth_line(o.buf, 1, line, sizeof(line));
 	assert_non_null(strstr(line, "median"));
@@ -232,6 +283,7 @@ static void test_table_bw(void **state)
 	out_close(&o);
 	nth_line(o.buf, 0, line, sizeof(line));
 	assert_non_null(strstr(line, "window of 32 messages"));
+	assert_non_null(strstr(line, "method window-ack"));
 	assert_non_null(strstr(line, "MB/s = 10^6 B/s"));
 	nth_line(o.buf, 1, line, sizeof(line));
 	assert_non_null(strstr(line, "windows"));
@@ -252,6 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_imb_matches_sample),
 		cmocka_unit_test(test_imb_uniband),
+		cmocka_unit_test(test_imb_t),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_bw),
