@@ -522,6 +522,33 @@ static int mpi_prepare(struct bench_engine *eng, size_t max_size_bytes)
 	return ret ? ret : -worst;
 }
 
+/* run.method and run.method_detail of the test (doc/result-format.md). */
+static int mpi_describe_method(const struct bench_engine *eng, json_t *run)
+{
+	const struct mpi_engine_cfg *cfg = eng->cfg;
+	enum bench_test t = cfg ? cfg->test : BENCH_TEST_LAT;
+	static const char *const names[BENCH_TEST_NR][2] = {
+		[BENCH_TEST_LAT] = { "ping-pong",
+				     "MPI_Send then MPI_Recv; IMB PingPong, "
+				     "osu_latency" },
+		[BENCH_TEST_PINGPING] = { "ping-ping",
+					  "MPI_Isend, MPI_Recv, MPI_Wait on "
+					  "both ranks; IMB PingPing" },
+		[BENCH_TEST_BW] = { "window-ack",
+				    "a window of MPI_Isend, MPI_Waitall, a "
+				    "4-byte acknowledgment; osu_bw" },
+		[BENCH_TEST_BIBW] = { "window-both",
+				      "both ranks post a window of MPI_Irecv "
+				      "and MPI_Isend and wait for all; twice "
+				      "rank 0's rate, as osu_bibw" },
+	};
+
+	if (json_object_set_new(run, "method", json_string(names[t][0])) ||
+	    json_object_set_new(run, "method_detail", json_string(names[t][1])))
+		return -ENOMEM;
+	return 0;
+}
+
 static int mpi_describe(struct bench_engine *eng, json_t *run)
 {
 	char raw[MPI_MAX_LIBRARY_VERSION_STRING] = "";
@@ -530,7 +557,6 @@ static int mpi_describe(struct bench_engine *eng, json_t *run)
 	json_t *mpi;
 	int len = 0;
 
-	(void)eng;
 	MPI_Get_library_version(raw, &len);
 	/* Keep the first line only: MPICH's text runs over many. */
 	raw[strcspn(raw, "\n")] = '\0';
@@ -541,7 +567,7 @@ static int mpi_describe(struct bench_engine *eng, json_t *run)
 	if (!mpi || json_object_set_new(run, "mpi", mpi) ||
 	    json_object_set_new(run, "transport", json_string("mpi")))
 		return -ENOMEM;
-	return 0;
+	return mpi_describe_method(eng, run);
 }
 
 static void mpi_cleanup(struct bench_engine *eng)
