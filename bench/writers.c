@@ -209,10 +209,13 @@ static void imb_row(const struct bench_writer *w, const struct bench_row *row)
 	if (is_bw(w->r->test))
 		fprintf(f, "%13.2f%13.0f\n", row->bw_MBps, row->msg_rate_per_s);
 	else
+		/* IMB: Mbytes/sec = size / t, with its own t */
 		fprintf(f, "%13.2f%13.2f\n",
 			isfinite(row->imb_t_us) ? row->imb_t_us
 						: row->lat_us.mean,
-			row->bw_MBps);
+			isfinite(row->imb_t_us) && row->imb_t_us > 0
+				? (double)row->size_bytes / row->imb_t_us
+				: row->bw_MBps);
 }
 
 static void csv_num(FILE *f, double v)

@@ -340,6 +340,8 @@ static int mpi_loop_validated(struct bench_engine *eng,
 			return mpi_step_end(st, ret);
 		if (p->rank == 0 && i >= st->warmup)
 			bench_samples_record(out, t1 - t0);
+		if (i >= st->warmup) /* both ranks: IMB's t */
+			out->loop_ticks += t1 - t0;
 		if (role.check_from >= 0) {
 			ret = mpi_pattern_check(p->rbuf, len, i,
 						role.check_from, p->rank);
@@ -525,7 +527,7 @@ static int mpi_prepare(struct bench_engine *eng, size_t max_size_bytes)
 /* run.method and run.method_detail of the test (doc/result-format.md). */
 static int mpi_describe_method(const struct bench_engine *eng, json_t *run)
 {
-	const struct mpi_engine_cfg *cfg = eng->cfg;
+	const struct mpi_engine_cfg *cfg = eng ? eng->cfg : NULL;
 	enum bench_test t = cfg ? cfg->test : BENCH_TEST_LAT;
 	static const char *const names[BENCH_TEST_NR][2] = {
 		[BENCH_TEST_LAT] = { "ping-pong",
@@ -543,6 +545,8 @@ static int mpi_describe_method(const struct bench_engine *eng, json_t *run)
 				      "rank 0's rate, as osu_bibw" },
 	};
 
+	if (!cfg) /* a sweep's run object: each pair's result says */
+		return 0;
 	if (json_object_set_new(run, "method", json_string(names[t][0])) ||
 	    json_object_set_new(run, "method_detail", json_string(names[t][1])))
 		return -ENOMEM;

@@ -32,7 +32,7 @@ TOP_KEYS = {"format", "tool", "test", "units", "run", "results"}
 ROW_KEYS = {"size_bytes", "iterations", "warmup", "latency_us",
             "bandwidth_MBps", "bandwidth_peak_MBps", "message_rate_per_s",
             "pair", "timed_out", "ci95_us", "stable", "stop", "time_s",
-            "retests"}
+            "retests", "imb_t_us"}
 # Always written; each percentile only from its sample count on.
 STATS_ALWAYS = ("min", "median", "mean", "stdev", "max")
 PCT_MIN_COUNT = {"p90": 10, "p99": 100, "p999": 1000}
@@ -244,6 +244,18 @@ def check_row(c, row, i, kind, args):
         if abs(bw - want) > 1e-6 * max(1.0, want):
             c.fail(f"{where}.bandwidth_MBps",
                    f"expected rate * size / 1e6 = {want}, got {bw}")
+    # IMB's t: the larger of both ranks' loop / n (/ 2): at least rank
+    # 0's, which is the mean of its samples
+    t = row.get("imb_t_us")
+    if kind in ("latency", "pingping"):
+        mean = lat.get("mean") if isinstance(lat, dict) else None
+        if not c.is_num(t) or t <= 0:
+            c.fail(f"{where}.imb_t_us", f"expected a number > 0, got {t!r}")
+        elif c.is_num(mean) and t < mean * (1 - 1e-9):
+            c.fail(f"{where}.imb_t_us",
+                   f"IMB's t {t} is below rank 0's mean {mean}")
+    elif t is not None:
+        c.fail(f"{where}.imb_t_us", f"no IMB t for {kind}, got {t!r}")
     if row.get("timed_out", False) is not False:
         c.fail(f"{where}.timed_out", "ibpong rows never time out")
     return size

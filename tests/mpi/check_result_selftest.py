@@ -33,7 +33,8 @@ GOOD = {
          "ci95_us": {"median": [0.228, 0.232], "mean": [0.236, 0.244],
                      "batches": 62},
          "stable": True, "stop": "fixed", "time_s": 0.001,
-         "bandwidth_MBps": s / 0.24, "message_rate_per_s": 1e6 / 0.24}
+         "bandwidth_MBps": s / 0.24, "message_rate_per_s": 1e6 / 0.24,
+         "imb_t_us": 0.245}
         for s in (0, 1)
     ],
 }
@@ -70,6 +71,7 @@ BROKEN = [
     (("results", 0, "latency_us", "trimmed_mean"), 0.2),
     (("results", 1, "bandwidth_MBps"), 100.0),
     (("results", 0, "message_rate_per_s"), 0),
+    (("results", 0, "imb_t_us"), 0.2),  # below rank 0's own mean
     (("results", 0, "latency_us", "max"), float("nan")),
     (("extra",), 1),
     (("results", 0, "latency_us", "count"), DELETE),
