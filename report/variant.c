@@ -91,3 +91,21 @@ bool report_same_variant(const struct bench_result *a,
 	}
 	return true;
 }
+
+void report_pair_name(const struct bench_result *r, const struct bench_row *row,
+		      char *buf, size_t len)
+{
+	const json_t *hosts = json_object_get(r->run, "hosts");
+	const char *a, *b;
+
+	if (row->rank_a < 0) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	a = json_string_value(json_array_get(hosts, (size_t)row->rank_a));
+	b = json_string_value(json_array_get(hosts, (size_t)row->rank_b));
+	if (a && b)
+		snprintf(buf, len, "%s-%s", a, b);
+	else
+		snprintf(buf, len, "rank %d-%d", row->rank_a, row->rank_b);
+}

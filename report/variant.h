@@ -25,4 +25,11 @@ bool report_same_variant(const struct bench_result *a,
 /* "device/device (cuda)" or "host" for a result's run.buffers. */
 void report_buffers_text(const struct bench_result *r, char *buf, size_t len);
 
+/*
+ * A sweep row's pair by host: "node03-node07" from run.hosts, "rank 3-7"
+ * when the hosts are not known; "" outside sweeps.
+ */
+void report_pair_name(const struct bench_result *r, const struct bench_row *row,
+		      char *buf, size_t len);
+
 #endif

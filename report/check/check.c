@@ -14,16 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate.h"
 #include "check.h"
 #include "compare/verdict.h"
 #include "exit.h"
 #include "log.h"
+#include "variant.h"
 
 struct check_opts {
 	const char *profile;	   /* --profile NAME|PATH */
 	struct report_profile cli; /* rules from --max-latency etc. */
 	const char *stat;	   /* --stat */
 	const char *junit;	   /* --junit FILE */
+	const char *calibrate;	   /* --calibrate FILE */
+	const char *margin;	   /* --margin PCT */
+	const char *system;	   /* --system NAME */
 };
 
 static void check_usage(FILE *f)
@@ -55,8 +60,22 @@ static void check_usage(FILE *f)
 		"                            p99, p999, max (default: the "
 		"profile's, else mean)\n"
 		"  -j, --junit FILE          also write JUnit XML: one "
-		"testcase "
-		"per size and rule\n"
+		"testcase per size, pair\n"
+		"                            and rule, named by the pair's "
+		"hosts\n"
+		"  -C, --calibrate FILE      write a profile from these "
+		"known-good runs instead:\n"
+		"                            per size the worst value plus "
+		"--margin (with\n"
+		"                            --profile: its rules are kept "
+		"but those of --system)\n"
+		"  -m, --margin PCT          calibration margin in %% "
+		"(default 10)\n"
+		"  -S, --system NAME         rules for this system only (the "
+		"runs' label whose\n"
+		"                            value is NAME names the system, "
+		"or the profile's\n"
+		"                            system_label)\n"
 		"  -h, --help                show this help\n"
 		"\n"
 		"SIZE_RANGE: 0-512, 0:512, 4K-4M or 1M (K, M, G = 1024, "
@@ -64,8 +83,14 @@ static void check_usage(FILE *f)
 		"1024^3 bytes).\n"
 		"Profile rules and command-line rules add up; --stat overrides "
 		"the profile's.\n"
-		"Built-in azure-a8a9: every size up to 512 B at most 3.00 us, "
-		"mean (IMB t[usec]).\n"
+		"A profile judges only what it applies to; the other results "
+		"are listed as\n"
+		"not judged, and a run with none it applies to is refused "
+		"(not applicable).\n"
+		"Built-in azure-a8a9: IMB PingPong's (or ibpong's ping-pong) "
+		"one-way latency,\n"
+		"every size up to 512 B at most 3.00 us, mean (IMB "
+		"t[usec]).\n"
 		"\n"
 		"Profile file (JSON; unknown keys are refused):\n"
 		"  {\"name\": \"hb120\", \"description\": \"optional\", "
@@ -73,7 +98,18 @@ static void check_usage(FILE *f)
 		"   \"rules\": [{\"sizes\": \"0-512\", \"max_latency_us\": "
 		"3.0},\n"
 		"             {\"sizes\": \"1M-4M\", \"min_bandwidth_MBps\": "
-		"10000}]}\n"
+		"10000},\n"
+		"             {\"sizes\": \"0-512\", \"max_latency_us\": "
+		"2.0, \"system\": \"hb120\"}],\n"
+		"   \"applies_to\": {\"kinds\": [\"latency\"], \"latency\": "
+		"[\"one-way\"],\n"
+		"                  \"benchmarks\": [\"IMB-MPI1:PingPong\"], "
+		"\"description\": \"...\"},\n"
+		"   \"system_label\": \"cluster\"}\n"
+		"A rule with \"system\" applies to the results whose "
+		"run.labels[system_label]\n"
+		"(default \"system\") is that name; those systems use their "
+		"own rules only.\n"
 		"\"statistic\" is required when a rule limits latency; each "
 		"rule has \"sizes\" and\n"
 		"exactly one of max_latency_us, min_bandwidth_MBps.\n"
@@ -135,6 +171,15 @@ static int check_opt(struct check_opts *o, int c, char **argv)
 	case 'j':
 		o->junit = optarg;
 		return 0;
+	case 'C':
+		o->calibrate = optarg;
+		return 0;
+	case 'm':
+		o->margin = optarg;
+		return 0;
+	case 'S':
+		o->system = optarg;
+		return 0;
 	case ':':
 		bench_err("option '%s' needs a value; see 'ibpong report "
 			  "check --help'",
@@ -157,6 +202,9 @@ static int check_parse(int argc, char **argv, struct check_opts *o)
 		{ "min-bandwidth", required_argument, NULL, 'B' },
 		{ "stat", required_argument, NULL, 's' },
 		{ "junit", required_argument, NULL, 'j' },
+		{ "calibrate", required_argument, NULL, 'C' },
+		{ "margin", required_argument, NULL, 'm' },
+		{ "system", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -166,8 +214,8 @@ static int check_parse(int argc, char **argv, struct check_opts *o)
 	report_profile_init(&o->cli, "command line");
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:L:B:s:j:h", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, ":p:L:B:s:j:C:m:S:h", longopts,
+				NULL)) != -1) {
 		if (c == 'h') {
 			check_usage(stdout);
 			return 1;
@@ -247,8 +295,11 @@ static void check_print_item(const struct report_set *set,
 	const struct bench_row *row = &set->items[it->result].rows[it->row];
 	const struct report_rule *rule =
 		it->rule >= 0 ? &p->rules[it->rule] : NULL;
-	char metric[48], value[32], limit[32], ci[48];
+	char metric[48], value[32], limit[32], ci[48], pair[96];
 
+	report_pair_name(&set->items[it->result], row, pair, sizeof(pair));
+	if (pair[0])
+		printf("%-24s", pair);
 	report_rule_metric(it->kind, stat, metric, sizeof(metric));
 	if (isfinite(it->ci.lo) && isfinite(it->ci.hi))
 		snprintf(ci, sizeof(ci), "[%.2f, %.2f]", it->ci.lo, it->ci.hi);
@@ -302,6 +353,8 @@ static void check_print(const struct report_set *set,
 			last = c->items[i].result;
 			r = &set->items[last];
 			check_print_title(set->paths[last], r);
+			if (r->n_rows && r->rows[0].rank_a >= 0)
+				printf("%-24s", "pair");
 			printf("%10s  %-20s %12s  %-22s  %13s  %s\n", "size",
 			       "metric", "value", "95% interval", "limit",
 			       "result");
@@ -325,6 +378,74 @@ static int check_load(int argc, char **argv, struct report_set *set)
 			return -EINVAL;
 		}
 	return 0;
+}
+
+/* The results p judges, as a view of set (items copied, not owned). */
+struct check_view {
+	struct report_set set;
+	size_t n_out; /* results of the input that p does not judge */
+};
+
+static void check_view_free(struct check_view *v)
+{
+	free(v->set.items);
+	free(v->set.paths);
+}
+
+/*
+ * Keep the results in p's scope. None: "not applicable", a bad input
+ * (exit 2), never a PASS.
+ */
+static int check_view_make(const struct report_profile *p,
+			   const struct report_set *set, struct check_view *v)
+{
+	char why[256] = "";
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->set.items = calloc(set->count + 1, sizeof(*v->set.items));
+	v->set.paths = calloc(set->count + 1, sizeof(*v->set.paths));
+	if (!v->set.items || !v->set.paths) {
+		bench_err("out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < set->count; i++) {
+		if (!report_profile_applies(p, &set->items[i], why,
+					    sizeof(why))) {
+			v->n_out++;
+			continue;
+		}
+		v->set.items[v->set.count] = set->items[i];
+		v->set.paths[v->set.count++] = set->paths[i];
+	}
+	if (v->set.count)
+		return 0;
+	bench_err("not applicable: %s; %s is %s %s (%s test, %s)%s", why,
+		  set->paths[0], set->items[0].tool,
+		  set->items[0].test_name ? set->items[0].test_name : "",
+		  bench_test_name(set->items[0].test),
+		  bench_lat_kind_name(set->items[0].lat_kind),
+		  set->count > 1 ? ", and so is every other input" : "");
+	return -EINVAL;
+}
+
+/* "not judged: FILE: TOOL TEST (kind, latency): why", before the tables. */
+static void check_print_out(const struct report_profile *p,
+			    const struct report_set *set)
+{
+	const struct bench_result *r;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < set->count; i++) {
+		r = &set->items[i];
+		if (report_profile_applies(p, r, why, sizeof(why)))
+			continue;
+		printf("not judged: %s: %s %s (%s test, %s): %s\n",
+		       set->paths[i], r->tool, r->test_name ? r->test_name : "",
+		       bench_test_name(r->test),
+		       bench_lat_kind_name(r->lat_kind), why);
+	}
 }
 
 static int check_finish(const struct check_opts *o,
@@ -362,11 +483,69 @@ static int check_finish(const struct check_opts *o,
 					  : BENCH_EXIT_OK;
 }
 
+/* --calibrate FILE: write a profile from the inputs, judge nothing. */
+static int check_calibrate(const struct check_opts *o,
+			   const struct report_set *set)
+{
+	struct report_profile base;
+	struct cal_opts c = { o->calibrate, "calibrated", o->system,
+			      NULL,	    0.10,	  BENCH_STAT_MEAN };
+	char err[512], *end;
+
+	if (o->margin) {
+		c.margin = strtod(o->margin, &end) / 100;
+		if (*end || !(c.margin >= 0 && c.margin < 10)) {
+			bench_err("--margin '%s': expected a percentage such "
+				  "as 10",
+				  o->margin);
+			return BENCH_EXIT_USAGE;
+		}
+	}
+	if (o->profile &&
+	    report_profile_resolve(o->profile, &base, err, sizeof(err))) {
+		bench_err("%s", err);
+		return BENCH_EXIT_USAGE;
+	}
+	if (o->stat)
+		c.stat = bench_stat_from_name(o->stat);
+	else if (o->profile && base.stat >= 0)
+		c.stat = base.stat;
+	if (c.stat < 0) {
+		bench_err("--stat '%s': expected min, median, mean, stdev, "
+			  "p90, p99, p999 or max",
+			  o->stat);
+		return BENCH_EXIT_USAGE;
+	}
+	/* The label that carries the system: the runs' key whose value it is.
+	 */
+	if (o->system && set->count) {
+		const char *key;
+		json_t *v;
+
+		json_object_foreach (
+			json_object_get(set->items[0].run, "labels"), key, v)
+			if (json_string_value(v) &&
+			    !strcmp(json_string_value(v), o->system))
+				c.label = key;
+	}
+	if (report_calibrate(set, &c, o->profile ? &base : NULL, err,
+			     sizeof(err))) {
+		bench_err("%s", err);
+		return strncmp(err, "cannot write", 12) ? BENCH_EXIT_USAGE
+							: BENCH_EXIT_RUNTIME;
+	}
+	printf("%s: profile from %zu run(s)%s%s, margin %.0f %%\n",
+	       o->calibrate, set->count, o->system ? " of " : "",
+	       o->system ? o->system : "", c.margin * 100);
+	return BENCH_EXIT_OK;
+}
+
 int report_cmd_check(int argc, char **argv)
 {
 	struct report_profile prof;
 	struct report_check c;
 	struct report_set set;
+	struct check_view view = { 0 };
 	struct check_opts o;
 	int ret, stat, code = BENCH_EXIT_USAGE;
 	char err[512];
@@ -374,22 +553,49 @@ int report_cmd_check(int argc, char **argv)
 	ret = check_parse(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? BENCH_EXIT_OK : BENCH_EXIT_USAGE;
-	if (check_profile(&o, &prof, &stat))
-		return BENCH_EXIT_USAGE;
 	report_set_init(&set);
+	if (o.calibrate) {
+		code = check_load(argc, argv, &set) ? BENCH_EXIT_USAGE
+						    : check_calibrate(&o, &set);
+		goto out;
+	}
+	if (check_profile(&o, &prof, &stat))
+		goto out;
 	if (check_load(argc, argv, &set))
 		goto out;
-	if (report_check_run(&set, &prof, stat, &c, err, sizeof(err))) {
+	if (check_view_make(&prof, &set, &view))
+		goto out;
+	if (report_check_run(&view.set, &prof, stat, &c, err, sizeof(err))) {
 		bench_err("%s", err);
+		goto out;
+	}
+	/* Rules for other systems only: nothing was judged, so no PASS. */
+	if (!c.n_pass && !c.n_fail) {
+		const char *sys =
+			report_result_system(&prof, &view.set.items[0]);
+
+		bench_err("not applicable: no rule of profile %s is for %s "
+			  "(system %s%s%s); label the runs with --label "
+			  "%s=NAME or give a rule without \"system\"",
+			  prof.name, view.set.paths[0], sys ? "'" : "none",
+			  sys ? sys : "", sys ? "'" : "",
+			  prof.system_label[0] ? prof.system_label : "system");
+		report_check_free(&c);
 		goto out;
 	}
 	check_print_head(&prof, stat,
 			 o.stat && o.profile && prof.stat >= 0 &&
 				 prof.stat != stat);
-	check_print(&set, &prof, stat, &c);
-	code = check_finish(&o, &set, &prof, stat, &c);
+	check_print_out(&prof, &set);
+	check_print(&view.set, &prof, stat, &c);
+	code = check_finish(&o, &view.set, &prof, stat, &c);
+	if (view.n_out)
+		printf("%zu result(s) not judged: outside profile %s (listed "
+		       "above)\n",
+		       view.n_out, prof.name);
 	report_check_free(&c);
 out:
+	check_view_free(&view);
 	report_set_free(&set);
 	return code;
 }

@@ -24,8 +24,27 @@ struct report_rule {
 	enum report_rule_kind kind;
 	size_t lo_bytes; /* sizes covered, inclusive */
 	size_t hi_bytes;
-	double limit;	/* us for latency, MB/s for bandwidth */
-	char sizes[48]; /* the range as written, for messages */
+	double limit;	 /* us for latency, MB/s for bandwidth */
+	char sizes[48];	 /* the range as written, for messages */
+	char system[48]; /* only for results whose system label is this;
+			  * "" for every system without rules of its own */
+};
+
+#define REPORT_SCOPE_BENCH_MAX 8
+
+/*
+ * What a profile judges: the test kinds, the latency kinds and, by
+ * "TOOL:TEST" shell patterns ("IMB-MPI1:PingPong", "ibpong*:latency"),
+ * the tools' benchmarks. An empty list admits any. Results outside the
+ * scope are reported as not judged; a run none of whose results is in
+ * scope is "not applicable" (bad input, exit 2), never a PASS.
+ */
+struct report_scope {
+	unsigned kinds;	    /* bit 1 << enum bench_test; 0: any */
+	unsigned lat_kinds; /* bit 1 << enum bench_lat_kind; 0: any */
+	char benchmarks[REPORT_SCOPE_BENCH_MAX][48];
+	unsigned n_benchmarks;
+	char text[160]; /* in words, for messages; "" when unrestricted */
 };
 
 struct report_profile {
@@ -34,7 +53,35 @@ struct report_profile {
 	int stat; /* enum bench_stat_id, or -1 if not named */
 	struct report_rule rules[REPORT_RULES_MAX];
 	unsigned n_rules;
+	struct report_scope scope;
+	/* The run.labels key naming a result's system (ReFrame's system:
+	 * partition) for per-system rules; default "system". */
+	char system_label[32];
 };
+
+/*
+ * Whether p judges r at all (its scope); if not, why gets "profile NAME
+ * judges TEXT" or the part that does not match.
+ */
+bool report_profile_applies(const struct report_profile *p,
+			    const struct bench_result *r, char *why,
+			    size_t why_len);
+/*
+ * Whether rule k of p is about r: the rule's kind fits the test (no
+ * latency ceiling on a bandwidth test) and its system is r's, or it names
+ * none and r's system has no rules of its own.
+ */
+bool report_rule_applies(const struct report_profile *p, unsigned k,
+			 const struct bench_result *r);
+/*
+ * Rule k is for no result of set: it names a system none belongs to, or
+ * it names none and every result's system has rules of its own.
+ */
+bool report_rule_elsewhere(const struct report_profile *p, unsigned k,
+			   const struct report_set *set);
+/* r's system: run.labels[p->system_label], or NULL. */
+const char *report_result_system(const struct report_profile *p,
+				 const struct bench_result *r);
 
 /* "0-512", "0:512", "4K-4M", "1M" (K, M, G = powers of 1024). */
 int report_size_range_parse(const char *s, size_t *lo, size_t *hi);

@@ -227,7 +227,8 @@ static int check_stat_present(const struct report_set *set, size_t i,
 	for (k = 0; k < p->n_rules; k++) {
 		const struct report_rule *rule = &p->rules[k];
 
-		if (rule->kind != REPORT_RULE_MAX_LAT)
+		if (rule->kind != REPORT_RULE_MAX_LAT ||
+		    !report_rule_applies(p, k, r))
 			continue;
 		for (j = 0; j < r->n_rows; j++) {
 			const struct bench_row *row = &r->rows[j];
@@ -293,7 +294,8 @@ static int check_row(struct report_check *c, const struct report_set *set,
 		const struct report_rule *rule = &p->rules[k];
 
 		if (row->size_bytes < rule->lo_bytes ||
-		    row->size_bytes > rule->hi_bytes || !has[rule->kind])
+		    row->size_bytes > rule->hi_bytes || !has[rule->kind] ||
+		    !report_rule_applies(p, k, r))
 			continue;
 		it = (struct report_check_item){ i,
 						 j,
@@ -356,7 +358,8 @@ int report_check_run(const struct report_set *set,
 			goto err_free;
 	}
 	for (k = 0; k < p->n_rules; k++) {
-		if (matched[k])
+		/* A rule of another system than the inputs' is not due. */
+		if (matched[k] || report_rule_elsewhere(p, k, set))
 			continue;
 		report_rule_metric(p->rules[k].kind, stat, metric,
 				   sizeof(metric));

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * JUnit XML for CI dashboards: one testsuite per result, one testcase per
- * checked size and rule, a <failure> for each failed one.
+ * checked size, pair (sweeps) and rule, named by the pair's hosts
+ * ("node03-node07 512 B latency mean <= 3.00 us"), a <failure> for each
+ * failed one.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "variant.h"
 
 /* Text for an XML attribute; characters XML 1.0 forbids become '?'. */
 static void xml_attr(FILE *f, const char *s)
@@ -34,6 +37,17 @@ static void xml_attr(FILE *f, const char *s)
 	}
 }
 
+/* 512 B, 4 KiB, 4 MiB; sizes that are no such multiple in bytes. */
+static void junit_size(size_t size, char *buf, size_t len)
+{
+	if (size >= (1u << 20) && !(size % (1u << 20)))
+		snprintf(buf, len, "%zu MiB", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(buf, len, "%zu KiB", size >> 10);
+	else
+		snprintf(buf, len, "%zu B", size);
+}
+
 static void junit_case(FILE *f, const struct report_set *set,
 		       const struct report_profile *p, int stat,
 		       const struct report_check_item *it)
@@ -42,15 +56,25 @@ static void junit_case(FILE *f, const struct report_set *set,
 	const struct report_rule *rule = &p->rules[it->rule];
 	const char *op = rule->kind == REPORT_RULE_MAX_LAT ? "<=" : ">=";
 	size_t size = r->rows[it->row].size_bytes;
-	char metric[48], text[256];
+	char metric[48], text[256], pair[96], human[32];
 
 	report_rule_metric(rule->kind, stat, metric, sizeof(metric));
+	report_pair_name(r, &r->rows[it->row], pair, sizeof(pair));
+	junit_size(size, human, sizeof(human));
 	fputs("    <testcase classname=\"ibpong.check.", f);
 	xml_attr(f, r->tool ? r->tool : "unknown");
 	fputc('.', f);
 	xml_attr(f, r->test_name ? r->test_name : "unknown");
-	snprintf(text, sizeof(text), "%zu B: %s %s %.2f", size, metric, op,
-		 rule->limit);
+	/* "node03-node07 512 B latency mean <= 3.00 us": a dashboard shows
+	 * which link failed at which size. */
+	if (rule->kind == REPORT_RULE_MAX_LAT)
+		snprintf(text, sizeof(text), "%s%s%s latency %s <= %.2f us",
+			 pair, pair[0] ? " " : "", human,
+			 bench_stat_name((enum bench_stat_id)stat),
+			 rule->limit);
+	else
+		snprintf(text, sizeof(text), "%s%s%s bandwidth >= %.2f MB/s",
+			 pair, pair[0] ? " " : "", human, rule->limit);
 	fputs("\" name=\"", f);
 	xml_attr(f, text);
 	fputs("\" time=\"0\"", f);
@@ -59,20 +83,21 @@ static void junit_case(FILE *f, const struct report_set *set,
 		return;
 	}
 	if (!isfinite(it->value))
-		snprintf(text, sizeof(text), "%s at %zu B: %s (limit %s %.2f)",
-			 metric, size, it->why ? it->why : "no value", op,
-			 rule->limit);
+		snprintf(text, sizeof(text), "%s%s%s at %s: %s (limit %s %.2f)",
+			 pair, pair[0] ? ": " : "", metric, human,
+			 it->why ? it->why : "no value", op, rule->limit);
 	else if (isfinite(it->ci.lo) && isfinite(it->ci.hi))
 		snprintf(text, sizeof(text),
-			 "%s at %zu B: %.2f, 95%% interval [%.2f, %.2f], limit "
-			 "%s %.2f%s%s",
-			 metric, size, it->value, it->ci.lo, it->ci.hi, op,
-			 rule->limit, it->why ? ": " : "",
-			 it->why ? it->why : "");
+			 "%s%s%s at %s: %.2f, 95%% interval [%.2f, %.2f], "
+			 "limit %s %.2f%s%s",
+			 pair, pair[0] ? ": " : "", metric, human, it->value,
+			 it->ci.lo, it->ci.hi, op, rule->limit,
+			 it->why ? ": " : "", it->why ? it->why : "");
 	else
 		snprintf(text, sizeof(text),
-			 "%s at %zu B: %.2f, limit %s %.2f%s%s", metric, size,
-			 it->value, op, rule->limit, it->why ? ": " : "",
+			 "%s%s%s at %s: %.2f, limit %s %.2f%s%s", pair,
+			 pair[0] ? ": " : "", metric, human, it->value, op,
+			 rule->limit, it->why ? ": " : "",
 			 it->why ? it->why : "");
 	/* INCONCLUSIVE: neither passed nor failed, as JUnit's skipped */
 	fputs(it->verdict == REPORT_INCONCLUSIVE

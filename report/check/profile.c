@@ -103,20 +103,31 @@ err_form:
 	return -EINVAL;
 }
 
-/* Targets as they were set, with the statistic they were set against. */
+/*
+ * Targets as they were set, with the statistic they were set against and
+ * what they were set for: azure-a8a9 is IMB PingPong's one-way t[usec]
+ * (or ibpong's ping-pong, its equal), not PingPing's, a bandwidth's or
+ * a round trip's.
+ */
 static const struct {
 	const char *name;
 	const char *description;
 	enum bench_stat_id stat;
 	struct report_rule rules[2];
 	unsigned n_rules;
+	struct report_scope scope;
 } builtin_profiles[] = {
 	{ "azure-a8a9",
 	  "Azure A8/A9 RDMA: every message up to 512 B in 3.00 us or less "
 	  "(mean, IMB PingPong's t[usec])",
 	  BENCH_STAT_MEAN,
-	  { { REPORT_RULE_MAX_LAT, 0, 512, 3.00, "0-512" } },
-	  1 },
+	  { { REPORT_RULE_MAX_LAT, 0, 512, 3.00, "0-512", "" } },
+	  1,
+	  { 1u << BENCH_TEST_LAT,
+	    1u << BENCH_LAT_HALF_RTT,
+	    { "IMB-MPI1:PingPong", "ibpong*:PingPong", "ibpong*:latency" },
+	    3,
+	    "IMB PingPong (or ibpong's ping-pong), one-way latency" } },
 };
 
 #define N_BUILTIN (sizeof(builtin_profiles) / sizeof(builtin_profiles[0]))
@@ -137,6 +148,7 @@ int report_profile_builtin(const char *name, struct report_profile *p)
 		snprintf(p->description, sizeof(p->description), "%s",
 			 builtin_profiles[i].description);
 		p->stat = (int)builtin_profiles[i].stat;
+		p->scope = builtin_profiles[i].scope;
 		for (k = 0; k < builtin_profiles[i].n_rules; k++)
 			p->rules[p->n_rules++] = builtin_profiles[i].rules[k];
 		return 0;
@@ -168,11 +180,12 @@ static int prof_rule(const json_t *o, size_t i, const char *what,
 				what, i);
 	json_object_foreach ((json_t *)o, key, val)
 		if (strcmp(key, "sizes") && strcmp(key, "max_latency_us") &&
-		    strcmp(key, "min_bandwidth_MBps"))
+		    strcmp(key, "min_bandwidth_MBps") && strcmp(key, "system"))
 			return prof_err(err, err_len,
 					"%s: rules[%zu]: unknown key '%s'; "
-					"expected sizes and one of "
-					"max_latency_us, min_bandwidth_MBps",
+					"expected sizes, one of "
+					"max_latency_us, min_bandwidth_MBps, "
+					"and optionally system",
 					what, i, key);
 	sizes = json_string_value(json_object_get(o, "sizes"));
 	lat = json_object_get(o, "max_latency_us");
@@ -185,6 +198,16 @@ static int prof_rule(const json_t *o, size_t i, const char *what,
 				"string such as \"0-512\", \"4K-4M\" or \"1M\"",
 				what, i);
 	strcpy(r->sizes, sizes);
+	val = json_object_get(o, "system");
+	if (val && (!json_string_value(val) || !*json_string_value(val) ||
+		    strlen(json_string_value(val)) >= sizeof(r->system)))
+		return prof_err(err, err_len,
+				"%s: rules[%zu].system: expected a system "
+				"name (the value of the results' system "
+				"label), at most %zu characters",
+				what, i, sizeof(r->system) - 1);
+	if (val)
+		strcpy(r->system, json_string_value(val));
 	if (!lat == !bw)
 		return prof_err(err, err_len,
 				"%s: rules[%zu]: expected exactly one of "
@@ -201,6 +224,105 @@ static int prof_rule(const json_t *o, size_t i, const char *what,
 	return 0;
 }
 
+/* One list of applies_to: names into a bit mask via from_name. */
+static int prof_scope_mask(const json_t *list, const char *what,
+			   const char *key, int (*from_name)(const char *),
+			   const char *expected, unsigned *mask, char *err,
+			   size_t err_len)
+{
+	const json_t *v;
+	size_t i;
+	int b;
+
+	if (!list)
+		return 0;
+	if (!json_is_array(list) || !json_array_size(list))
+		return prof_err(err, err_len,
+				"%s: applies_to.%s: expected a non-empty "
+				"array of %s",
+				what, key, expected);
+	json_array_foreach (list, i, v) {
+		b = json_string_value(v) ? from_name(json_string_value(v))
+					 : -EINVAL;
+		if (b < 0)
+			return prof_err(err, err_len,
+					"%s: applies_to.%s[%zu]: expected one "
+					"of %s",
+					what, key, i, expected);
+		*mask |= 1u << b;
+	}
+	return 0;
+}
+
+static int prof_lat_kind(const char *name)
+{
+	int i;
+
+	for (i = BENCH_LAT_HALF_RTT; i <= BENCH_LAT_ONE_MSG; i++)
+		if (!strcmp(name, bench_lat_kind_name((enum bench_lat_kind)i)))
+			return i;
+	return -EINVAL;
+}
+
+/*
+ * "applies_to": {"kinds": ["latency"], "latency": ["one-way"],
+ *                "benchmarks": ["IMB-MPI1:PingPong", "ibpong*:latency"],
+ *                "description": "IMB PingPong, one-way"}
+ */
+static int prof_scope(const json_t *o, const char *what, struct report_scope *s,
+		      char *err, size_t err_len)
+{
+	const json_t *b = json_object_get(o, "benchmarks"), *v;
+	const char *key, *d;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (!json_is_object(o))
+		return prof_err(err, err_len,
+				"%s: applies_to: expected an object", what);
+	json_object_foreach ((json_t *)o, key, v)
+		if (strcmp(key, "kinds") && strcmp(key, "latency") &&
+		    strcmp(key, "benchmarks") && strcmp(key, "description"))
+			return prof_err(err, err_len,
+					"%s: applies_to: unknown key '%s'; "
+					"expected kinds, latency, benchmarks, "
+					"description",
+					what, key);
+	if (prof_scope_mask(json_object_get(o, "kinds"), what, "kinds",
+			    bench_test_from_name,
+			    "latency, bw, bibw, pingping, sendrecv, exchange, "
+			    "rma-latency, rma-bw, rma-bibw",
+			    &s->kinds, err, err_len) ||
+	    prof_scope_mask(json_object_get(o, "latency"), what, "latency",
+			    prof_lat_kind, "one-way, round-trip, one-message",
+			    &s->lat_kinds, err, err_len))
+		return -EINVAL;
+	if (b && (!json_is_array(b) || !json_array_size(b) ||
+		  json_array_size(b) > REPORT_SCOPE_BENCH_MAX))
+		return prof_err(err, err_len,
+				"%s: applies_to.benchmarks: expected 1 to %d "
+				"\"TOOL:TEST\" patterns, e.g. "
+				"\"IMB-MPI1:PingPong\"",
+				what, REPORT_SCOPE_BENCH_MAX);
+	json_array_foreach (b, i, v) {
+		if (!json_string_value(v) ||
+		    !strchr(json_string_value(v), ':') ||
+		    strlen(json_string_value(v)) >= sizeof(s->benchmarks[0]))
+			return prof_err(err, err_len,
+					"%s: applies_to.benchmarks[%zu]: "
+					"expected \"TOOL:TEST\" (shell "
+					"patterns), e.g. \"osu_latency:*\"",
+					what, i);
+		strcpy(s->benchmarks[s->n_benchmarks++], json_string_value(v));
+	}
+	d = json_string_value(json_object_get(o, "description"));
+	snprintf(s->text, sizeof(s->text), "%s",
+		 d ? d
+		   : "the tests named in "
+		     "its applies_to");
+	return 0;
+}
+
 static int prof_head(const json_t *doc, const char *what,
 		     struct report_profile *p, char *err, size_t err_len)
 {
@@ -212,11 +334,27 @@ static int prof_head(const json_t *doc, const char *what,
 				what);
 	json_object_foreach ((json_t *)doc, key, val)
 		if (strcmp(key, "name") && strcmp(key, "description") &&
-		    strcmp(key, "statistic") && strcmp(key, "rules"))
+		    strcmp(key, "statistic") && strcmp(key, "rules") &&
+		    strcmp(key, "applies_to") && strcmp(key, "system_label"))
 			return prof_err(err, err_len,
 					"%s: unknown key '%s'; expected name, "
-					"description, statistic, rules",
+					"description, statistic, applies_to, "
+					"system_label, rules",
 					what, key);
+	val = json_object_get(doc, "system_label");
+	if (val && (!json_string_value(val) || !*json_string_value(val) ||
+		    strlen(json_string_value(val)) >= sizeof(p->system_label)))
+		return prof_err(err, err_len,
+				"%s: system_label: expected the run.labels "
+				"key that names the system, e.g. \"cluster\"",
+				what);
+	if (val)
+		snprintf(p->system_label, sizeof(p->system_label), "%s",
+			 json_string_value(val));
+	if (json_object_get(doc, "applies_to") &&
+	    prof_scope(json_object_get(doc, "applies_to"), what, &p->scope, err,
+		       err_len))
+		return -EINVAL;
 	if ((s = json_string_value(json_object_get(doc, "name"))))
 		snprintf(p->name, sizeof(p->name), "%s", s);
 	if ((s = json_string_value(json_object_get(doc, "description"))))

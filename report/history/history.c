@@ -146,7 +146,8 @@ static void history_usage(FILE *f)
 		"Options:\n"
 		"  --db FILE         the database (default %s)\n"
 		"  --label K=V       only runs labelled K=V (repeatable: all "
-		"must match)\n"
+		"must match; none\n"
+		"                    matching is an error, exit 2)\n"
 		"  --since DATE      only runs started at or after DATE "
 		"(YYYY-MM-DD or\n"
 		"                    YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
@@ -320,6 +321,17 @@ int report_cmd_history(int argc, char **argv)
 		ret = report_db_load(&db, &o.filter, &set);
 	if (ret) {
 		ret = report_db_exit(ret);
+		goto out;
+	}
+	/* A typo in a nightly job's --label must not read as "all green". */
+	if (!set.count && o.filter.n_labels) {
+		bench_err("--label %s=%s%s matches no stored run; check the "
+			  "spelling (labels are case-sensitive), or run "
+			  "without --label to see every series",
+			  o.keys[0], o.values[0],
+			  o.filter.n_labels > 1 ? " (with the other --label)"
+						: "");
+		ret = BENCH_EXIT_USAGE;
 		goto out;
 	}
 	p = (struct report_history_params){ .rule = o.rule,

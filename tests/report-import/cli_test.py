@@ -127,8 +127,24 @@ def case_check(tmp):
     run('check', OSU_LAT, '--max-latency', '0:512:0.30', rc=1)
     run('check', OSU_BW, '--min-bandwidth', '1M-2M:12000', rc=0)
     run('check', OSU_BW, '--min-bandwidth', '1M-4M:12000', rc=1)
-    p = run('check', OSU_LAT, '-p', 'azure-a8a9', '--stat', 'p99', rc=2)
+    p = run('check', OSU_LAT, '-L', '0-512:3', '--stat', 'p99', rc=2)
     one_line_error(p, 'osu_latency gives only the mean; use --stat mean')
+    # azure-a8a9 is IMB PingPong's (or ibpong's ping-pong) one-way latency.
+    p = run('check', OSU_LAT, '-p', 'azure-a8a9', rc=2)
+    one_line_error(p, 'not applicable', 'osu_latency')
+    p = run('check', FIVE, PINGPONG, '-p', 'azure-a8a9', rc=0)
+    expect(sum(l.startswith('not judged: ') for l in p.stdout.splitlines())
+           == 5, p.stdout)
+    expect('5 result(s) not judged' in p.stdout, p.stdout)
+    expect('PASS: all 11 checks passed' in p.stdout, p.stdout)
+    p = run('check', FIVE, '-p', 'azure-a8a9', rc=2)
+    one_line_error(p, 'not applicable')
+    p = run('check', OSU_BW, '-p', 'azure-a8a9', rc=2)
+    one_line_error(p, 'not applicable', 'bw test')
+    p = run('check', os.path.join(SAMPLES, 'perftest-4.5-ib_read_lat-'
+                                  'softroce.client.txt'), '-p', 'azure-a8a9',
+            rc=2)
+    one_line_error(p, 'not applicable', 'round-trip')
     prof = os.path.join(tmp, 'p.json')
     json.dump({'name': 'mine', 'statistic': 'median',
                'rules': [{'sizes': '2-64', 'max_latency_us': 14.0},
@@ -136,6 +152,38 @@ def case_check(tmp):
               open(prof, 'w'))
     lat = os.path.join(SAMPLES, 'perftest-4.5-ib_send_lat-softroce.client.txt')
     bw = os.path.join(SAMPLES, 'perftest-4.5-ib_send_bw-softroce.client.txt')
+    # Per-system limits (ReFrame's system:partition references) and
+    # --calibrate from known-good runs.
+    sysprof = os.path.join(tmp, 'sys.json')
+    json.dump({'name': 'fleet', 'statistic': 'mean',
+               'system_label': 'cluster',
+               'applies_to': {'kinds': ['latency'], 'latency': ['one-way']},
+               'rules': [{'sizes': '0-512', 'max_latency_us': 3.0},
+                         {'sizes': '0-512', 'max_latency_us': 0.2,
+                          'system': 'fast'}]}, open(sysprof, 'w'))
+    hb = os.path.join(tmp, 'fast.json')
+    run('import', '-o', hb, '--label', 'cluster=fast', PINGPONG, rc=0)
+    run('check', PINGPONG, '-p', sysprof, rc=0)       # generic 3.00 us
+    p = run('check', hb, '-p', sysprof, rc=1)         # its own 0.20 us
+    expect('<=       0.20  FAIL' in p.stdout, p.stdout)
+    cal = os.path.join(tmp, 'cal.json')
+    p = run('check', '--calibrate', cal, '--margin', '20', '--system',
+            'fast', '--stat', 'mean', hb, rc=0)
+    prof_cal = json.load(open(cal))
+    r512 = [r for r in prof_cal['rules'] if r['sizes'] == '512'][0]
+    expect(r512 == {'sizes': '512', 'max_latency_us': 0.3,
+                    'system': 'fast'}, 'calibrated 0.25 * 1.2: %r' % r512)
+    expect(prof_cal['applies_to']['benchmarks'] == ['IMB-MPI1:PingPong'],
+           'calibrated scope')
+    run('check', hb, '-p', cal, rc=0)
+    p = run('check', PINGPONG, '-p', cal, rc=2)       # no system: no rule
+    one_line_error(p, 'not applicable', 'system none')
+    # Calibrating into an existing profile keeps the other systems' rules.
+    run('check', '--calibrate', cal, '-p', sysprof, '--system', 'fast', hb,
+        rc=0)
+    merged = json.load(open(cal))
+    expect({'sizes': '0-512', 'max_latency_us': 3.0} in merged['rules'] and
+           merged['system_label'] == 'cluster', 'merged %r' % merged)
     p = run('check', lat, bw, '--profile', prof, rc=0)
     expect('statistic: median' in p.stdout, 'profile statistic used')
     run('check', lat, bw, '--profile', prof, '--stat', 'p99', rc=1)
@@ -202,18 +250,22 @@ def case_junit(tmp):
     xml = os.path.join(tmp, 'out & <junit>.xml')
     p = run('check', with_512(tmp, '3.01'), OSU_LAT, '-p', 'azure-a8a9',
             '--junit', xml, rc=1)
+    expect('not judged: ' + OSU_LAT in p.stdout, 'OSU not judged by azure')
     root = ET.parse(xml).getroot()
     expect(root.tag == 'testsuites', 'root')
     cases = root.findall('./testsuite/testcase')
     fails = root.findall('./testsuite/testcase/failure')
-    # 11 IMB sizes (0..512) and 10 OSU sizes (1..512).
-    expect(len(cases) == 21, 'testcases: %d' % len(cases))
+    # 11 IMB sizes (0..512); OSU is outside the profile.
+    expect(len(cases) == 11, 'testcases: %d' % len(cases))
     expect(len(fails) == 1, 'failures: %d' % len(fails))
-    expect(root.get('tests') == '21' and root.get('failures') == '1',
+    expect(root.get('tests') == '11' and root.get('failures') == '1',
            'totals')
     expect('3.01' in fails[0].get('message'), fails[0].get('message'))
+    expect([c.get('name') for c in cases][-2:] ==
+           ['256 B latency mean <= 3.00 us', '512 B latency mean <= 3.00 us'],
+           'testcase names')
     suites = root.findall('testsuite')
-    expect(len(suites) == 2, 'a suite per result')
+    expect(len(suites) == 1, 'a suite per judged result')
     expect(suites[0].get('name').startswith(with_512(tmp, '3.01') + ': '),
            'escaped name ' + suites[0].get('name'))
     run('check', PINGPONG, '-p', 'azure-a8a9', '--junit', xml, rc=0)
@@ -243,7 +295,7 @@ def case_errors(tmp):
     open(bad, 'w').write('{"statistic": "mean", "rules": [{"sizes": "0-512"}]}')
     p = run('check', PINGPONG, '-p', bad, rc=2)
     one_line_error(p, 'expected exactly one of max_latency_us')
-    p = run('check', OSU_BW, '-p', 'azure-a8a9', rc=2)
+    p = run('check', OSU_BW, '-L', '0-512:3', rc=2)
     one_line_error(p, 'matches no size')
     trunc = os.path.join(tmp, 'trunc.txt')
     text = open(PINGPONG).read()

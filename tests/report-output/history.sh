@@ -37,9 +37,10 @@ expect_grep 'baseline: the 2 run' $O
 # --since keeps runs 4..6 only; the latest is still run 6.
 expect_rc 1 $O $EXE history --db "$DB" --since 2026-11-14
 expect_grep '3 run\(s\)' $O
-# Label filters: no run has region=eastus.
-expect_rc 0 $O $EXE history --db "$DB" --label region=eastus
-expect_grep 'no stored runs match' $O
+# Label filters: no run has region=eastus: an error, so that a typo in a
+# nightly job is not green.
+expect_rc 2 $O $EXE history --db "$DB" --label region=eastus
+expect_grep 'label region=eastus matches no stored run' $O
 # Only runs 1-5 have cluster=hb120 (run 6 is the regressed one).
 expect_rc 0 $O $EXE history --db "$DB" --label region=westeurope \
 	--label cluster=hb120
