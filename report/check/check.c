@@ -570,7 +570,7 @@ int report_cmd_check(int argc, char **argv)
 		goto out;
 	}
 	/* Rules for other systems only: nothing was judged, so no PASS. */
-	if (!c.n_pass && !c.n_fail) {
+	if (!c.n_pass && !c.n_fail && !c.n_inconclusive) {
 		const char *sys =
 			report_result_system(&prof, &view.set.items[0]);
 
