@@ -29,6 +29,8 @@ static const struct report_cmd report_cmds[] = {
 	{ "plot", report_cmd_plot, "draw plots with gnuplot (PNG, SVG)" },
 	{ "render", report_cmd_render,
 	  "write a Markdown and a self-contained HTML report" },
+	{ "export", report_cmd_export,
+	  "one flat record per row for dashboards (CSV, JSON Lines)" },
 	{ NULL, NULL, NULL },
 };
 

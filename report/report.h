@@ -41,5 +41,6 @@ int report_cmd_store(int argc, char **argv);
 int report_cmd_history(int argc, char **argv);
 int report_cmd_plot(int argc, char **argv);
 int report_cmd_render(int argc, char **argv);
+int report_cmd_export(int argc, char **argv);
 
 #endif

@@ -33,7 +33,7 @@ for exe in ibpong ibpong-mpi ibpong-verbs ibpong-cm; do
 	[ -x "$build/$exe" ] && check_help "$exe" "$build/$exe"
 done
 if [ -x "$build/ibpong-report" ]; then
-	for c in import check compare store history plot render; do
+	for c in import check compare store history plot render export; do
 		check_help "report $c" "$build/ibpong-report" "$c"
 	done
 fi
