@@ -13,9 +13,11 @@
 
 #include "config.h"
 #include "render/render.h"
+#include "variant.h"
 
-#define DOC_COLS_MAX 16
-#define DOC_CELL     64
+#define DOC_COLS_MAX	16
+#define DOC_CELL	64
+#define DOC_REASONS_MAX 20 /* reasons listed in the summary */
 
 /* The verdicts of one result. */
 struct doc_verdict {
@@ -346,6 +348,18 @@ static void doc_suspects(const struct doc *d, const struct bench_result *r)
 	d->ops->list_end(d->f);
 }
 
+/* The check verdict of set result i, or -1 when it was not judged. */
+static int doc_judged(const struct doc *d, size_t i)
+{
+	const struct render_judgement *j = d->o->judge;
+	size_t k;
+
+	for (k = 0; j && k < j->view.count; k++)
+		if (j->judged[k] == i)
+			return (int)report_check_verdict(&j->check, k);
+	return -1;
+}
+
 static const char *doc_verdict_word(const struct doc_verdict *v, bool *bad)
 {
 	*bad = v->over_target || v->regressions;
@@ -422,6 +436,16 @@ static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 		snprintf(cells[5], sizeof(cells[5]), "%s", start ? start : "-");
 		snprintf(cells[6], sizeof(cells[6]), "%s",
 			 doc_verdict_word(&v[i], &bad));
+		if (d->o->judge) {
+			int jv = doc_judged(d, i);
+
+			bad = v[i].regressions || jv == REPORT_FAIL;
+			snprintf(cells[6], sizeof(cells[6]), "%s%s",
+				 jv < 0 ? "not judged"
+					: report_verdict_name(
+						  (enum report_verdict)jv),
+				 v[i].regressions ? ", regressed" : "");
+		}
 		*any_bad |= bad;
 		*any_checked |= v[i].checked || v[i].compared;
 		for (k = 0; k < 7; k++)
@@ -429,6 +453,124 @@ static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 		d->ops->table_row(d->f, cp, 7, bad);
 	}
 	d->ops->table_end(d->f);
+}
+
+/* 4194304 -> "4 MiB", 512 -> "512 B". */
+static void doc_human_size(size_t size, char *buf, size_t len)
+{
+	if (size >= (1u << 20) && !(size % (1u << 20)))
+		snprintf(buf, len, "%zu MiB", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(buf, len, "%zu KiB", size >> 10);
+	else
+		snprintf(buf, len, "%zu B", size);
+}
+
+/* One failing or inconclusive check, with how far from its limit. */
+static void doc_reason_item(const struct doc *d,
+			    const struct report_check_item *it)
+{
+	const struct render_judgement *j = d->o->judge;
+	const struct bench_result *r = &j->view.items[it->result];
+	const struct bench_row *row = &r->rows[it->row];
+	const struct report_rule *rule = &j->profile.rules[it->rule];
+	bool lat = rule->kind == REPORT_RULE_MAX_LAT;
+	char pair[96], size[32], text[512], by[48] = "";
+
+	report_pair_name(r, row, pair, sizeof(pair));
+	doc_human_size(row->size_bytes, size, sizeof(size));
+	if (isfinite(it->value) && rule->limit > 0)
+		snprintf(by, sizeof(by), " (%+.1f %%)",
+			 (it->value / rule->limit - 1) * 100);
+	snprintf(text, sizeof(text),
+		 "%s: %s %s, %s%s%s: %s %s %.2f %s, limit %s %.2f %s%s%s%s "
+		 "[target]",
+		 report_verdict_name(it->verdict),
+		 doc_basename(j->view.paths[it->result]),
+		 r->test_name ? r->test_name : "?", size, pair[0] ? " " : "",
+		 pair, lat ? "latency" : "bandwidth",
+		 lat ? bench_stat_name((enum bench_stat_id)j->stat) : "",
+		 isfinite(it->value) ? it->value : 0.0, lat ? "us" : "MB/s",
+		 lat ? "<=" : ">=", rule->limit, lat ? "us" : "MB/s", by,
+		 it->why ? "; " : "", it->why ? it->why : "");
+	if (!isfinite(it->value))
+		snprintf(text, sizeof(text), "%s: %s %s, %s%s%s: %s [target]",
+			 report_verdict_name(it->verdict),
+			 doc_basename(j->view.paths[it->result]),
+			 r->test_name ? r->test_name : "?", size,
+			 pair[0] ? " " : "", pair,
+			 it->why ? it->why : "no value");
+	d->ops->list_item(d->f, text);
+}
+
+/*
+ * Why the verdict is what it is, at the top: sweep suspects first, then
+ * every size that failed or was inconclusive against its target (pair,
+ * value, limit, by how much), the regressions against the baseline
+ * apart, and what was not judged.
+ */
+static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
+{
+	const struct render_judgement *j = d->o->judge;
+	char text[512], why[256];
+	size_t i, n = 0;
+
+	for (i = 0; i < d->set->count; i++)
+		if (json_object_get(d->set->items[i].run, "suspects"))
+			doc_suspects(d, &d->set->items[i]);
+	d->ops->heading(d->f, 3, "Reasons for the verdict");
+	d->ops->list_begin(d->f);
+	for (i = 0; j && i < j->check.n_items; i++)
+		if (j->check.items[i].verdict == REPORT_FAIL ||
+		    j->check.items[i].verdict == REPORT_INCONCLUSIVE) {
+			/* A sweep may fail hundreds: the first ones, a count.
+			 */
+			if (n < DOC_REASONS_MAX)
+				doc_reason_item(d, &j->check.items[i]);
+			n++;
+		}
+	if (n > DOC_REASONS_MAX) {
+		snprintf(text, sizeof(text),
+			 "... and %zu more size(s) beyond their limit: see the "
+			 "tables below",
+			 n - DOC_REASONS_MAX);
+		d->ops->list_item(d->f, text);
+	}
+	for (i = 0; i < d->set->count; i++) {
+		if (!v[i].regressions)
+			continue;
+		snprintf(text, sizeof(text),
+			 "REGRESSION: %s %s: %u of %u size(s) regressed "
+			 "against the baseline (see its table) [regression]",
+			 doc_basename(d->set->paths[i]),
+			 d->set->items[i].test_name ? d->set->items[i].test_name
+						    : "?",
+			 v[i].regressions, v[i].compared);
+		d->ops->list_item(d->f, text);
+		n++;
+	}
+	for (i = 0; j && i < d->set->count; i++) {
+		if (report_profile_applies(&j->profile, &d->set->items[i], why,
+					   sizeof(why)))
+			continue;
+		snprintf(text, sizeof(text), "not judged: %s %s: %s",
+			 doc_basename(d->set->paths[i]),
+			 d->set->items[i].test_name ? d->set->items[i].test_name
+						    : "?",
+			 why);
+		d->ops->list_item(d->f, text);
+	}
+	if (j && !n) {
+		snprintf(text, sizeof(text),
+			 "every judged size within its limit: %zu check(s), "
+			 "profile %s, statistic %s",
+			 j->check.n_pass, j->profile.name,
+			 bench_stat_name((enum bench_stat_id)j->stat));
+		d->ops->list_item(d->f, text);
+	} else if (!j && !n) {
+		d->ops->list_item(d->f, "nothing failed or regressed");
+	}
+	d->ops->list_end(d->f);
 }
 
 static void doc_intro(const struct doc *d, const char *title)
@@ -461,7 +603,7 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 	struct doc_verdict *v;
 	char *body = NULL;
 	size_t len = 0, i;
-	bool bad = false, checked = false;
+	bool bad = false, checked = false, inconclusive = false;
 	int ret = 0;
 
 	v = calloc(set->count + 1, sizeof(*v));
@@ -476,11 +618,33 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 	d.f = f;
 	doc_intro(&d, title);
 	doc_summary(&d, v, &bad, &checked);
-	ops->verdict(f, "Overall verdict",
-		     bad       ? "FAIL"
-		     : checked ? "PASS"
-			       : "no target",
-		     bad);
+	if (o->judge) {
+		enum report_verdict jv = REPORT_PASS;
+
+		for (i = 0; i < o->judge->view.count; i++) {
+			enum report_verdict x =
+				report_check_verdict(&o->judge->check, i);
+
+			if (x == REPORT_FAIL ||
+			    (x == REPORT_INCONCLUSIVE && jv != REPORT_FAIL))
+				jv = x;
+		}
+		/* A regression fails the report as in check + compare. */
+		for (i = 0; i < set->count; i++)
+			if (v[i].regressions)
+				jv = REPORT_FAIL;
+		bad = jv == REPORT_FAIL;
+		inconclusive = jv == REPORT_INCONCLUSIVE;
+		ops->verdict(f, "Overall verdict", report_verdict_name(jv),
+			     bad || inconclusive);
+	} else {
+		ops->verdict(f, "Overall verdict",
+			     bad       ? "FAIL"
+			     : checked ? "PASS"
+				       : "no target",
+			     bad);
+	}
+	doc_reasons(&d, v);
 	if (n_images)
 		ops->heading(f, 2, "Plots");
 	for (i = 0; i < n_images && !ret; i++)
@@ -492,5 +656,5 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 	free(v);
 	if (ret)
 		return ret;
-	return bad ? 1 : 0;
+	return bad ? 1 : inconclusive ? 2 : 0;
 }

@@ -29,6 +29,15 @@ static const char render_common_help[] =
 	"                      mean, p90, p99, p999, max (default median, "
 	"or mean\n"
 	"                      for results that carry only means)\n"
+	"  --profile NAME|PATH judge as 'ibpong report check' does: a "
+	"built-in profile\n"
+	"                      (azure-a8a9) or a JSON profile file; the "
+	"same rules,\n"
+	"                      scope and statistic; --max-latency and "
+	"--min-bandwidth\n"
+	"                      add rules as in check\n"
+	"  --min-bandwidth R:MBPS  bandwidth floor for the sizes of range R "
+	"(MB/s)\n"
 	"  --group-by LABEL    one line per value of run.labels[LABEL] "
 	"(median of\n"
 	"                      its runs per size) instead of one per run\n"
@@ -66,10 +75,30 @@ static void render_usage(FILE *f)
 		"in FILE\n"
 		"                      (the rule of 'ibpong report compare')\n"
 		"  --tolerance PCT     for --baseline (default 5)\n%s\n"
+		"Judged with --profile or rules: exactly check's rules and "
+		"statistic; the\nsummary gives the reasons (sizes, pairs, by "
+		"how much; target and\nregression apart) and the sweep "
+		"suspects first.\n"
 		"Exit: 0 written, 1 written and a target failed or a result "
-		"regressed,\n2 bad usage or input, 3 gnuplot or write "
-		"failure.\n",
+		"regressed,\n2 bad usage or input (also: not applicable), 3 "
+		"gnuplot or write failure,\n4 written, none failed but one is "
+		"inconclusive.\n",
 		render_common_help);
+}
+
+/* A --max-latency / --min-bandwidth rule, as check parses it. */
+static int render_rule(struct render_opts *o, const char *arg,
+		       enum report_rule_kind kind)
+{
+	struct report_rule r;
+	char err[256];
+
+	if (report_rule_parse(arg, kind, &r, err, sizeof(err)) ||
+	    report_profile_add(&o->cli, &r)) {
+		bench_err("%s", err);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int render_option(struct render_opts *o, int c, const char *arg)
@@ -93,11 +122,16 @@ static int render_option(struct render_opts *o, int c, const char *arg)
 		return report_opt_format(arg, &o->format);
 	case 't':
 		return report_opt_tolerance(arg, &o->rule.tolerance);
+	case 'p':
+		o->profile_arg = arg;
+		return 0;
+	case 'b':
+		return render_rule(o, arg, REPORT_RULE_MIN_BW);
 	case 'm':
 		if (o->n_targets < REPORT_TARGETS_MAX &&
 		    !report_target_parse(arg, &o->targets[o->n_targets])) {
 			o->n_targets++;
-			return 0;
+			return render_rule(o, arg, REPORT_RULE_MAX_LAT);
 		}
 		bench_err("--max-latency: expected RANGE:USEC such as "
 			  "0-8K:2.5 (at most %d), got '%s'",
@@ -121,12 +155,15 @@ static int render_parse(int argc, char **argv, bool is_render,
 		{ "format", required_argument, NULL, 'f' },
 		{ "baseline", required_argument, NULL, 'B' },
 		{ "tolerance", required_argument, NULL, 't' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "min-bandwidth", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	report_profile_init(&o->cli, "command line");
 	o->stat = -1;
 	o->is_render = is_render;
 	o->format = is_render ? REPORT_PLOT_SVG : REPORT_PLOT_PNG;
@@ -137,9 +174,11 @@ static int render_parse(int argc, char **argv, bool is_render,
 			return 1;
 		}
 		if ((is_render && c == 'f') ||
-		    (!is_render && (c == 'B' || c == 't')) || c == '?' ||
-		    render_option(o, c, optarg)) {
-			if (c != 'm' && c != 's' && c != 'f' && c != 't')
+		    (!is_render &&
+		     (c == 'B' || c == 't' || c == 'p' || c == 'b')) ||
+		    c == '?' || render_option(o, c, optarg)) {
+			if (c != 'm' && c != 's' && c != 'f' && c != 't' &&
+			    c != 'b' && c != 'p')
 				bench_err("run 'ibpong report %s --help' for "
 					  "the options",
 					  argv[0]);
@@ -229,9 +268,78 @@ static int render_write(const struct render_writer_ops *ops,
 	return ret;
 }
 
+/*
+ * Judge set as check does: the same profile, scope, rules and statistic.
+ * Nothing to judge (no profile, no rule): j->done stays false. 0, or
+ * -EINVAL with the message printed (check's, e.g. not applicable).
+ */
+static int render_judge(struct render_opts *o, const struct report_set *set,
+			struct render_judgement *j)
+{
+	char err[512], why[256];
+	unsigned k;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	report_profile_init(&j->profile, "command line");
+	if (o->profile_arg &&
+	    report_profile_resolve(o->profile_arg, &j->profile, err,
+				   sizeof(err))) {
+		bench_err("%s", err);
+		return -EINVAL;
+	}
+	for (k = 0; k < o->cli.n_rules; k++)
+		if (report_profile_add(&j->profile, &o->cli.rules[k])) {
+			bench_err("at most %d rules", REPORT_RULES_MAX);
+			return -EINVAL;
+		}
+	if (!j->profile.n_rules)
+		return 0;
+	j->stat = o->stat >= 0		 ? o->stat
+		  : j->profile.stat >= 0 ? j->profile.stat
+					 : BENCH_STAT_MEAN;
+	/* The plots show the statistic that was judged. */
+	o->stat = j->stat;
+	j->view.items = calloc(set->count + 1, sizeof(*j->view.items));
+	j->view.paths = calloc(set->count + 1, sizeof(*j->view.paths));
+	j->judged = calloc(set->count + 1, sizeof(*j->judged));
+	if (!j->view.items || !j->view.paths || !j->judged)
+		return -ENOMEM;
+	for (i = 0; i < set->count; i++) {
+		if (!report_profile_applies(&j->profile, &set->items[i], why,
+					    sizeof(why)))
+			continue;
+		j->judged[j->view.count] = i;
+		j->view.items[j->view.count] = set->items[i];
+		j->view.paths[j->view.count++] = set->paths[i];
+	}
+	if (!j->view.count) {
+		bench_err("not applicable: %s; no input is such a test", why);
+		return -EINVAL;
+	}
+	if (report_check_run(&j->view, &j->profile, j->stat, &j->check, err,
+			     sizeof(err))) {
+		bench_err("%s", err);
+		return -EINVAL;
+	}
+	j->done = true;
+	o->judge = j;
+	return 0;
+}
+
+static void render_judge_free(struct render_judgement *j)
+{
+	if (j->done)
+		report_check_free(&j->check);
+	free(j->view.items);
+	free(j->view.paths);
+	free(j->judged);
+}
+
 int report_cmd_render(int argc, char **argv)
 {
 	struct render_image *img = NULL;
+	struct render_judgement judge = { 0 };
 	struct report_set set, base;
 	struct render_opts o;
 	size_t n = 0;
@@ -248,6 +356,9 @@ int report_cmd_render(int argc, char **argv)
 					&base);
 	if (ret)
 		goto out;
+	ret = render_judge(&o, &set, &judge);
+	if (ret)
+		goto out;
 	ret = report_mkdir_p(o.out_dir);
 	if (!ret)
 		ret = render_figures(&set, &o, &img, &n);
@@ -260,8 +371,15 @@ int report_cmd_render(int argc, char **argv)
 	if (ret)
 		ret = render_exit(ret);
 	else
-		ret = verdict ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
+		ret = verdict == 1   ? BENCH_EXIT_CHECK
+		      : verdict == 2 ? BENCH_EXIT_INCONCLUSIVE
+				     : BENCH_EXIT_OK;
 out:
+	if (ret == -EINVAL)
+		ret = BENCH_EXIT_USAGE;
+	else if (ret < 0)
+		ret = BENCH_EXIT_RUNTIME;
+	render_judge_free(&judge);
 	free(img);
 	report_set_free(&set);
 	report_set_free(&base);

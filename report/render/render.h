@@ -9,7 +9,23 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "check/check.h"
 #include "render/plot.h"
+
+/*
+ * render's judgement, by check's rules: the profile (--profile and the
+ * --max-latency / --min-bandwidth rules), its statistic, and the check of
+ * the results it applies to (judged[i] is the index in the whole set of
+ * the view's result i).
+ */
+struct render_judgement {
+	struct report_profile profile;
+	int stat;
+	struct report_set view; /* the judged results (not owned items) */
+	size_t *judged;		/* view index -> set index */
+	struct report_check check;
+	bool done; /* a profile or rules were given and check ran */
+};
 
 /* Options shared by plot and render. */
 struct render_opts {
@@ -22,7 +38,10 @@ struct render_opts {
 	struct report_target targets[REPORT_TARGETS_MAX];
 	size_t n_targets;
 	struct report_cmp_rule rule;
-	bool is_render; /* render (title is the report's) */
+	bool is_render;		   /* render (title is the report's) */
+	const char *profile_arg;   /* --profile NAME|PATH */
+	struct report_profile cli; /* --max-latency, --min-bandwidth */
+	const struct render_judgement *judge; /* NULL: nothing judged */
 };
 
 /* One image drawn. */

@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# render judges as check does (--profile, the same rules, scope and
+# statistic, the same exit code), and its summary says why: the reasons
+# (size, pair, value, limit, by how much; target and regression apart)
+# and the sweep suspects, checked in the DOM headless Chromium builds.
+# Screenshots of a clean run, a failing run, a sweep with one slow node
+# and a history-like trend are left in BUILD/judge-shots for a person.
+# usage: judge.sh IBPONG_REPORT DATA_DIR BUILD_DIR
+set -u
+EXE=$1 DATA=$2 BUILD=$3
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ibpong-judge.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+SHOTS=$BUILD/judge-shots
+mkdir -p "$SHOTS"
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser)}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+rc_of() { "$@" >"$WORK/out" 2>"$WORK/err"; echo $?; }
+
+# check and render agree, on the verdict and on the exit code.
+for args in "--profile azure-a8a9 $DATA/lat-base.json" \
+	"--max-latency 0-64:1.6 $DATA/sweep-8.json" \
+	"--max-latency 0-4K:100 $DATA/lat-suspects.json"; do
+	# shellcheck disable=SC2086
+	c=$(rc_of "$EXE" check $args)
+	# shellcheck disable=SC2086
+	r=$(rc_of "$EXE" render --out "$WORK/agree" $args)
+	[ "$c" = "$r" ] || fail "check exits $c, render $r for: $args"
+done
+# A bandwidth run under azure-a8a9: not applicable for both, exit 2.
+[ "$(rc_of "$EXE" render --out "$WORK/na" --profile azure-a8a9 \
+	"$DATA/bw-base.json")" = 2 ] || fail "render judged a bandwidth run"
+grep -q 'not applicable' "$WORK/err" || fail "no 'not applicable' line"
+
+dom() { # OUT_DIR NAME: the DOM of OUT_DIR/report.html and a screenshot
+	[ -n "$CHROMIUM" ] || return 0
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+		--no-first-run --disable-background-networking \
+		--user-data-dir="$(mktemp -d "$WORK/c.XXXXXX")" --dump-dom \
+		"file://$1/report.html" >"$WORK/$2.dom" 2>/dev/null ||
+		fail "chromium --dump-dom $2"
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+		--no-first-run --disable-background-networking \
+		--user-data-dir="$(mktemp -d "$WORK/c.XXXXXX")" \
+		--screenshot="$SHOTS/$2.png" --window-size=1280,1600 \
+		"file://$1/report.html" >/dev/null 2>&1 ||
+		fail "chromium --screenshot $2"
+}
+summary() { # DOM NAME: the text before the plots (the summary)
+	sed -n '1,/<h2[^>]*>Plots</p' "$WORK/$2.dom" >"$WORK/$2.sum"
+}
+
+# Clean run.
+"$EXE" render --out "$WORK/clean" --profile azure-a8a9 --title "Clean run" \
+	"$DATA/lat-base.json" >/dev/null || fail "clean run not PASS"
+dom "$WORK/clean" clean
+# Failing run: target failures and a regression, kept apart.
+rc=$(rc_of "$EXE" render --out "$WORK/failing" --title "Failing run" \
+	--max-latency 0-4K:1.03 --baseline "$DATA/lat-base.json" \
+	"$DATA/lat-regress.json")
+[ "$rc" = 1 ] || fail "failing run exit $rc"
+M=$WORK/failing/report.md
+grep -qF 'target\]' "$M" || fail "no target reason"
+grep -qF 'regression\]' "$M" || fail "no regression reason"
+grep -Eq 'FAIL: lat-regress.json .*limit \\<= 1.03 us \(\+[0-9.]+ %\)' "$M" ||
+	fail "a reason lacks value, limit and margin"
+# A sweep with one slow node: its suspect first, pairs named by host.
+rc=$(rc_of "$EXE" render --out "$WORK/sweep" --title "Sweep" \
+	--max-latency 0-64:10 "$DATA/sweep-8.json")
+dom "$WORK/clean" clean
+dom "$WORK/failing" failing
+dom "$WORK/sweep" sweep
+# A trend: the same test over several runs, by date.
+"$EXE" render --out "$WORK/trend" --title "Trend" "$DATA/lat-base.json" \
+	"$DATA/lat-noise.json" "$DATA/lat-improve.json" \
+	"$DATA/lat-regress.json" >/dev/null 2>&1
+dom "$WORK/trend" trend
+if [ -n "$CHROMIUM" ]; then
+	summary failing failing
+	grep -q 'Reasons for the verdict' "$WORK/failing.sum" ||
+		fail "no reasons in the summary"
+	grep -q '\[target\]' "$WORK/failing.sum" &&
+		grep -q '\[regression\]' "$WORK/failing.sum" ||
+		fail "reasons not in the summary (before the plots)"
+	summary sweep sweep
+	grep -q 'Sweep suspects' "$WORK/sweep.sum" ||
+		fail "sweep suspects not in the summary"
+	for s in clean failing sweep trend; do
+		[ -s "$SHOTS/$s.png" ] || fail "no screenshot $s"
+	done
+fi
+echo ok
