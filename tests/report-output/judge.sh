@@ -79,9 +79,10 @@ if [ -n "$CHROMIUM" ]; then
 	summary failing failing
 	grep -q 'Reasons for the verdict' "$WORK/failing.sum" ||
 		fail "no reasons in the summary"
-	grep -q '\[target\]' "$WORK/failing.sum" &&
-		grep -q '\[regression\]' "$WORK/failing.sum" ||
+	if ! grep -q '\[target\]' "$WORK/failing.sum" ||
+		! grep -q '\[regression\]' "$WORK/failing.sum"; then
 		fail "reasons not in the summary (before the plots)"
+	fi
 	summary sweep sweep
 	grep -q 'Sweep suspects' "$WORK/sweep.sum" ||
 		fail "sweep suspects not in the summary"
