@@ -35,6 +35,17 @@ struct doc {
 	const struct report_set *baseline;
 };
 
+/* 4194304 -> "4 MiB", 512 -> "512 B". */
+static void doc_human_size(size_t size, char *buf, size_t len)
+{
+	if (size >= (1u << 20) && !(size % (1u << 20)))
+		snprintf(buf, len, "%zu MiB", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(buf, len, "%zu KiB", size >> 10);
+	else
+		snprintf(buf, len, "%zu B", size);
+}
+
 static const char *doc_basename(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -126,8 +137,8 @@ static size_t doc_head(const struct doc *d, const struct bench_result *b,
 		       const char **head)
 {
 	static const char *const base_cols[] = {
-		"size (B)", "iterations", "min us", "median us", "mean us",
-		"p90 us",   "p99 us",	  "max us", "MB/s",	 "msg/s",
+		"size",	  "iterations", "min us", "median us", "mean us",
+		"p90 us", "p99 us",	"max us", "MB/s",      "msg/s",
 	};
 	size_t n = sizeof(base_cols) / sizeof(base_cols[0]), i;
 
@@ -163,10 +174,14 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 	for (i = 0; i < r->n_rows; i++) {
 		const struct bench_row *row = &r->rows[i];
 
-		snprintf(cells[0], DOC_CELL, "%zu", row->size_bytes);
-		if (row->rank_a >= 0)
-			snprintf(cells[0], DOC_CELL, "%zu (%d-%d)",
-				 row->size_bytes, row->rank_a, row->rank_b);
+		doc_human_size(row->size_bytes, cells[0], DOC_CELL);
+		if (row->rank_a >= 0) {
+			char pair[48], hs[24];
+
+			report_pair_name(r, row, pair, sizeof(pair));
+			doc_human_size(row->size_bytes, hs, sizeof(hs));
+			snprintf(cells[0], DOC_CELL, "%.16s (%.40s)", hs, pair);
+		}
 		if (row->iters)
 			snprintf(cells[1], DOC_CELL, "%llu",
 				 (unsigned long long)row->iters);
@@ -197,8 +212,38 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 	d->ops->table_end(d->f);
 }
 
+/*
+ * A number for people: rates in GHz/MHz (2.60 GHz, not 2.59613e+09),
+ * integers whole, the rest with 4 significant digits.
+ */
+static char *doc_number(const char *key, double v)
+{
+	size_t n = key ? strlen(key) : 0;
+	char *s = NULL;
+	int ret;
+
+	if (n > 3 && !strcmp(key + n - 3, "_hz") && v >= 1e9)
+		ret = asprintf(&s, "%.2f GHz", v / 1e9);
+	else if (n > 3 && !strcmp(key + n - 3, "_hz") && v >= 1e6)
+		ret = asprintf(&s, "%.2f MHz", v / 1e6);
+	else if (n > 3 && !strcmp(key + n - 3, "_ns"))
+		ret = asprintf(&s, "%.4g ns", v);
+	else if (v == floor(v) && fabs(v) < 1e15)
+		ret = asprintf(&s, "%.0f", v);
+	else
+		ret = asprintf(&s, "%.4g", v);
+	return ret < 0 ? NULL : s;
+}
+
+static char *doc_json_text_key(const json_t *v, const char *vkey);
+
 /* A metadata value as one line of text (caller frees). */
 static char *doc_json_text(const json_t *v)
+{
+	return doc_json_text_key(v, NULL);
+}
+
+static char *doc_json_text_key(const json_t *v, const char *vkey)
 {
 	const char *key;
 	json_t *item;
@@ -207,11 +252,8 @@ static char *doc_json_text(const json_t *v)
 
 	if (json_is_string(v))
 		return strdup(json_string_value(v));
-	if (json_is_number(v)) {
-		if (asprintf(&s, "%g", json_number_value(v)) < 0)
-			return NULL;
-		return s;
-	}
+	if (json_is_number(v))
+		return doc_number(vkey, json_number_value(v));
 	if (!json_is_object(v) && !json_is_array(v))
 		return json_dumps(v, JSON_ENCODE_ANY);
 	s = strdup("");
@@ -225,7 +267,7 @@ static char *doc_json_text(const json_t *v)
 		s = tmp;
 	}
 	json_object_foreach ((json_t *)v, key, item) {
-		part = doc_json_text(item);
+		part = doc_json_text_key(item, key);
 		if (!s || !part ||
 		    asprintf(&tmp, "%s%s%s=%s", s, *s ? ", " : "", key, part) <
 			    0)
@@ -265,7 +307,7 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 	json_object_foreach (r->run, key, v) {
 		if (!strcmp(key, "suspects"))
 			continue;
-		text = doc_json_text(v);
+		text = doc_json_text_key(v, key);
 		cells[0] = key;
 		cells[1] = text ? text : "?";
 		d->ops->table_row(d->f, cells, 2, false);
@@ -455,17 +497,6 @@ static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 	d->ops->table_end(d->f);
 }
 
-/* 4194304 -> "4 MiB", 512 -> "512 B". */
-static void doc_human_size(size_t size, char *buf, size_t len)
-{
-	if (size >= (1u << 20) && !(size % (1u << 20)))
-		snprintf(buf, len, "%zu MiB", size >> 20);
-	else if (size >= 1024 && !(size % 1024))
-		snprintf(buf, len, "%zu KiB", size >> 10);
-	else
-		snprintf(buf, len, "%zu B", size);
-}
-
 /* One failing or inconclusive check, with how far from its limit. */
 static void doc_reason_item(const struct doc *d,
 			    const struct report_check_item *it)
@@ -573,6 +604,43 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 	d->ops->list_end(d->f);
 }
 
+/*
+ * A sweep that did not finish (interrupted, rounds or pairs missing,
+ * pairs that failed) is marked as such at the top, before any verdict.
+ */
+static void doc_partial(const struct doc *d)
+{
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < d->set->count; i++) {
+		const json_t *run = d->set->items[i].run;
+		const json_t *sw = json_object_get(run, "sweep");
+		json_int_t rounds = json_integer_value(
+				   json_object_get(sw, "rounds")),
+			   done = json_integer_value(
+				   json_object_get(sw, "rounds_done")),
+			   pairs = json_integer_value(
+				   json_object_get(sw, "pairs_total")),
+			   measured = json_integer_value(
+				   json_object_get(sw, "pairs_measured"));
+		size_t failed =
+			json_array_size(json_object_get(run, "failed_pairs"));
+
+		if (!sw || (done >= rounds && measured >= pairs && !failed))
+			continue;
+		snprintf(text, sizeof(text),
+			 "%s: %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+			 " rounds done, %" JSON_INTEGER_FORMAT
+			 " of %" JSON_INTEGER_FORMAT
+			 " pairs measured, %zu pair(s) failed: the verdict "
+			 "covers only what was measured",
+			 doc_basename(d->set->paths[i]), done, rounds, measured,
+			 pairs, failed);
+		d->ops->verdict(d->f, text, "PARTIAL RUN", true);
+	}
+}
+
 static void doc_intro(const struct doc *d, const char *title)
 {
 	char text[512], now[32];
@@ -617,6 +685,7 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 	fclose(d.f);
 	d.f = f;
 	doc_intro(&d, title);
+	doc_partial(&d);
 	doc_summary(&d, v, &bad, &checked);
 	if (o->judge) {
 		enum report_verdict jv = REPORT_PASS;
@@ -645,8 +714,13 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 			     bad);
 	}
 	doc_reasons(&d, v);
-	if (n_images)
+	if (n_images || o->plots_skipped)
 		ops->heading(f, 2, "Plots");
+	if (o->plots_skipped)
+		ops->para(f, "Plots were skipped: gnuplot was not found on "
+			     "this machine (install gnuplot-nox, or set "
+			     "IBPONG_GNUPLOT). The tables below hold every "
+			     "figure.");
 	for (i = 0; i < n_images && !ret; i++)
 		ret = ops->figure(f, &images[i], (int)i + 1);
 	if (body)

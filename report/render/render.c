@@ -362,6 +362,16 @@ int report_cmd_render(int argc, char **argv)
 	ret = report_mkdir_p(o.out_dir);
 	if (!ret)
 		ret = render_figures(&set, &o, &img, &n);
+	/* No gnuplot: the tables-only report, and a line saying so. */
+	if (ret == -ENOENT) {
+		free(img);
+		img = NULL;
+		n = 0;
+		o.plots_skipped = true;
+		bench_warn("plots skipped (gnuplot not found): writing the "
+			   "tables-only report");
+		ret = 0;
+	}
 	if (!ret)
 		ret = render_write(&render_md_ops, &o, &set, &base, img, n,
 				   "report.md", &verdict);

@@ -42,6 +42,7 @@ struct render_opts {
 	const char *profile_arg;   /* --profile NAME|PATH */
 	struct report_profile cli; /* --max-latency, --min-bandwidth */
 	const struct render_judgement *judge; /* NULL: nothing judged */
+	bool plots_skipped; /* render without gnuplot: tables only */
 };
 
 /* One image drawn. */

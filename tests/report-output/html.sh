@@ -35,7 +35,7 @@ expect_grep 'a&amp;b &quot;quoted&quot;' "$H"
 
 # Markdown.
 expect_grep '^# Nightly \\<b\\>ibpong\\</b\\> & co$' "$M"
-expect_grep '^\| size \(B\) \| iterations \|' "$M"
+expect_grep '^\| size \| iterations \|' "$M"
 expect_grep '!\[.*\]\(plot1-latency\.svg\)' "$M"
 expect_grep '^Overall verdict: \*\*FAIL\*\*' "$M"
 expect_grep 'REGRESSION' "$M"
