@@ -90,4 +90,22 @@ if [ -n "$CHROMIUM" ]; then
 		[ -s "$SHOTS/$s.png" ] || fail "no screenshot $s"
 	done
 fi
+# Without gnuplot: the tables-only report, and a line saying so.
+IBPONG_GNUPLOT=/nonexistent/gnuplot "$EXE" render --out "$WORK/nogp" \
+	"$DATA/lat-base.json" >/dev/null 2>"$WORK/nogp.err" ||
+	fail "render without gnuplot failed: $(cat "$WORK/nogp.err")"
+grep -q 'Plots were skipped: gnuplot was not found' "$WORK/nogp/report.md" ||
+	fail "no line saying the plots were skipped"
+grep -q '| 4 KiB |' "$WORK/nogp/report.md" || fail "sizes not human"
+# An interrupted sweep is marked at the top, before any verdict.
+python3 - "$DATA/sweep-8.json" "$WORK/part.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['run']['sweep']['rounds_done'] = 3
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+"$EXE" render --out "$WORK/part" "$WORK/part.json" >/dev/null 2>&1
+sed -n '1,/^## Summary/p' "$WORK/part/report.md" |
+	grep -q 'PARTIAL RUN.*3 of 7 rounds done' ||
+	fail "no PARTIAL RUN banner at the top"
 echo ok
