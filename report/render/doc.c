@@ -637,7 +637,9 @@ static void doc_partial(const struct doc *d)
 			 "covers only what was measured",
 			 doc_basename(d->set->paths[i]), done, rounds, measured,
 			 pairs, failed);
-		d->ops->verdict(d->f, text, "PARTIAL RUN", true);
+		d->ops->verdict(d->f, "This run is incomplete", "PARTIAL RUN",
+				true);
+		d->ops->para(d->f, text);
 	}
 }
 
