@@ -46,6 +46,24 @@ static void doc_human_size(size_t size, char *buf, size_t len)
 		snprintf(buf, len, "%zu B", size);
 }
 
+void render_slug(const char *text, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *text && n + 1 < len; text++) {
+		char c = *text;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_')
+			buf[n++] = c;
+		else if (c == ' ')
+			buf[n++] = '-';
+	}
+	buf[n] = '\0';
+}
+
 static const char *doc_basename(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -427,6 +445,17 @@ static void doc_verdict_text(const struct doc_verdict *v, char *buf, size_t len)
 		snprintf(buf, len, "no --max-latency target and no baseline");
 }
 
+/* The result's section title; also its TOC entry. */
+static void doc_result_title(const struct doc *d, size_t i, char *buf,
+			     size_t len)
+{
+	const struct bench_result *r = &d->set->items[i];
+
+	snprintf(buf, len, "%zu. %s %s (%s)", i + 1, r->tool ? r->tool : "?",
+		 r->test_name ? r->test_name : "?",
+		 doc_basename(d->set->paths[i]));
+}
+
 static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
 {
 	const struct bench_result *r = &d->set->items[i], *b = doc_base(d, r);
@@ -434,9 +463,7 @@ static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
 	const char *word;
 	bool bad;
 
-	snprintf(title, sizeof(title), "%zu. %s %s (%s)", i + 1,
-		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
-		 doc_basename(d->set->paths[i]));
+	doc_result_title(d, i, title, sizeof(title));
 	d->ops->heading(d->f, 2, title);
 	d->ops->heading(d->f, 3, "Run");
 	doc_meta(d, r, d->set->paths[i]);
@@ -643,6 +670,26 @@ static void doc_partial(const struct doc *d)
 	}
 }
 
+static void doc_toc(const struct doc *d, bool plots)
+{
+	char(*t)[512] = calloc(d->set->count + 2, sizeof(*t));
+	const char **p = calloc(d->set->count + 2, sizeof(*p));
+	size_t i, n = 0;
+
+	if (t && p) {
+		p[n++] = "Summary";
+		if (plots)
+			p[n++] = "Plots";
+		for (i = 0; i < d->set->count; i++) {
+			doc_result_title(d, i, t[i], sizeof(t[i]));
+			p[n++] = t[i];
+		}
+		d->ops->toc(d->f, p, n);
+	}
+	free(t);
+	free(p);
+}
+
 static void doc_intro(const struct doc *d, const char *title)
 {
 	char text[512], now[32];
@@ -687,6 +734,7 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 	fclose(d.f);
 	d.f = f;
 	doc_intro(&d, title);
+	doc_toc(&d, n_images || o->plots_skipped);
 	doc_partial(&d);
 	doc_summary(&d, v, &bad, &checked);
 	if (o->judge) {

@@ -76,9 +76,30 @@ static void html_begin(FILE *f, const char *title)
 
 static void html_heading(FILE *f, int level, const char *text)
 {
-	fprintf(f, "<h%d>", level);
+	char id[160];
+
+	render_slug(text, id, sizeof(id));
+	if (level == 2)
+		fprintf(f, "<h2 id=\"%s\">", id);
+	else
+		fprintf(f, "<h%d>", level);
 	html_text(f, text);
 	fprintf(f, "</h%d>\n", level);
+}
+
+static void html_toc(FILE *f, const char *const *titles, size_t n)
+{
+	char id[160];
+	size_t i;
+
+	fputs("<nav class=\"toc\"><h2 id=\"contents\">Contents</h2><ol>\n", f);
+	for (i = 0; i < n; i++) {
+		render_slug(titles[i], id, sizeof(id));
+		fprintf(f, "<li><a href=\"#%s\">", id);
+		html_text(f, titles[i]);
+		fputs("</a></li>\n", f);
+	}
+	fputs("</ol></nav>\n", f);
 }
 
 static void html_para(FILE *f, const char *text)
@@ -253,6 +274,7 @@ static void html_end(FILE *f)
 const struct render_writer_ops render_html_ops = {
 	.begin = html_begin,
 	.heading = html_heading,
+	.toc = html_toc,
 	.para = html_para,
 	.verdict = html_verdict,
 	.list_begin = html_list_begin,

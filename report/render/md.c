@@ -33,6 +33,21 @@ static void md_heading(FILE *f, int level, const char *text)
 	fprintf(f, "\n\n");
 }
 
+static void md_toc(FILE *f, const char *const *titles, size_t n)
+{
+	char id[160];
+	size_t i;
+
+	fputs("## Contents\n\n", f);
+	for (i = 0; i < n; i++) {
+		render_slug(titles[i], id, sizeof(id));
+		fputs("- [", f);
+		md_text(f, titles[i]);
+		fprintf(f, "](#%s)\n", id);
+	}
+	fputs("\n", f);
+}
+
 static void md_para(FILE *f, const char *text)
 {
 	md_text(f, text);
@@ -118,6 +133,7 @@ static void md_end(FILE *f)
 const struct render_writer_ops render_md_ops = {
 	.begin = md_begin,
 	.heading = md_heading,
+	.toc = md_toc,
 	.para = md_para,
 	.verdict = md_verdict,
 	.list_begin = md_list_begin,

@@ -82,10 +82,19 @@ struct render_writer_ops {
 	void (*table_row)(FILE *f, const char *const *cells, size_t n,
 			  bool bad);
 	void (*table_end)(FILE *f);
+	/* A table of contents: one link per level-2 heading title. */
+	void (*toc)(FILE *f, const char *const *titles, size_t n);
 	/* An image written by render_figures (HTML inlines its SVG). */
 	int (*figure)(FILE *f, const struct render_image *img, int idx);
 	void (*end)(FILE *f);
 };
+
+/*
+ * The anchor of a heading: lower-case letters and digits, '-' for the
+ * rest, as GitHub makes them ("1. ibpong-mpi latency" -> "1-ibpong-mpi-
+ * latency"); HTML headings of level 2 carry it as their id.
+ */
+void render_slug(const char *text, char *buf, size_t len);
 
 extern const struct render_writer_ops render_md_ops;
 extern const struct render_writer_ops render_html_ops;

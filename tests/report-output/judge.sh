@@ -83,6 +83,14 @@ if [ -n "$CHROMIUM" ]; then
 		! grep -q '\[regression\]' "$WORK/failing.sum"; then
 		fail "reasons not in the summary (before the plots)"
 	fi
+	# A table of contents whose links lead to the sections.
+	grep -q '<nav class="toc">' "$WORK/failing.dom" ||
+		fail "no table of contents"
+	for id in $(grep -o 'href="#[^"]*"' "$WORK/failing.dom" |
+		sed 's/href="#//; s/"$//'); do
+		grep -q "id=\"$id\"" "$WORK/failing.dom" ||
+			fail "contents link #$id leads nowhere"
+	done
 	summary sweep sweep
 	grep -q 'Sweep suspects' "$WORK/sweep.sum" ||
 		fail "sweep suspects not in the summary"
