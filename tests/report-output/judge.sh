@@ -86,11 +86,13 @@ if [ -n "$CHROMIUM" ]; then
 	# A table of contents whose links lead to the sections.
 	grep -q '<nav class="toc">' "$WORK/failing.dom" ||
 		fail "no table of contents"
-	for id in $(grep -o 'href="#[^"]*"' "$WORK/failing.dom" |
-		sed 's/href="#//; s/"$//'); do
+	grep -o 'href="#[^"]*"' "$WORK/failing.dom" |
+		sed 's/href="#//; s/"$//' >"$WORK/ids"
+	[ -s "$WORK/ids" ] || fail "no contents links"
+	while read -r id; do
 		grep -q "id=\"$id\"" "$WORK/failing.dom" ||
 			fail "contents link #$id leads nowhere"
-	done
+	done <"$WORK/ids"
 	summary sweep sweep
 	grep -q 'Sweep suspects' "$WORK/sweep.sum" ||
 		fail "sweep suspects not in the summary"
