@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "render/render.h"
+#include "variant.h"
 
 /* "dir/base_run.json" -> "base_run" */
 static void figure_run_title(const char *path, char *buf, size_t len)
@@ -27,8 +28,10 @@ static void figure_run_title(const char *path, char *buf, size_t len)
 static bool figure_same_test(const struct bench_result *a,
 			     const struct bench_result *b)
 {
-	return a->test == b->test && !strcmp(a->test_name ? a->test_name : "",
-					     b->test_name ? b->test_name : "");
+	/* Never one-way and round-trip, GPU and host, on one axis. */
+	return report_same_variant(a, b, NULL, 0) &&
+	       !strcmp(a->test_name ? a->test_name : "",
+		       b->test_name ? b->test_name : "");
 }
 
 static bool figure_in_group(const struct bench_result *r, const char *key,
@@ -177,7 +180,15 @@ static int figure_draw(const struct report_set *set, const size_t *members,
 	else
 		snprintf(full, sizeof(full), "%s", title);
 	fig.title = full;
-	fig.ylabel = report_metric_label(m, ylabel, sizeof(ylabel));
+	/* The axis says what the figure is: one-way or round trip, MB. */
+	if (m->bandwidth)
+		snprintf(ylabel, sizeof(ylabel),
+			 "bandwidth (MB/s, MB = 10^6 B)");
+	else
+		snprintf(ylabel, sizeof(ylabel), "%s %s latency (us)",
+			 bench_stat_name(m->stat),
+			 bench_lat_kind_name(r->lat_kind));
+	fig.ylabel = ylabel;
 	fig.series = s;
 	fig.n_series = n_series;
 	if (!m->bandwidth) {

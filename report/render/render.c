@@ -322,6 +322,19 @@ static int render_judge(struct render_opts *o, const struct report_set *set,
 		bench_err("%s", err);
 		return -EINVAL;
 	}
+	/* The profile's latency ceilings are drawn as --max-latency's. */
+	for (k = 0; k < j->profile.n_rules && o->n_targets < REPORT_TARGETS_MAX;
+	     k++) {
+		const struct report_rule *r = &j->profile.rules[k];
+
+		/* The command line's are targets already. */
+		if (r->kind != REPORT_RULE_MAX_LAT ||
+		    k >= j->profile.n_rules - o->cli.n_rules)
+			continue;
+		o->targets[o->n_targets++] =
+			(struct report_target){ r->lo_bytes, r->hi_bytes,
+						r->limit };
+	}
 	j->done = true;
 	o->judge = j;
 	return 0;
