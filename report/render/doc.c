@@ -445,6 +445,92 @@ static void doc_verdict_text(const struct doc_verdict *v, char *buf, size_t len)
 		snprintf(buf, len, "no --max-latency target and no baseline");
 }
 
+static int doc_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether host h is one of run.suspects.nodes. */
+static bool doc_node_suspect(const struct bench_result *r, int h)
+{
+	const json_t *nodes =
+		json_object_get(json_object_get(r->run, "suspects"), "nodes");
+	const json_t *n;
+	size_t i;
+
+	json_array_foreach ((json_t *)nodes, i, n)
+		if (json_integer_value(json_object_get(n, "rank")) == h)
+			return true;
+	return false;
+}
+
+/*
+ * A sweep per node, at its smallest size: the median and the worst of
+ * the pairs it is in, suspects marked; a reader sees the slow node
+ * without reading every pair x size row.
+ */
+static void doc_nodes(const struct doc *d, const struct bench_result *r)
+{
+	static const char *const head[] = { "node", "pairs", "median", "worst",
+					    "suspect" };
+	const json_t *hosts = json_object_get(r->run, "hosts");
+	char cells[5][DOC_CELL], size[24], title[96];
+	const char *cp[5];
+	struct report_metric m;
+	double *v;
+	size_t i, n, smallest = (size_t)-1, k;
+	int h, n_hosts = (int)json_array_size(hosts);
+
+	for (i = 0; i < r->n_rows; i++)
+		if (r->rows[i].rank_a >= 0 && r->rows[i].size_bytes < smallest)
+			smallest = r->rows[i].size_bytes;
+	if (smallest == (size_t)-1 || n_hosts < 2)
+		return;
+	v = calloc(r->n_rows + 1, sizeof(*v));
+	if (!v)
+		return;
+	report_metric_choose(r, d->o->stat, &m, NULL);
+	doc_human_size(smallest, size, sizeof(size));
+	snprintf(title, sizeof(title), "Per node, at %s (%s)", size,
+		 m.bandwidth ? "bandwidth MB/s" : "latency us");
+	d->ops->heading(d->f, 3, title);
+	d->ops->table_begin(d->f, head, 5);
+	for (h = 0; h < n_hosts; h++) {
+		struct report_point pt;
+
+		for (i = 0, n = 0; i < r->n_rows; i++) {
+			const struct bench_row *row = &r->rows[i];
+
+			if (row->size_bytes != smallest ||
+			    (row->rank_a != h && row->rank_b != h))
+				continue;
+			report_point_get(row, &m, &pt);
+			if (isfinite(pt.value))
+				v[n++] = pt.value;
+		}
+		if (!n)
+			continue;
+		qsort(v, n, sizeof(*v), doc_cmp_double);
+		snprintf(cells[0], DOC_CELL, "%.40s",
+			 json_string_value(json_array_get(hosts, (size_t)h))
+				 ?: "?");
+		snprintf(cells[1], DOC_CELL, "%zu", n);
+		doc_num(cells[2],
+			n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
+			"%.3f");
+		doc_num(cells[3], m.bandwidth ? v[0] : v[n - 1], "%.3f");
+		snprintf(cells[4], DOC_CELL, "%s",
+			 doc_node_suspect(r, h) ? "SUSPECT" : "");
+		for (k = 0; k < 5; k++)
+			cp[k] = cells[k];
+		d->ops->table_row(d->f, cp, 5, doc_node_suspect(r, h));
+	}
+	d->ops->table_end(d->f);
+	free(v);
+}
+
 /* The result's section title; also its TOC entry. */
 static void doc_result_title(const struct doc *d, size_t i, char *buf,
 			     size_t len)
@@ -468,6 +554,7 @@ static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
 	d->ops->heading(d->f, 3, "Run");
 	doc_meta(d, r, d->set->paths[i]);
 	doc_suspects(d, r);
+	doc_nodes(d, r);
 	d->ops->heading(d->f, 3, "Results");
 	doc_rows(d, r, b, v);
 	doc_verdict_text(v, text, sizeof(text));

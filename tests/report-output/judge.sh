@@ -70,6 +70,9 @@ rc=$(rc_of "$EXE" render --out "$WORK/sweep" --title "Sweep" \
 dom "$WORK/clean" clean
 dom "$WORK/failing" failing
 dom "$WORK/sweep" sweep
+# The per-node table flags the slow node.
+grep -Eq '^\| [*]*node5[*]* \| 7 \| 10[0-9.]+ \| 10[0-9.]+ \| SUSPECT \|$' \
+	"$WORK/sweep/report.md" || fail "per-node table lacks node5 SUSPECT"
 # A trend: the same test over several runs, by date.
 "$EXE" render --out "$WORK/trend" --title "Trend" "$DATA/lat-base.json" \
 	"$DATA/lat-noise.json" "$DATA/lat-improve.json" \
