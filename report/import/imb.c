@@ -223,6 +223,12 @@ static int imb_describe(struct imb_state *s, const char *tcol)
 	if (tcol) {
 		snprintf(how, sizeof(how), "%s: %s, as printed", tcol,
 			 s->bench->t_meaning);
+		/* ibpong's IMB format prints IMB's own t definition. */
+		if (s->ibpong && s->bench->test == BENCH_TEST_LAT)
+			snprintf(how, sizeof(how),
+				 "%s: the larger of both ranks' loop time / "
+				 "#repetitions / 2 (IMB's t), as printed",
+				 tcol);
 		ret |= report_build_stat(r, "latency_us.mean", how);
 	}
 	if (s->ibpong)
