@@ -1,23 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 #
-# Small-message MPI latency over Open MPI shared memory (btl self,vader):
-# ibpong-mpi's ping-pong for 0..512 B with many iterations, the clock's
-# source and per-call cost, and, when IMB-MPI1 or osu_latency are on the
-# PATH, the same sizes measured by them and the ratio to ibpong's mean
-# (both report the mean one-way latency, half the round trip).
+# ibpong-mpi beside IMB-MPI1 and the OSU micro-benchmarks, method for
+# method, over Open MPI shared memory (btl self,vader): ROUNDS interleaved
+# rounds (one run of every tool per test in each round, in turn), then per
+# size the median of each tool and the median and spread (min..max) of the
+# per-round ratios ibpong / reference. What is compared:
+#   latency   ibpong imb_t_us vs IMB PingPong t[usec] (both: the larger of
+#             the ranks' loop / n / 2); ibpong mean vs osu_latency
+#   pingping  ibpong imb_t_us vs IMB PingPing t[usec]
+#   bw        ibpong --window 64 vs osu_bw (window 64, MB/s = 10^6 B/s);
+#             ibpong --window 256 vs IMB Uniband (window 256, Mbytes/sec)
+#   bibw      ibpong --window 64 vs osu_bibw; --window 256 vs IMB Biband
+# The tools that are not on PATH are left out; the project ships none.
 #
 # Usage: ci/bench-mpi.sh [IBPONG_MPI]   (default: ./build/ibpong-mpi)
-# Environment: MPIRUN (default mpirun), ITERS (default 100000 per size),
-#              NP (default 2).
+# Environment: MPIRUN (default mpirun), ROUNDS (default 20), ITERS (default
+#              1000 per size and run), SIZES (default 1,64,1024,16384,65536),
+#              TESTS (default "latency pingping bw bibw").
 # Exit: 0, or the failing command's exit code.
 set -euo pipefail
 
 exe=${1:-./build/ibpong-mpi}
 mpirun=${MPIRUN:-mpirun}
-iters=${ITERS:-100000}
-np=${NP:-2}
-max=512
+rounds=${ROUNDS:-20}
+iters=${ITERS:-1000}
+sizes=${SIZES:-1,64,1024,16384,65536}
+tests=${TESTS:-latency pingping bw bibw}
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl=self,vader OMPI_MCA_pml=ob1
@@ -25,69 +34,126 @@ export OMPI_MCA_rmaps_base_oversubscribe=1
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+tr , '\n' <<<"$sizes" >"$tmp/msglen"
+min=$(head -1 "$tmp/msglen")
+max=$(tail -1 "$tmp/msglen")
+have() { command -v "$1" >/dev/null; }
+imb_name() {
+	case $1 in latency) echo PingPong ;; pingping) echo PingPing ;;
+	bw) echo Uniband ;; bibw) echo Biband ;; esac
+}
+osu_name() {
+	case $1 in latency) echo osu_latency ;; bw) echo osu_bw ;;
+	bibw) echo osu_bibw ;; *) echo "" ;; esac
+}
 
-"$mpirun" -np "$np" "$exe" --test latency --sizes "0:$max" \
-	--iters "$iters" --quiet --json "$tmp/ibpong.json" >"$tmp/ibpong.txt"
+for r in $(seq 1 "$rounds"); do
+	for t in $tests; do
+		w=()
+		[ "$t" = bw ] || [ "$t" = bibw ] && w=(--window 64)
+		"$mpirun" -np 2 "$exe" --test "$t" --sizes "$sizes" \
+			--iters "$iters" "${w[@]}" --quiet \
+			--json "$tmp/ibpong-$t-$r.json" >/dev/null 2>&1
+		if [ "$t" = bw ] || [ "$t" = bibw ]; then
+			"$mpirun" -np 2 "$exe" --test "$t" --sizes "$sizes" \
+				--iters "$iters" --window 256 --quiet \
+				--json "$tmp/ibpong256-$t-$r.json" >/dev/null 2>&1
+		fi
+		if have IMB-MPI1; then
+			"$mpirun" -np 2 IMB-MPI1 "$(imb_name "$t")" -msglen \
+				"$tmp/msglen" -iter "$iters" -iter_policy off \
+				>"$tmp/imb-$t-$r.txt" 2>/dev/null
+		fi
+		o=$(osu_name "$t")
+		if [ -n "$o" ] && have "$o"; then
+			"$mpirun" -np 2 "$o" -m "$min:$max" -i "$iters" \
+				>"$tmp/osu-$t-$r.txt" 2>/dev/null
+		fi
+	done
+done
 
-# "SIZE MEAN" lines of another tool's output, for the ratio column.
-others=()
-if command -v IMB-MPI1 >/dev/null; then
-	"$mpirun" -np 2 IMB-MPI1 PingPong -msglog 0:9 -iter "$iters" \
-		-iter_policy off >"$tmp/imb.raw"
-	# Rows: #bytes #repetitions t[usec] Mbytes/sec
-	awk '$1 ~ /^[0-9]+$/ && NF == 4 { print $1, $3 }' "$tmp/imb.raw" \
-		>"$tmp/IMB-MPI1.txt"
-	others+=(IMB-MPI1)
-fi
-if command -v osu_latency >/dev/null; then
-	"$mpirun" -np 2 osu_latency -m "0:$max" -i "$iters" >"$tmp/osu.raw"
-	awk '$1 ~ /^[0-9]+$/ && NF >= 2 { print $1, $2 }' "$tmp/osu.raw" \
-		>"$tmp/osu_latency.txt"
-	others+=(osu_latency)
-fi
+python3 - "$tmp" "$rounds" "$sizes" "$tests" <<'PY'
+import json, statistics, sys
 
-python3 - "$tmp" "${others[@]}" <<'EOF'
-import json
-import sys
+tmp, rounds, sizes, tests = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+sizes = [int(s) for s in sizes.split(",")]
+BW = ("bw", "bibw")
 
-tmp, others = sys.argv[1], sys.argv[2:]
-with open(f"{tmp}/ibpong.json") as f:
-    doc = json.load(f)
-run = doc["run"]
-clk = run["clock"]
-mpi = run.get("mpi", {})
-print(f"MPI library    {mpi.get('library', '?')} {mpi.get('version', '?')}"
-      f" (btl self,vader: shared memory)")
-hz = clk.get("tsc_hz") or 0
-print(f"clock source   {clk['source']}"
-      + (f" at {hz / 1e9:.3f} GHz" if hz else ""))
-print(f"clock per call {clk['overhead_ns']:.1f} ns "
-      f"(resolution {clk['resolution_ns']:.2f} ns)")
-print(f"host           {run.get('cpu_model', '?')}")
-other = {}
-for name in others:
-    with open(f"{tmp}/{name}.txt") as f:
-        other[name] = {int(s): float(t) for s, t in
-                       (ln.split() for ln in f if ln.strip())}
-head = f"{'size[B]':>8} {'iters':>8} {'median':>8} {'mean':>8} " \
-       f"{'p99':>8} {'max':>9}"
-for name in others:
-    head += f" {name + ' mean':>17} {'ratio':>6}"
-print(f"\none-way latency in us ({doc['test']['latency']}: half the round "
-      f"trip)")
-print(head)
-for row in doc["results"]:
-    lat = row["latency_us"]
-    line = (f"{row['size_bytes']:>8} {row['iterations']:>8} "
-            f"{lat['median']:>8.3f} {lat['mean']:>8.3f} {lat['p99']:>8.3f} "
-            f"{lat['max']:>9.3f}")
-    for name in others:
-        t = other[name].get(row["size_bytes"])
-        if t:
-            line += f" {t:>17.3f} {lat['mean'] / t:>6.2f}"
+
+def ibpong(name, t, r):
+    try:
+        doc = json.load(open(f"{tmp}/{name}-{t}-{r}.json"))
+    except OSError:
+        return None
+    out = {}
+    for row in doc["results"]:
+        if t in BW:
+            out[row["size_bytes"]] = row["bandwidth_MBps"]
         else:
-            line += f" {'-':>17} {'-':>6}"
-    print(line)
-if not others:
-    print("\n(neither IMB-MPI1 nor osu_latency is installed: no side by side)")
-EOF
+            out[row["size_bytes"]] = row.get("imb_t_us",
+                                             row["latency_us"]["mean"])
+    return out, {row["size_bytes"]: row["latency_us"]["mean"]
+                 for row in doc["results"]}
+
+
+def table(path, col):
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return None
+    out = {}
+    for ln in lines:
+        f = ln.split()
+        if len(f) > col and f[0].isdigit():
+            try:
+                out[int(f[0])] = float(f[col])
+            except ValueError:
+                pass
+    return out or None
+
+
+def show(title, pairs):
+    # pairs: per round (ibpong dict, reference dict); ratio ibpong / ref
+    pairs = [(a, b) for a, b in pairs if a and b]
+    if not pairs:
+        return
+    print(f"\n{title} ({len(pairs)} rounds)")
+    print(f"{'size[B]':>9} {'ibpong':>10} {'ref':>10} {'median':>8} "
+          f"{'min':>7} {'max':>7}")
+    for s in sizes:
+        rs = [a[s] / b[s] for a, b in pairs if s in a and s in b and b[s]]
+        if not rs:
+            continue
+        ia = statistics.median(a[s] for a, b in pairs if s in a)
+        ib = statistics.median(b[s] for a, b in pairs if s in b)
+        print(f"{s:>9} {ia:>10.3f} {ib:>10.3f} {statistics.median(rs):>8.3f}"
+              f" {min(rs):>7.3f} {max(rs):>7.3f}")
+
+
+for t in tests.split():
+    unit = "MB/s (10^6 B/s)" if t in BW else "us"
+    rr = range(1, rounds + 1)
+    if t in BW:
+        a64 = [ibpong("ibpong", t, r) for r in rr]
+        a256 = [ibpong("ibpong256", t, r) for r in rr]
+        show(f"{t} vs osu_{t} (window 64), {unit}",
+             [(a and a[0], table(f"{tmp}/osu-{t}-{r}.txt", 1))
+              for a, r in zip(a64, rr)])
+        show(f"{t} vs IMB {'Uniband' if t == 'bw' else 'Biband'} "
+             f"(window 256), {unit}",
+             [(a and a[0], table(f"{tmp}/imb-{t}-{r}.txt", 2))
+              for a, r in zip(a256, rr)])
+    else:
+        a = [ibpong("ibpong", t, r) for r in rr]
+        name = "PingPong" if t == "latency" else "PingPing"
+        show(f"{t}: IMB's t vs IMB {name} t[usec], {unit}",
+             [(x and x[0], table(f"{tmp}/imb-{t}-{r}.txt", 2))
+              for x, r in zip(a, rr)])
+        if t == "latency":
+            show(f"{t}: mean one-way vs osu_latency, {unit}",
+                 [(x and x[1], table(f"{tmp}/osu-{t}-{r}.txt", 1))
+                  for x, r in zip(a, rr)])
+print("\nratio = ibpong / reference; latency: < 1 is faster, bandwidth: "
+      "> 1 is faster. Shared memory (vader); timings on a loaded machine "
+      "are noisy.")
+PY
