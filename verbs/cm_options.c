@@ -68,7 +68,7 @@ static void cm_cfg_init(void *cfg)
 static int cm_cfg_finish(void *cfg, const struct bench_opts *o)
 {
 	struct rdmacm_cfg *rc = cfg;
-	int ret = verbs_cfg_check(&rc->verbs);
+	int ret = verbs_cfg_check(&rc->verbs, o);
 
 	if (ret)
 		return ret;

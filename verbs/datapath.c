@@ -33,7 +33,7 @@ static void dp_wr_build(struct verbs_ctx *c, struct dp_wr *d,
 	d->wr.num_sge = size ? 1 : 0;
 	d->wr.opcode = opcode;
 	d->wr.imm_data = htonl(0x1b90u);
-	if (opcode != IBV_WR_RDMA_READ && size && size <= c->max_inline)
+	if (opcode != IBV_WR_RDMA_READ && size && size <= c->inline_now)
 		d->flags = IBV_SEND_INLINE;
 	if (c->cfg->qp_type == IBV_QPT_UD) {
 		d->wr.wr.ud.ah = c->remote.ah;
@@ -72,8 +72,48 @@ static enum dp_role dp_lat_role(const struct verbs_ctx *c, size_t size)
 	return ping ? DP_MSG_PING : DP_MSG_PONG;
 }
 
+/*
+ * perftest's inline defaults: latency up to 220 B for RDMA write, 236 B
+ * for an RC or UC send, 188 B for UD (its DEF_INLINE_*), none for read
+ * and for bandwidth; --inline N for every test; at most what the QP took.
+ */
+static unsigned dp_inline_for(const struct verbs_ctx *c, enum bench_test t)
+{
+	const struct verbs_cfg *cfg = c->cfg;
+	unsigned lim;
+
+	if (cfg->inline_bytes >= 0)
+		lim = (unsigned)cfg->inline_bytes;
+	else if (t == BENCH_TEST_BW || t == BENCH_TEST_BIBW ||
+		 cfg->op == VERBS_OP_READ)
+		lim = 0;
+	else if (cfg->op == VERBS_OP_WRITE || cfg->op == VERBS_OP_WRITE_IMM)
+		lim = 220;
+	else
+		lim = cfg->qp_type == IBV_QPT_UD ? 188 : 236;
+	return lim < c->max_inline ? lim : c->max_inline;
+}
+
+/* perftest's streams, without any acknowledgment. */
+static enum dp_role dp_stream_role(const struct verbs_ctx *c, enum bench_test t)
+{
+	bool consumes =
+		c->cfg->op == VERBS_OP_SEND || c->cfg->op == VERBS_OP_WRITE_IMM;
+
+	if (c->cfg->op == VERBS_OP_READ)
+		return c->rank == 0 || t == BENCH_TEST_BIBW ? DP_STREAM_READ
+							    : DP_IDLE;
+	if (t == BENCH_TEST_BIBW)
+		return consumes ? DP_STREAM_BI : DP_STREAM_SEND;
+	if (c->rank == 0)
+		return DP_STREAM_SEND;
+	return consumes ? DP_STREAM_RECV : DP_IDLE;
+}
+
 static enum dp_role dp_bw_role(const struct verbs_ctx *c, enum bench_test t)
 {
+	if (c->cfg->bw_method == VERBS_BW_STREAM)
+		return dp_stream_role(c, t);
 	if (c->cfg->op == VERBS_OP_READ)
 		return c->rank == 0 || t == BENCH_TEST_BIBW ? DP_WIN_READ
 							    : DP_IDLE;
@@ -89,6 +129,11 @@ static void dp_step_build(struct verbs_ctx *c, const struct bench_step *st,
 	size_t size = st->size_bytes;
 
 	memset(s, 0, sizeof(*s));
+	c->inline_now = dp_inline_for(c, st->test);
+	/* latency reposts each receive as it completes (perftest) */
+	c->rx_batch = st->test == BENCH_TEST_BW || st->test == BENCH_TEST_BIBW
+			      ? DP_RX_BATCH
+			      : 1;
 	if (role == DP_MSG_PING || role == DP_MSG_PONG) {
 		if (op == IBV_WR_RDMA_WRITE)
 			op = IBV_WR_RDMA_WRITE_WITH_IMM;
@@ -190,9 +235,20 @@ static int dp_run(struct bench_engine *eng, const struct bench_step *st,
 	if (ret)
 		return ret;
 	dp_step_build(c, st, role, &s);
-	ret = verbs_dp_loops[role][event](c, &s, st, c->rank == 0 ? out : NULL);
+	ret = verbs_dp_loops[role][event](c, &s, st, out);
 	if (ret)
 		return ret;
+	/* a stream's writer may finish after the peer's loop: wait for it
+	 * before looking at the data (both ends do the same steps) */
+	if (st->validate && c->cfg->bw_method == VERBS_BW_STREAM &&
+	    (st->test == BENCH_TEST_BW || st->test == BENCH_TEST_BIBW)) {
+		ret = bench_bootstrap_barrier(eng->bs);
+		if (ret) {
+			bench_err("barrier after %zu bytes failed: %s",
+				  st->size_bytes, strerror(-ret));
+			return ret;
+		}
+	}
 	return st->validate ? dp_validate(c, st, role) : 0;
 }
 
@@ -209,7 +265,8 @@ static int verbs_run_bw(struct bench_engine *eng, const struct bench_step *st,
 {
 	struct verbs_ctx *c = eng->priv;
 
-	if (2 * (uint64_t)st->window + 2 > c->rx_depth) {
+	if (c->cfg->bw_method != VERBS_BW_STREAM &&
+	    2 * (uint64_t)st->window + 2 > c->rx_depth) {
 		bench_err("--window %u needs %u receive queue entries; the "
 			  "device allows %u",
 			  st->window, 2 * st->window + 2, c->rx_depth);
@@ -234,6 +291,8 @@ static int verbs_init(struct bench_engine *eng)
 		(uint64_t)(c->timeout_ms * 1e6 / eng->clock->ns_per_tick);
 	eng->lat_kind = c->cfg->op == VERBS_OP_READ ? BENCH_LAT_RTT
 						    : BENCH_LAT_HALF_RTT;
+	/* perftest -b: each side's stream, timed on each side, summed */
+	eng->bibw_each_side = c->cfg->bw_method == VERBS_BW_STREAM;
 	ret = c->conn->open(c, eng->bs);
 	if (ret)
 		return ret;
@@ -241,7 +300,15 @@ static int verbs_init(struct bench_engine *eng)
 }
 
 /* The verbs options both ends must share, by name for the message. */
-enum dp_param { DPP_OP, DPP_QP, DPP_MTU, DPP_INLINE, DPP_TX_DEPTH, DPP_NR };
+enum dp_param {
+	DPP_OP,
+	DPP_QP,
+	DPP_MTU,
+	DPP_INLINE,
+	DPP_TX_DEPTH,
+	DPP_BW_METHOD,
+	DPP_NR
+};
 
 static void dp_param_text(enum dp_param p, uint32_t v, char *buf, size_t len)
 {
@@ -264,6 +331,9 @@ static void dp_param_text(enum dp_param p, uint32_t v, char *buf, size_t len)
 		else
 			snprintf(buf, len, "--inline %" PRIu32, v);
 		return;
+	case DPP_BW_METHOD:
+		snprintf(buf, len, "--bw-method %s", verbs_bw_method_name(v));
+		return;
 	case DPP_TX_DEPTH:
 	case DPP_NR:
 		snprintf(buf, len, "--tx-depth %" PRIu32, v);
@@ -284,6 +354,7 @@ static int dp_params_agree(struct verbs_ctx *c, struct bench_bootstrap *bs)
 	mine[DPP_MTU] = htonl(cfg->mtu);
 	mine[DPP_INLINE] = htonl((uint32_t)cfg->inline_bytes);
 	mine[DPP_TX_DEPTH] = htonl(cfg->tx_depth);
+	mine[DPP_BW_METHOD] = htonl(cfg->bw_method);
 	ret = bench_bootstrap_exchange(bs, mine, all, sizeof(all[0]));
 	if (ret) {
 		bench_err("exchange of verbs options failed: %s",
@@ -377,6 +448,56 @@ static int verbs_prepare(struct bench_engine *eng, size_t max_size_bytes)
 	return verbs_rx_fill(c);
 }
 
+/* run.method, its detail and run.notes (doc/result-format.md). */
+static int dp_describe_method(const struct bench_engine *eng, json_t *run)
+{
+	const struct verbs_ctx *c = eng->priv;
+	enum bench_test t = eng->plan->test;
+	bool bw = t == BENCH_TEST_BW || t == BENCH_TEST_BIBW;
+	char detail[160];
+	int ret = 0;
+
+	if (bw && c->cfg->bw_method == VERBS_BW_STREAM)
+		snprintf(detail, sizeof(detail),
+			 "perftest's: up to %u WRs outstanding, one in %u "
+			 "signalled, no acknowledgment, first post to last "
+			 "completion%s",
+			 c->tx_depth, (unsigned)c->sig_mask + 1,
+			 t == BENCH_TEST_BIBW ? "; each side timed, summed"
+					      : "");
+	else if (bw)
+		snprintf(detail, sizeof(detail),
+			 "osu_bw's: a window, then a 0-byte acknowledgment%s",
+			 t == BENCH_TEST_BIBW ? " both ways; twice rank 0's "
+						"rate"
+					      : "");
+	else
+		snprintf(detail, sizeof(detail),
+			 "perftest's: every WR signalled, one receive "
+			 "reposted per completion, inline up to %u B",
+			 dp_inline_for(c, t));
+	ret |= json_object_set_new(
+		run, "method",
+		json_string(!bw ? "ping-pong"
+			    : c->cfg->bw_method == VERBS_BW_STREAM
+				    ? "stream"
+				    : "window-ack"));
+	ret |= json_object_set_new(run, "method_detail", json_string(detail));
+	if (!bw && c->cfg->op == VERBS_OP_WRITE)
+		ret |= json_object_set_new(
+			run, "notes",
+			json_pack(
+				"[s]",
+				c->cfg->poll == VERBS_POLL_EVENT
+					? "--op write latency is sent as RDMA "
+					  "write with immediate (--poll "
+					  "event needs a completion)"
+					: "a 0-byte --op write is sent as RDMA "
+					  "write with immediate (no byte to "
+					  "poll)"));
+	return ret ? -ENOMEM : 0;
+}
+
 static int verbs_describe(struct bench_engine *eng, json_t *run)
 {
 	struct verbs_ctx *c = eng->priv;
@@ -387,9 +508,11 @@ static int verbs_describe(struct bench_engine *eng, json_t *run)
 	ret = verbs_dev_describe(&c->dev, &dev);
 	if (ret)
 		return ret;
-	v = json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s}", "op",
-		      verbs_op_name(cfg->op), "qp", verbs_qp_name(cfg->qp_type),
-		      "inline_bytes", c->max_inline, "mtu",
+	v = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s}",
+		      "op", verbs_op_name(cfg->op), "qp",
+		      verbs_qp_name(cfg->qp_type), "bw_method",
+		      verbs_bw_method_name(cfg->bw_method), "inline_bytes",
+		      dp_inline_for(c, eng->plan->test), "mtu",
 		      verbs_mtu_bytes(c->path_mtu), "tx_depth", c->tx_depth,
 		      "rx_depth", c->rx_depth, "signal_every",
 		      (int)c->sig_mask + 1, "poll", verbs_poll_name(cfg->poll),
@@ -404,7 +527,7 @@ static int verbs_describe(struct bench_engine *eng, json_t *run)
 			json_decref(dev);
 		return -ENOMEM;
 	}
-	return 0;
+	return dp_describe_method(eng, run);
 }
 
 static void verbs_cleanup(struct bench_engine *eng)

@@ -29,16 +29,20 @@ struct dp_wr {
 };
 
 enum dp_role {
-	DP_MSG_PING,   /* post, then wait for the peer's message */
-	DP_MSG_PONG,   /* wait for the peer's message, then post */
-	DP_WRITE_PING, /* write, then poll the last byte */
-	DP_WRITE_PONG, /* poll the last byte, then write */
-	DP_READ,       /* read and wait for its completion */
-	DP_WIN_SEND,   /* a window, then wait for the ack */
-	DP_WIN_RECV,   /* wait for the window, then ack */
-	DP_WIN_BI,     /* a window out and one in, acks both ways */
-	DP_WIN_READ,   /* a window of reads */
-	DP_IDLE,       /* nothing: the peer alone works (reads) */
+	DP_MSG_PING,	/* post, then wait for the peer's message */
+	DP_MSG_PONG,	/* wait for the peer's message, then post */
+	DP_WRITE_PING,	/* write, then poll the last byte */
+	DP_WRITE_PONG,	/* poll the last byte, then write */
+	DP_READ,	/* read and wait for its completion */
+	DP_WIN_SEND,	/* a window, then wait for the ack */
+	DP_WIN_RECV,	/* wait for the window, then ack */
+	DP_WIN_BI,	/* a window out and one in, acks both ways */
+	DP_WIN_READ,	/* a window of reads */
+	DP_STREAM_SEND, /* perftest: post on, up to tx-depth outstanding */
+	DP_STREAM_RECV, /* count the peer's stream, reposting receives */
+	DP_STREAM_BI,	/* a stream out while counting the peer's in */
+	DP_STREAM_READ, /* a stream of reads */
+	DP_IDLE,	/* nothing: the peer alone works (reads) */
 	DP_ROLE_NR,
 };
 

@@ -128,7 +128,7 @@ DP_INLINE int dp_poll(struct verbs_ctx *c)
 		else
 			c->sq_done = wc[i].wr_id + 1;
 	}
-	if (c->rx_posted - c->rx_done + DP_RX_BATCH <= c->rx_depth)
+	if (c->rx_posted - c->rx_done + c->rx_batch <= c->rx_depth)
 		return verbs_rx_fill(c) ?: n;
 	return n;
 }
@@ -220,28 +220,33 @@ DP_INLINE int dp_window_ack(struct verbs_ctx *c, struct dp_step *s,
 	return dp_post(c, &s->ack, false, event);
 }
 
-/* One iteration (latency) or one window (bandwidth) of a role. */
+/*
+ * One iteration (latency) or one window (bandwidth) of a role; last is
+ * set on the last of a run (a stream signals its last WR). Latency
+ * signals every WR, as perftest's *_lat do.
+ */
 DP_INLINE int dp_iter(struct verbs_ctx *c, struct dp_step *s,
-		      const enum dp_role role, const bool event)
+		      const enum dp_role role, const bool event,
+		      const bool last)
 {
 	unsigned j;
 	int ret = 0;
 
 	switch (role) {
 	case DP_MSG_PING:
-		ret = dp_post(c, &s->data, false, event);
+		ret = dp_post(c, &s->data, true, event);
 		if (!ret)
 			ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
 		break;
 	case DP_MSG_PONG:
 		ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
 		if (!ret)
-			ret = dp_post(c, &s->data, false, event);
+			ret = dp_post(c, &s->data, true, event);
 		break;
 	case DP_WRITE_PING:
 		s->v = (uint8_t)(s->v + 1 + (s->v == 255)); /* never 0 */
 		*s->tx_flag = s->v;
-		ret = dp_post(c, &s->data, false, false);
+		ret = dp_post(c, &s->data, true, false);
 		if (!ret)
 			ret = dp_wait_flag(c, s->flag, s->v);
 		break;
@@ -250,7 +255,21 @@ DP_INLINE int dp_iter(struct verbs_ctx *c, struct dp_step *s,
 		ret = dp_wait_flag(c, s->flag, s->v);
 		*s->tx_flag = s->v;
 		if (!ret)
-			ret = dp_post(c, &s->data, false, false);
+			ret = dp_post(c, &s->data, true, false);
+		break;
+	case DP_STREAM_BI:
+		s->rx_target += s->window; /* counted at the end */
+		__attribute__((fallthrough));
+	case DP_STREAM_SEND:
+	case DP_STREAM_READ:
+		for (j = 1; j < s->window && !ret; j++)
+			ret = dp_post(c, &s->data, false, event);
+		if (!ret)
+			ret = dp_post(c, &s->data, last, event);
+		break;
+	case DP_STREAM_RECV:
+		s->rx_target += s->window;
+		ret = dp_wait(c, &c->rx_done, s->rx_target, event);
 		break;
 	case DP_READ:
 		ret = dp_post(c, &s->data, true, event);
@@ -287,37 +306,62 @@ DP_INLINE int dp_iter(struct verbs_ctx *c, struct dp_step *s,
 	return ret;
 }
 
-/* Warm-up, then the timed iterations (recorded when out is given). */
+/* A stream's end: its last (signalled) WR done, the peer's all in. */
+DP_INLINE int dp_drain(struct verbs_ctx *c, struct dp_step *s,
+		       const enum dp_role role, const bool event)
+{
+	int ret = 0;
+
+	switch (role) {
+	case DP_STREAM_BI:
+		ret = dp_wait(c, &c->sq_done, c->sq_posted, event);
+		if (!ret)
+			ret = dp_wait(c, &c->rx_done, s->rx_target, event);
+		break;
+	case DP_STREAM_SEND:
+	case DP_STREAM_READ:
+		ret = dp_wait(c, &c->sq_done, c->sq_posted, event);
+		break;
+	default:
+		break;
+	}
+	return ret;
+}
+
+/*
+ * Warm-up (a stream drained after it), then the timed iterations, each
+ * recorded; a stream's last sample includes its drain, so that the
+ * samples add up to first post .. last completion. Every rank times its
+ * whole loop (out->loop_ticks: IMB's t, perftest -b's sum).
+ */
 DP_INLINE int dp_loop(struct verbs_ctx *c, struct dp_step *s,
 		      const struct bench_step *st, struct bench_samples *out,
 		      const enum dp_role role, const bool event)
 {
 	const struct bench_clock *clk = c->clock;
-	uint64_t i, t0, t1;
+	uint64_t i, t0, t1, start;
 	int ret;
 
 	for (i = 0; i < st->warmup; i++) {
-		ret = dp_iter(c, s, role, event);
+		ret = dp_iter(c, s, role, event, i + 1 == st->warmup);
 		if (ret)
 			return ret;
 	}
-	if (!out) {
-		for (i = 0; i < st->iters; i++) {
-			ret = dp_iter(c, s, role, event);
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
-	t0 = bench_clock_now(clk);
+	ret = st->warmup ? dp_drain(c, s, role, event) : 0;
+	if (ret)
+		return ret;
+	t0 = start = bench_clock_now(clk);
 	for (i = 0; i < st->iters; i++) {
-		ret = dp_iter(c, s, role, event);
+		ret = dp_iter(c, s, role, event, i + 1 == st->iters);
+		if (!ret && i + 1 == st->iters)
+			ret = dp_drain(c, s, role, event);
 		if (ret)
 			return ret;
 		t1 = bench_clock_now(clk);
 		bench_samples_record(out, t1 - t0);
 		t0 = t1;
 	}
+	out->loop_ticks = t0 - start;
 	return 0;
 }
 
@@ -344,13 +388,20 @@ DP_VARIANT(DP_WIN_SEND)
 DP_VARIANT(DP_WIN_RECV)
 DP_VARIANT(DP_WIN_BI)
 DP_VARIANT(DP_WIN_READ)
+DP_VARIANT(DP_STREAM_SEND)
+DP_VARIANT(DP_STREAM_RECV)
+DP_VARIANT(DP_STREAM_BI)
+DP_VARIANT(DP_STREAM_READ)
 DP_VARIANT(DP_IDLE)
 
 #define DP_ENTRY(role) [role] = { dp_##role##_busy, dp_##role##_event }
 
 const dp_loop_fn verbs_dp_loops[DP_ROLE_NR][2] = {
-	DP_ENTRY(DP_MSG_PING),	 DP_ENTRY(DP_MSG_PONG), DP_ENTRY(DP_WRITE_PING),
-	DP_ENTRY(DP_WRITE_PONG), DP_ENTRY(DP_READ),	DP_ENTRY(DP_WIN_SEND),
-	DP_ENTRY(DP_WIN_RECV),	 DP_ENTRY(DP_WIN_BI),	DP_ENTRY(DP_WIN_READ),
-	DP_ENTRY(DP_IDLE),
+	DP_ENTRY(DP_MSG_PING),	  DP_ENTRY(DP_MSG_PONG),
+	DP_ENTRY(DP_WRITE_PING),  DP_ENTRY(DP_WRITE_PONG),
+	DP_ENTRY(DP_READ),	  DP_ENTRY(DP_WIN_SEND),
+	DP_ENTRY(DP_WIN_RECV),	  DP_ENTRY(DP_WIN_BI),
+	DP_ENTRY(DP_WIN_READ),	  DP_ENTRY(DP_STREAM_SEND),
+	DP_ENTRY(DP_STREAM_RECV), DP_ENTRY(DP_STREAM_BI),
+	DP_ENTRY(DP_STREAM_READ), DP_ENTRY(DP_IDLE),
 };

@@ -65,8 +65,12 @@ static void res_depths(struct verbs_ctx *c)
 	unsigned max_wr = (unsigned)a->max_qp_wr;
 
 	c->tx_depth = min_u(c->cfg->tx_depth, max_wr);
-	/* a whole window, the next one and the acks fit (datapath.c) */
-	c->rx_depth = min_u(2 * c->window + 2 * VERBS_RX_BATCH, max_wr);
+	/* a whole window, the next one and the acks fit (datapath.c); a
+	 * stream's tx-depth in flight too */
+	c->rx_depth = min_u(
+		(2 * c->window > c->tx_depth ? 2 * c->window : c->tx_depth) +
+			2 * VERBS_RX_BATCH,
+		max_wr);
 	if (c->rx_depth < 2 * VERBS_RX_BATCH)
 		c->rx_depth = min_u(2 * VERBS_RX_BATCH, max_wr);
 	c->cq_depth =

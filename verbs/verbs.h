@@ -41,6 +41,13 @@ enum verbs_op {
 	VERBS_OP_NR,
 };
 
+/* How bandwidth is measured (run.method). */
+enum verbs_bw_method {
+	VERBS_BW_DEFAULT, /* stream, but window for receives on UC/UD */
+	VERBS_BW_STREAM,  /* perftest: up to tx-depth outstanding, no ack */
+	VERBS_BW_WINDOW,  /* osu_bw: a window, then a 0-byte ack */
+};
+
 enum verbs_poll {
 	VERBS_POLL_BUSY,  /* spin on ibv_poll_cq */
 	VERBS_POLL_EVENT, /* sleep on the completion channel */
@@ -58,11 +65,12 @@ struct verbs_cfg {
 	int ib_port;	      /* -i: 0 for the first active port */
 	int gid_index;	      /* -x: -1 to pick (RoCE v2 IPv4 on Ethernet) */
 	enum verbs_op op;     /* --op */
-	enum ibv_qp_type qp_type; /* --qp: IBV_QPT_RC, _UC or _UD */
-	int inline_bytes;	  /* --inline: -1 for the QP's maximum */
-	enum ibv_mtu mtu;	  /* --mtu: 0 for the port's active MTU */
-	unsigned tx_depth;	  /* --tx-depth: send queue entries */
-	enum verbs_poll poll;	  /* --poll */
+	enum ibv_qp_type qp_type;	/* --qp: IBV_QPT_RC, _UC or _UD */
+	int inline_bytes;		/* --inline: -1 for the QP's maximum */
+	enum ibv_mtu mtu;		/* --mtu: 0 for the port's active MTU */
+	unsigned tx_depth;		/* --tx-depth: send queue entries */
+	enum verbs_poll poll;		/* --poll */
+	enum verbs_bw_method bw_method; /* --bw-method, resolved by parsing */
 	/* how to connect the QP; NULL for verbs_conn_bootstrap_ops */
 	const struct verbs_conn_ops *conn;
 	/* testing --validate: the data source (rank 0, rank 1 for read)
@@ -133,7 +141,9 @@ struct verbs_ctx {
 	size_t max_size;   /* largest message of the run */
 	struct verbs_remote remote;
 	enum ibv_mtu path_mtu;
-	unsigned max_inline; /* sends up to this size go inline */
+	unsigned max_inline; /* the QP's inline limit (or --inline) */
+	unsigned inline_now; /* this step's: perftest's defaults, or --inline */
+	unsigned rx_batch;   /* repost receives when this many completed */
 	unsigned tx_depth;
 	unsigned window; /* the run's --window: sizes the receive queue */
 	unsigned rx_depth;
@@ -214,9 +224,11 @@ void verbs_cfg_init(struct verbs_cfg *cfg);
 /* One option of the tables: 0, or -EINVAL after one line. */
 int verbs_cfg_opt(struct verbs_cfg *cfg, int id, const char *arg);
 /* Combinations the hardware cannot do: 0, or -EINVAL after one line. */
-int verbs_cfg_check(const struct verbs_cfg *cfg);
+/* Resolves the default --bw-method; refuses what cannot run or print. */
+int verbs_cfg_check(struct verbs_cfg *cfg, const struct bench_opts *o);
 const char *verbs_op_name(enum verbs_op op);
 const char *verbs_qp_name(enum ibv_qp_type t);
 const char *verbs_poll_name(enum verbs_poll p);
+const char *verbs_bw_method_name(enum verbs_bw_method m);
 
 #endif

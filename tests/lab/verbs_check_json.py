@@ -40,6 +40,27 @@ def main():
     for key in ("op", "qp", "inline_bytes", "mtu", "tx_depth", "poll"):
         if key not in run.get("verbs", {}):
             fail(f"run.verbs.{key} is missing")
+    # the method: perftest's stream by default, the window where each
+    # message needs a receive on a QP that drops (uc, ud)
+    v = run["verbs"]
+    if kind == "latency":
+        want_method = "ping-pong"
+    elif "--bw-method window" in run.get("command_line", ""):
+        want_method = "window-ack"
+    elif "--bw-method stream" in run.get("command_line", ""):
+        want_method = "stream"
+    elif v.get("op") in ("send", "write-imm") and v.get("qp") != "rc":
+        want_method = "window-ack"
+    else:
+        want_method = "stream"
+    if run.get("method") != want_method:
+        fail(f"run.method is {run.get('method')!r}, expected {want_method}")
+    if kind != "latency" and v.get("bw_method") != (
+            "stream" if want_method == "stream" else "window"):
+        fail(f"run.verbs.bw_method is {v.get('bw_method')!r}")
+    if kind != "latency" and v.get("inline_bytes") != 0 and \
+            "--inline" not in run.get("command_line", ""):
+        fail(f"bandwidth inlines {v.get('inline_bytes')} B by default")
     got = [r["size_bytes"] for r in doc["results"]]
     if got != want:
         fail(f"sizes {got}, expected {want}")
