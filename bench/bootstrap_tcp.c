@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "clock.h"
 #include "log.h"
 
 #define TCP_MAGIC	      0x49425047u /* "IBPG" */
@@ -63,17 +64,9 @@ static const char *tcp_msg_name(unsigned type)
 	return "unknown";
 }
 
-static int64_t tcp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int tcp_left_ms(int64_t deadline_ms)
 {
-	int64_t left = deadline_ms - tcp_now_ms();
+	int64_t left = deadline_ms - (int64_t)(bench_mono_ns() / 1000000);
 
 	return left > 0 ? (int)left : 0;
 }
@@ -203,7 +196,8 @@ static uint32_t tcp_get_u32(const unsigned char *b)
 static int tcp_send_msg(struct tcp_priv *p, unsigned type, const void *data,
 			size_t len)
 {
-	int64_t deadline_ms = tcp_now_ms() + p->timeout_ms;
+	int64_t deadline_ms =
+		(int64_t)(bench_mono_ns() / 1000000) + p->timeout_ms;
 	unsigned char hdr[TCP_HDR_LEN];
 	int ret;
 
@@ -271,7 +265,8 @@ static int tcp_check_hdr(struct tcp_priv *p, const unsigned char *hdr,
 static int tcp_recv_msg(struct tcp_priv *p, unsigned type, void *data,
 			size_t len)
 {
-	int64_t deadline_ms = tcp_now_ms() + p->timeout_ms;
+	int64_t deadline_ms =
+		(int64_t)(bench_mono_ns() / 1000000) + p->timeout_ms;
 	unsigned char hdr[TCP_HDR_LEN];
 	int ret;
 
@@ -378,7 +373,8 @@ err_close:
 /* The server may start a little later: retry until the deadline. */
 static int tcp_client(struct tcp_priv *p, const struct bench_bootstrap_cfg *cfg)
 {
-	int64_t deadline_ms = tcp_now_ms() + p->timeout_ms;
+	int64_t deadline_ms =
+		(int64_t)(bench_mono_ns() / 1000000) + p->timeout_ms;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
 	char port[8];
@@ -460,7 +456,8 @@ static int tcp_listen(const struct bench_bootstrap_cfg *cfg, int *fd_out)
 
 static int tcp_server(struct tcp_priv *p, const struct bench_bootstrap_cfg *cfg)
 {
-	int64_t deadline_ms = tcp_now_ms() + p->timeout_ms;
+	int64_t deadline_ms =
+		(int64_t)(bench_mono_ns() / 1000000) + p->timeout_ms;
 	struct sockaddr_storage ss;
 	socklen_t ss_len = sizeof(ss);
 	int ret, lfd = -1, fd;

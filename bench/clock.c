@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -342,4 +343,17 @@ int bench_clock_init(struct bench_clock *clk)
 		clock_measure(clk);
 	}
 	return 0;
+}
+
+uint64_t bench_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+double bench_mono_s(void)
+{
+	return (double)bench_mono_ns() / 1e9;
 }

@@ -63,6 +63,16 @@ unsigned bench_clock_pick(const struct bench_clock_cal *cal, size_t n,
 int bench_clock_init(struct bench_clock *clk);
 
 /*
+ * The one wall of time outside the timed loops (deadlines, time-outs,
+ * elapsed times, connection set-up phases): CLOCK_MONOTONIC_RAW, which
+ * no time adjustment slews, in nanoseconds. The timed loops use
+ * bench_clock_now() instead.
+ */
+uint64_t bench_mono_ns(void);
+/* The same in seconds. */
+double bench_mono_s(void);
+
+/*
  * One timestamp, in ticks. The branch is on a per-process constant and is
  * always predicted; its cost is part of the measured overhead_ns.
  */

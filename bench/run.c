@@ -28,6 +28,7 @@
 
 #include "log.h"
 #include "run.h"
+#include "wire.h"
 #include "writers.h"
 
 #define ITERS_CAP    10000000ull /* bound of --time-per-size counts */
@@ -72,23 +73,6 @@ static int share_from_root(struct bench_bootstrap *bs, void *buf, size_t len)
 		memcpy(buf, all, len);
 	free(all);
 	return ret;
-}
-
-static uint64_t dbl_bits(double v)
-{
-	uint64_t u;
-
-	memcpy(&u, &v, sizeof(u));
-	return htole64(u);
-}
-
-static double bits_dbl(uint64_t u)
-{
-	double v;
-
-	u = le64toh(u);
-	memcpy(&v, &u, sizeof(v));
-	return v;
 }
 
 /*
@@ -260,20 +244,21 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	w[WR_WARMUP] = htole64(row->warmup);
 	w[WR_COUNT] = htole64(row->lat_us.count);
 	for (id = 0; id < BENCH_STAT_NR; id++)
-		w[WR_STATS + id] = dbl_bits(bench_stats_get(&row->lat_us, id));
-	w[WR_BW] = dbl_bits(row->bw_MBps);
-	w[WR_BW_PEAK] = dbl_bits(row->bw_peak_MBps);
-	w[WR_MSG_RATE] = dbl_bits(row->msg_rate_per_s);
-	w[WR_MEDIAN_LO] = dbl_bits(row->median_ci_us.lo);
-	w[WR_MEDIAN_HI] = dbl_bits(row->median_ci_us.hi);
-	w[WR_MEAN_LO] = dbl_bits(row->mean_ci_us.lo);
-	w[WR_MEAN_HI] = dbl_bits(row->mean_ci_us.hi);
+		w[WR_STATS + id] =
+			bench_wire_dbl_le(bench_stats_get(&row->lat_us, id));
+	w[WR_BW] = bench_wire_dbl_le(row->bw_MBps);
+	w[WR_BW_PEAK] = bench_wire_dbl_le(row->bw_peak_MBps);
+	w[WR_MSG_RATE] = bench_wire_dbl_le(row->msg_rate_per_s);
+	w[WR_MEDIAN_LO] = bench_wire_dbl_le(row->median_ci_us.lo);
+	w[WR_MEDIAN_HI] = bench_wire_dbl_le(row->median_ci_us.hi);
+	w[WR_MEAN_LO] = bench_wire_dbl_le(row->mean_ci_us.lo);
+	w[WR_MEAN_HI] = bench_wire_dbl_le(row->mean_ci_us.hi);
 	w[WR_BATCHES] = htole64(row->batches);
 	w[WR_STABLE] = htole64((uint64_t)(row->stable + 1));
 	w[WR_STOP] = htole64(row->stop);
-	w[WR_TIME] = dbl_bits(row->time_s);
+	w[WR_TIME] = bench_wire_dbl_le(row->time_s);
 	w[WR_RETESTS] = htole64(row->retests);
-	w[WR_IMB_T] = dbl_bits(row->imb_t_us);
+	w[WR_IMB_T] = bench_wire_dbl_le(row->imb_t_us);
 	ret = share_from_root(bs, w, sizeof(w));
 	if (ret)
 		return ret;
@@ -282,20 +267,21 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	row->warmup = le64toh(w[WR_WARMUP]);
 	row->lat_us.count = le64toh(w[WR_COUNT]);
 	for (id = 0; id < BENCH_STAT_NR; id++)
-		bench_stats_set(&row->lat_us, id, bits_dbl(w[WR_STATS + id]));
-	row->bw_MBps = bits_dbl(w[WR_BW]);
-	row->bw_peak_MBps = bits_dbl(w[WR_BW_PEAK]);
-	row->msg_rate_per_s = bits_dbl(w[WR_MSG_RATE]);
-	row->median_ci_us.lo = bits_dbl(w[WR_MEDIAN_LO]);
-	row->median_ci_us.hi = bits_dbl(w[WR_MEDIAN_HI]);
-	row->mean_ci_us.lo = bits_dbl(w[WR_MEAN_LO]);
-	row->mean_ci_us.hi = bits_dbl(w[WR_MEAN_HI]);
+		bench_stats_set(&row->lat_us, id,
+				bench_wire_le_dbl(w[WR_STATS + id]));
+	row->bw_MBps = bench_wire_le_dbl(w[WR_BW]);
+	row->bw_peak_MBps = bench_wire_le_dbl(w[WR_BW_PEAK]);
+	row->msg_rate_per_s = bench_wire_le_dbl(w[WR_MSG_RATE]);
+	row->median_ci_us.lo = bench_wire_le_dbl(w[WR_MEDIAN_LO]);
+	row->median_ci_us.hi = bench_wire_le_dbl(w[WR_MEDIAN_HI]);
+	row->mean_ci_us.lo = bench_wire_le_dbl(w[WR_MEAN_LO]);
+	row->mean_ci_us.hi = bench_wire_le_dbl(w[WR_MEAN_HI]);
 	row->batches = (unsigned)le64toh(w[WR_BATCHES]);
 	row->stable = (int)le64toh(w[WR_STABLE]) - 1;
 	row->stop = (enum bench_stop)le64toh(w[WR_STOP]);
-	row->time_s = bits_dbl(w[WR_TIME]);
+	row->time_s = bench_wire_le_dbl(w[WR_TIME]);
 	row->retests = (unsigned)le64toh(w[WR_RETESTS]);
-	row->imb_t_us = bits_dbl(w[WR_IMB_T]);
+	row->imb_t_us = bench_wire_le_dbl(w[WR_IMB_T]);
 	return 0;
 }
 
@@ -521,14 +507,6 @@ static void progress_clear(const struct run_ctx *c)
 #define ADAPT_MARGIN	   1.2	  /* aim 20 % past the predicted count */
 #define ADAPT_ITERS_MAX_DF 1000000ull /* --max-iters default */
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Every sample of a batch as "size_bytes,latency_us" (rank 0). */
 static int samples_dump(struct run_ctx *c, const struct bench_step *st,
 			const struct bench_samples *s)
@@ -638,8 +616,9 @@ static int run_adaptive(struct run_ctx *c, const struct bench_step *st,
 			return ret;
 		first = false;
 		*done += n;
-		n = c->bs->rank == 0 ? adapt_next(c, now_s() - t0, *done, &stop)
-				     : 0;
+		n = c->bs->rank == 0
+			    ? adapt_next(c, bench_mono_s() - t0, *done, &stop)
+			    : 0;
 		verdict[0] = htole64(n);
 		verdict[1] = htole64(stop);
 		ret = share_from_root(c->bs, verdict, sizeof(verdict));
@@ -722,7 +701,7 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 	enum bench_stop why = c->o->time_per_size_s > 0
 				      ? BENCH_STOP_TIME_PER_SIZE
 				      : BENCH_STOP_FIXED;
-	double t0 = now_s();
+	double t0 = bench_mono_s();
 	uint64_t done = 0, cap, *loops = NULL;
 	int ret;
 
@@ -768,7 +747,7 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 			goto out_free;
 		}
 		row->stop = why;
-		row->time_s = now_s() - t0;
+		row->time_s = bench_mono_s() - t0;
 	}
 	ret = row_share(c->bs, row);
 out_free:

@@ -4,6 +4,7 @@
  * accumulator (definitions in stats.h, maths in doc/statistics.md).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -734,4 +735,28 @@ int bench_acc_summary(struct bench_acc *a, double scale,
 	out->st.stdev = a->n > 1 ? sqrt(a->m2 / (double)(a->n - 1)) * scale : 0;
 	acc_mean_ci(a, scale, out);
 	return 0;
+}
+
+static int median_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double bench_median(const double *x, size_t n)
+{
+	double *v, m;
+	size_t i, k = 0;
+
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return NAN;
+	for (i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			v[k++] = x[i];
+	qsort(v, k, sizeof(*v), median_cmp);
+	m = !k ? NAN : k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	free(v);
+	return m;
 }

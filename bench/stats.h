@@ -100,6 +100,15 @@ struct bench_interval {
  */
 int bench_median_ci_ranks(uint64_t n, uint64_t *lo_rank, uint64_t *hi_rank);
 
+/*
+ * The median of n values, the one of the whole suite (the run driver's
+ * probes, the reporter's aggregates, the sweep's robust scores): the
+ * middle value, or the mean of the two middle ones; NAN values are
+ * skipped; NAN when none is left (or when the copy cannot be made).
+ * x is not changed.
+ */
+double bench_median(const double *x, size_t n);
+
 /* The 0.975 quantile of Student's t with df degrees of freedom (df >= 1). */
 double bench_t975(unsigned df);
 

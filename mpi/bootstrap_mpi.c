@@ -22,18 +22,10 @@ struct mpi_bootstrap {
 	bool finalize;	    /* MPI was initialised here: finalise in cleanup */
 };
 
-static double mpi_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what)
 {
 	const struct timespec nap = { .tv_nsec = 50000 };
-	double deadline = mpi_now_s() + timeout_s;
+	double deadline = bench_mono_s() + timeout_s;
 	unsigned polls = 0;
 	int done = 0;
 	int rc;
@@ -47,7 +39,7 @@ int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what)
 		}
 		if (done)
 			return 0;
-		if (timeout_s > 0 && mpi_now_s() > deadline) {
+		if (timeout_s > 0 && bench_mono_s() > deadline) {
 			bench_err("%s: no answer from every rank after %g s",
 				  what, timeout_s);
 			return -ETIMEDOUT;

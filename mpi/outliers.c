@@ -22,30 +22,6 @@
 
 #define MAD_TO_SIGMA 1.4826 /* 1 / Phi^-1(3/4): MAD -> sigma for normals */
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-double mpi_median(const double *x, size_t n)
-{
-	double *v, m;
-	size_t i, k = 0;
-
-	v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v)
-		return NAN;
-	for (i = 0; i < n; i++)
-		if (!isnan(x[i]))
-			v[k++] = x[i];
-	qsort(v, k, sizeof(*v), cmp_dbl);
-	m = !k ? NAN : k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
-	free(v);
-	return m;
-}
-
 int mpi_robust_scores(const double *x, size_t n, double floor, double *scores,
 		      double *median, double *mad)
 {
@@ -59,10 +35,10 @@ int mpi_robust_scores(const double *x, size_t n, double floor, double *scores,
 	dev = malloc(n * sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
-	m = mpi_median(x, n);
+	m = bench_median(x, n);
 	for (i = 0; i < n; i++)
 		dev[i] = isnan(x[i]) ? NAN : fabs(x[i] - m);
-	d = mpi_median(dev, n);
+	d = bench_median(dev, n);
 	free(dev);
 	scale = MAD_TO_SIGMA * fmax(d, floor * fabs(m));
 	for (i = 0; i < n; i++)
@@ -195,9 +171,9 @@ static int polish(const struct mpi_figs *f, enum mpi_metric k,
 		fit->node[e] = 0;
 	for (e = 0; e < f->n; e++) {
 		cnt = polish_row(f, k, e, 0, fit->node, buf);
-		med[e] = cnt >= 2 ? mpi_median(buf, cnt) : NAN;
+		med[e] = cnt >= 2 ? bench_median(buf, cnt) : NAN;
 	}
-	fit->mu = mpi_median(med, (size_t)f->n);
+	fit->mu = bench_median(med, (size_t)f->n);
 	for (e = 0; e < f->n; e++)
 		fit->node[e] = med[e] - fit->mu;
 	for (it = 0; it < POLISH_ITERS_MAX; it++) {
@@ -207,10 +183,10 @@ static int polish(const struct mpi_figs *f, enum mpi_metric k,
 				continue;
 			cnt = polish_row(f, k, e, fit->mu, fit->node, buf);
 			old = fit->node[e];
-			fit->node[e] = cnt ? mpi_median(buf, cnt) : NAN;
+			fit->node[e] = cnt ? bench_median(buf, cnt) : NAN;
 			moved = fmax(moved, fabs(fit->node[e] - old));
 		}
-		c = mpi_median(fit->node, (size_t)f->n);
+		c = bench_median(fit->node, (size_t)f->n);
 		fit->mu += c;
 		for (e = 0; e < f->n; e++)
 			fit->node[e] -= c;
@@ -254,7 +230,7 @@ static int fit_scales(const struct mpi_figs *f, enum mpi_metric k,
 	}
 	for (int e = 0; e < f->n; e++)
 		a[e] = fabs(fit->node[e]);
-	fit->node_mad = mpi_median(a, (size_t)f->n);
+	fit->node_mad = bench_median(a, (size_t)f->n);
 	for (int i = 0; i < f->n; i++)
 		for (int j = i + 1; j < f->n; j++, p++)
 			if (!isnan(x = mpi_fig_metric(&f->f[p], k)))
@@ -360,7 +336,7 @@ static int judge_nodes(const struct mpi_figs *f, enum mpi_metric k,
 					.a = e,
 					.b = -1,
 					.score = sc,
-					.value = mpi_median(buf, cnt),
+					.value = bench_median(buf, cnt),
 					.expected = fit->median,
 					.term = fit->node[e],
 				});

@@ -241,9 +241,9 @@ static void sweep_my_pair(struct sweep *sw, long k, struct sweep_report *rep,
 	sp.peer = sw->ep_rank[pe];
 	sp.leader = sw->my_ep < pe;
 	rep->peer = sp.peer;
-	t0 = sweep_now_s();
+	t0 = bench_mono_s();
 	rep->status = sweep_pair_run(&sp, r);
-	rep->elapsed_s = sweep_now_s() - t0;
+	rep->elapsed_s = bench_mono_s() - t0;
 	if (rep->elapsed_s > sw->max_pair_s)
 		sw->max_pair_s = rep->elapsed_s;
 	if (!rep->status && sp.leader)
@@ -279,7 +279,7 @@ static int sweep_send_report(struct sweep *sw, long k,
 		return -EIO;
 	}
 	/* a large report waits for rank 0, which may still be measuring */
-	ret = mpi_wait_timeout(&req, deadline_s - sweep_now_s(),
+	ret = mpi_wait_timeout(&req, deadline_s - bench_mono_s(),
 			       "sending the round's report to rank 0");
 	if (ret)
 		MPI_Request_free(&req); /* buf stays: MPI may still read it */
@@ -305,7 +305,7 @@ static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 		return -EIO;
 	}
 	snprintf(what, sizeof(what), "round %ld: verdict of rank 0", k);
-	ret = mpi_wait_timeout(&req, deadline_s - sweep_now_s(), what);
+	ret = mpi_wait_timeout(&req, deadline_s - bench_mono_s(), what);
 	if (ret) {
 		MPI_Cancel(&req);
 		MPI_Request_free(&req);
@@ -323,7 +323,7 @@ int sweep_round_run(struct sweep *sw, long k)
 {
 	struct sweep_report rep;
 	struct bench_result r;
-	double start = sweep_now_s(), deadline;
+	double start = bench_mono_s(), deadline;
 	int ret;
 
 	sweep_inject(sw, k);
@@ -333,7 +333,7 @@ int sweep_round_run(struct sweep *sw, long k)
 		ret = sweep_round_collect(sw, k, &rep, &r, start);
 	} else {
 		/* rank 0's pair may last as long as ours, then it waits */
-		deadline = sweep_now_s() + 2 * sw->max_pair_s +
+		deadline = bench_mono_s() + 2 * sw->max_pair_s +
 			   2 * sw->o->timeout_s + 2 * SWEEP_SLACK_S;
 		ret = sweep_send_report(sw, k, &rep, &r, deadline);
 		if (!ret)
@@ -373,7 +373,7 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 	sw.r = &r;
 	sw.n_sizes = o->sizes.count;
 	sweep_fig_sizes(&sw);
-	sw.start_s = sweep_now_s();
+	sw.start_s = bench_mono_s();
 	ret = sweep_setup(&sw);
 	if (!ret && so->print_schedule) {
 		if (sw.me == 0)

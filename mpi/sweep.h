@@ -129,8 +129,6 @@ size_t mpi_sched_round(const struct mpi_sched *s, long k, struct mpi_pair *out);
  */
 int mpi_robust_scores(const double *x, size_t n, double floor, double *scores,
 		      double *median, double *mad);
-/* Median of n values (copied; NAN skipped); NAN when none. */
-double mpi_median(const double *x, size_t n);
 
 /* What the sweep knows about its endpoints, for naming and scoring. */
 struct mpi_sweep_view {

@@ -75,7 +75,7 @@ static const struct sweep_report *report_of(const struct collect *c, int i)
 static void collect_wait(struct sweep *sw, struct collect *c, double start)
 {
 	const struct timespec nap = { .tv_nsec = 100000 };
-	double last = sweep_now_s(), deadline;
+	double last = bench_mono_s(), deadline;
 	int done, i;
 
 	for (;;) {
@@ -91,7 +91,7 @@ static void collect_wait(struct sweep *sw, struct collect *c, double start)
 				continue;
 			}
 			c->got[i] = 1;
-			last = sweep_now_s();
+			last = bench_mono_s();
 			if (report_of(c, i)->elapsed_s > sw->max_pair_s)
 				sw->max_pair_s = report_of(c, i)->elapsed_s;
 		}
@@ -101,7 +101,7 @@ static void collect_wait(struct sweep *sw, struct collect *c, double start)
 		if (deadline < start + 2 * sw->max_pair_s + sw->o->timeout_s)
 			deadline =
 				start + 2 * sw->max_pair_s + sw->o->timeout_s;
-		if (sweep_now_s() > deadline)
+		if (bench_mono_s() > deadline)
 			break;
 		nanosleep(&nap, NULL);
 	}

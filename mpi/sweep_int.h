@@ -130,7 +130,6 @@ int sweep_endpoint_of(const struct sweep *sw, int rank);
 int sweep_verdicts(struct sweep *sw, FILE *f, int *code);
 
 /* mpi/sweep_out.c */
-double sweep_now_s(void);
 void sweep_view(const struct sweep *sw, struct mpi_sweep_view *v);
 /* run.sweep, run.slurm, run.failed_*, on rank 0 */
 int sweep_describe(struct sweep *sw, long rounds_done);

@@ -15,14 +15,6 @@
 
 #define SCHEDULE_LIST_MAX 20000 /* pairs listed by --print-schedule */
 
-double sweep_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 void sweep_view(const struct sweep *sw, struct mpi_sweep_view *v)
 {
 	v->n_ep = sw->n_ep;
@@ -218,7 +210,7 @@ int sweep_finish(struct sweep *sw, long rounds_done, int failed)
 	       mpi_pairs_name(sw->so->pairs), sw->n_ep, rounds_done,
 	       sw->sched.n_rounds, sw->n_done,
 	       (unsigned long long)sw->sched.n_pairs, nf,
-	       sweep_now_s() - sw->start_s);
+	       bench_mono_s() - sw->start_s);
 	fflush(stdout);
 	if (failed || ret || nf)
 		return BENCH_EXIT_RUNTIME;

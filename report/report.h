@@ -32,6 +32,21 @@ int report_set_add(struct report_set *set, struct bench_result *r,
  */
 int report_load(const char *path, struct report_set *set, char *err,
 		size_t err_len);
+/*
+ * Load every file of paths[0..n-1] into set with report_load(), logging
+ * one line on failure. Returns 0 or the exit code to return: 2 for bad
+ * input, 3 for a runtime failure (out of memory). (set.c)
+ */
+int report_load_paths(char *const *paths, int n, struct report_set *set);
+
+/*
+ * The reporter's numbers on a command line, by the suite's one rule
+ * (bench/options.h: a digit first, nothing after). (cli.c)
+ * A non-negative number; -EINVAL otherwise.
+ */
+int report_parse_double(const char *s, double *out);
+/* "5" or "5%" (percent) into a fraction; -EINVAL if not >= 0. */
+int report_parse_percent(const char *s, double *frac);
 
 /* Sub-commands: argv[0] is the sub-command name; return an exit code. */
 int report_cmd_import(int argc, char **argv);

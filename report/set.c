@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "exit.h"
+#include "log.h"
 #include "report.h"
 
 void report_set_init(struct report_set *set)
@@ -50,5 +53,28 @@ int report_set_add(struct report_set *set, struct bench_result *r,
 	set->paths[set->count] = p;
 	set->count++;
 	bench_result_init(r);
+	return 0;
+}
+
+int report_load_paths(char *const *paths, int n, struct report_set *set)
+{
+	char err[512];
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		err[0] = '\0';
+		ret = report_load(paths[i], set, err, sizeof(err));
+		if (ret == -ENOMEM) {
+			bench_err("%s: out of memory", paths[i]);
+			return BENCH_EXIT_RUNTIME;
+		}
+		if (ret) {
+			if (err[0])
+				bench_err("%s", err);
+			else
+				bench_err("%s: %s", paths[i], strerror(-ret));
+			return BENCH_EXIT_USAGE;
+		}
+	}
 	return 0;
 }

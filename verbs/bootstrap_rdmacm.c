@@ -113,7 +113,7 @@ static int bs_client_try(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 				      .retry_count = 7,
 				      .rnr_retry_count = 7 };
 	struct rdma_cm_event *ev;
-	uint64_t t0 = rdmacm_now_ns(), t1;
+	uint64_t t0 = bench_mono_ns(), t1;
 	struct rdmacm_hdr h;
 	char why[128];
 	int ret;
@@ -126,7 +126,7 @@ static int bs_client_try(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	if (ret)
 		return ret;
 	hello_pack(p, wire);
-	t1 = rdmacm_now_ns();
+	t1 = bench_mono_ns();
 	if (rdma_connect(p->ep.id, &cp)) {
 		ret = -errno;
 		bench_err("%s: rdma_connect: %s", p->ep.peer, strerror(-ret));
@@ -146,8 +146,8 @@ static int bs_client_try(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 			  p->ep.peer, why);
 		return -EPROTO;
 	}
-	p->ep.phase_ns[RDMACM_PHASE_CONN] = rdmacm_now_ns() - t1;
-	p->ep.phase_ns[RDMACM_PHASE_TOTAL] = rdmacm_now_ns() - t0;
+	p->ep.phase_ns[RDMACM_PHASE_CONN] = bench_mono_ns() - t1;
+	p->ep.phase_ns[RDMACM_PHASE_TOTAL] = bench_mono_ns() - t0;
 	return 0;
 }
 
@@ -164,13 +164,13 @@ static void bs_close(struct cm_bs *p)
 /* Until the server listens (it may start after us), within the timeout. */
 static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 {
-	uint64_t end = rdmacm_now_ns() + (uint64_t)p->timeout_ms * 1000000u;
+	uint64_t end = bench_mono_ns() + (uint64_t)p->timeout_ms * 1000000u;
 	struct timespec pause = { .tv_nsec = BS_RETRY_MS * 1000000 };
 	int ret;
 
 	for (;;) {
 		ret = bs_client_try(p, cfg);
-		if (ret != -ECONNREFUSED || rdmacm_now_ns() >= end)
+		if (ret != -ECONNREFUSED || bench_mono_ns() >= end)
 			break;
 		bs_close(p);
 		nanosleep(&pause, NULL);
@@ -341,7 +341,7 @@ static int bs_poll(struct cm_bs *p, void *out, size_t len, bool *sent,
 /* Wait for our send and the peer's message of len bytes. */
 static int bs_wait(struct cm_bs *p, void *out, size_t len)
 {
-	uint64_t end = rdmacm_now_ns() + (uint64_t)p->timeout_ms * 1000000u;
+	uint64_t end = bench_mono_ns() + (uint64_t)p->timeout_ms * 1000000u;
 	bool sent = false, got = false, armed = false;
 	struct ibv_wc wc = { 0 };
 	int ret;
@@ -366,7 +366,7 @@ static int bs_wait(struct cm_bs *p, void *out, size_t len)
 		}
 		armed = false;
 		ret = bs_sleep(
-			p, (int)(((int64_t)(end - rdmacm_now_ns())) / 1000000));
+			p, (int)(((int64_t)(end - bench_mono_ns())) / 1000000));
 		if (ret)
 			return ret;
 	}

@@ -260,7 +260,7 @@ static int cm_connect(struct verbs_ctx *c, struct bench_bootstrap *bs)
 		ret = verbs_qp_to_init(c);
 	if (ret)
 		return ret;
-	verbs_conn_info_local(c, (uint32_t)rdmacm_now_ns(), &mine);
+	verbs_conn_info_local(c, (uint32_t)bench_mono_ns(), &mine);
 	rdmacm_hdr_pack(RDMACM_KIND_DATA, CONN_PDATA, 0, wire);
 	verbs_conn_info_pack(&mine, wire + RDMACM_HDR_BYTES);
 	return bs->rank == 0 ? cm_connect_client(c, wire, &mine)

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "datapath.h"
+#include "wire.h"
 #include "log.h"
 
 #define DP_MR_WIRE 20
@@ -399,25 +400,16 @@ static int verbs_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
 
 static void mr_wire_pack(const struct verbs_ctx *c, uint8_t *w)
 {
-	uint64_t rx = htobe64((uintptr_t)c->rx), tx = htobe64((uintptr_t)c->tx);
-	uint32_t rkey = htonl(c->mr->rkey);
-
-	memcpy(w, &rx, 8);
-	memcpy(w + 8, &tx, 8);
-	memcpy(w + 16, &rkey, 4);
+	bench_wire_put_be64(w, (uintptr_t)c->rx);
+	bench_wire_put_be64(w + 8, (uintptr_t)c->tx);
+	bench_wire_put_be32(w + 16, c->mr->rkey);
 }
 
 static void mr_wire_unpack(const uint8_t *w, struct verbs_remote *r)
 {
-	uint64_t v64;
-	uint32_t v32;
-
-	memcpy(&v64, w, 8);
-	r->rx_addr = be64toh(v64);
-	memcpy(&v64, w + 8, 8);
-	r->tx_addr = be64toh(v64);
-	memcpy(&v32, w + 16, 4);
-	r->rkey = ntohl(v32);
+	r->rx_addr = bench_wire_get_be64(w);
+	r->tx_addr = bench_wire_get_be64(w + 8);
+	r->rkey = bench_wire_get_be32(w + 16);
 }
 
 static int verbs_prepare(struct bench_engine *eng, size_t max_size_bytes)

@@ -17,19 +17,12 @@
 #include "log.h"
 #include "rdmacm.h"
 #include "result.h"
+#include "wire.h"
 
 /* IB CM reject reasons that rdma_cm reports as the REJECTED status. */
 #define CM_REJ_INVALID_SERVICE_ID 8
 #define CM_REJ_CONSUMER_DEFINED	  28
 #define EVENT_SLACK_MS		  1000 /* the kernel's own timeout first */
-
-uint64_t rdmacm_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t)
 {
@@ -38,30 +31,20 @@ enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t)
 
 void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg, uint8_t *wire)
 {
-	uint32_t v32 = htonl(RDMACM_MAGIC);
-	uint16_t v16 = htons(length);
-
-	memcpy(wire, &v32, 4);
+	bench_wire_put_be32(wire, RDMACM_MAGIC);
 	wire[4] = RDMACM_VERSION;
 	wire[5] = kind;
-	memcpy(wire + 6, &v16, 2);
-	v32 = htonl(arg);
-	memcpy(wire + 8, &v32, 4);
+	bench_wire_put_be16(wire + 6, length);
+	bench_wire_put_be32(wire + 8, arg);
 }
 
 static void hdr_unpack(const uint8_t *wire, struct rdmacm_hdr *h)
 {
-	uint32_t v32;
-	uint16_t v16;
-
-	memcpy(&v32, wire, 4);
-	h->magic = ntohl(v32);
+	h->magic = bench_wire_get_be32(wire);
 	h->version = wire[4];
 	h->kind = wire[5];
-	memcpy(&v16, wire + 6, 2);
-	h->length = ntohs(v16);
-	memcpy(&v32, wire + 8, 4);
-	h->arg = ntohl(v32);
+	h->length = bench_wire_get_be16(wire + 6);
+	h->arg = bench_wire_get_be32(wire + 8);
 }
 
 static const char *kind_name(unsigned kind)
@@ -123,25 +106,20 @@ int rdmacm_hdr_check(const void *data, size_t len, uint8_t kind,
 
 void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire)
 {
-	uint32_t v32 = htonl(p->connect_iters);
-
 	wire[0] = p->qp_type;
 	wire[1] = p->op;
 	wire[2] = p->test;
 	wire[3] = p->poll;
-	memcpy(wire + 4, &v32, 4);
+	bench_wire_put_be32(wire + 4, p->connect_iters);
 }
 
 void rdmacm_params_unpack(const uint8_t *wire, struct rdmacm_params *p)
 {
-	uint32_t v32;
-
 	p->qp_type = wire[0];
 	p->op = wire[1];
 	p->test = wire[2];
 	p->poll = wire[3];
-	memcpy(&v32, wire + 4, 4);
-	p->connect_iters = ntohl(v32);
+	p->connect_iters = bench_wire_get_be32(wire + 4);
 }
 
 void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p)
@@ -327,11 +305,11 @@ int rdmacm_ep_expect(struct rdmacm_ep *ep, enum rdma_cm_event_type want,
 		     struct rdma_cm_event **ev)
 {
 	struct pollfd pfd = { .fd = ep->ch->fd, .events = POLLIN };
-	uint64_t end = rdmacm_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	uint64_t end = bench_mono_ns() + (uint64_t)timeout_ms * 1000000u;
 	int ret, left;
 
 	do {
-		left = (int)(((int64_t)(end - rdmacm_now_ns())) / 1000000);
+		left = (int)(((int64_t)(end - bench_mono_ns())) / 1000000);
 		ret = poll(&pfd, 1, left > 0 ? left : 0);
 	} while (ret < 0 && errno == EINTR);
 	if (ret == 0) {
@@ -473,11 +451,11 @@ int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host, const char *bind,
 	ret = ep_id_create(ep, t);
 	if (ret)
 		goto out_free;
-	t0 = rdmacm_now_ns();
+	t0 = bench_mono_ns();
 	ret = ep_resolve_addr(ep, bind, dst, timeout_ms);
 	if (ret)
 		goto out_free;
-	t1 = rdmacm_now_ns();
+	t1 = bench_mono_ns();
 	ep->phase_ns[RDMACM_PHASE_ADDR] = t1 - t0;
 	if (rdma_resolve_route(ep->id, timeout_ms)) {
 		ret = addr_error(ep, -errno);
@@ -489,7 +467,7 @@ int rdmacm_ep_resolve(struct rdmacm_ep *ep, const char *host, const char *bind,
 	if (ret)
 		goto out_free;
 	rdma_ack_cm_event(ev);
-	ep->phase_ns[RDMACM_PHASE_ROUTE] = rdmacm_now_ns() - t1;
+	ep->phase_ns[RDMACM_PHASE_ROUTE] = bench_mono_ns() - t1;
 out_free:
 	freeaddrinfo(dst);
 	return ret;

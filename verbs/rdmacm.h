@@ -115,7 +115,6 @@ struct rdmacm_ep {
 };
 
 /* rdmacm.c: shared plumbing */
-uint64_t rdmacm_now_ns(void);
 enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t);
 void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg,
 		     uint8_t *wire);

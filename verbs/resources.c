@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "verbs.h"
+#include "wire.h"
 
 #define VERBS_QKEY	0x11111111u
 #define VERBS_RD_ATOMIC 16 /* outstanding RDMA reads, capped by the device */
@@ -21,34 +22,20 @@
 
 void verbs_conn_info_pack(const struct verbs_conn_info *ci, uint8_t *wire)
 {
-	uint32_t v32;
-	uint16_t v16;
-
-	v32 = htonl(ci->qpn);
-	memcpy(wire, &v32, 4);
-	v32 = htonl(ci->psn);
-	memcpy(wire + 4, &v32, 4);
-	v32 = htonl(ci->qkey);
-	memcpy(wire + 8, &v32, 4);
-	v16 = htons(ci->lid);
-	memcpy(wire + 12, &v16, 2);
+	bench_wire_put_be32(wire, ci->qpn);
+	bench_wire_put_be32(wire + 4, ci->psn);
+	bench_wire_put_be32(wire + 8, ci->qkey);
+	bench_wire_put_be16(wire + 12, ci->lid);
 	wire[14] = ci->mtu;
 	memcpy(wire + 15, ci->gid, 16);
 }
 
 void verbs_conn_info_unpack(const uint8_t *wire, struct verbs_conn_info *ci)
 {
-	uint32_t v32;
-	uint16_t v16;
-
-	memcpy(&v32, wire, 4);
-	ci->qpn = ntohl(v32);
-	memcpy(&v32, wire + 4, 4);
-	ci->psn = ntohl(v32);
-	memcpy(&v32, wire + 8, 4);
-	ci->qkey = ntohl(v32);
-	memcpy(&v16, wire + 12, 2);
-	ci->lid = ntohs(v16);
+	ci->qpn = bench_wire_get_be32(wire);
+	ci->psn = bench_wire_get_be32(wire + 4);
+	ci->qkey = bench_wire_get_be32(wire + 8);
+	ci->lid = bench_wire_get_be16(wire + 12);
 	ci->mtu = wire[14];
 	memcpy(ci->gid, wire + 15, 16);
 }

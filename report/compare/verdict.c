@@ -103,21 +103,6 @@ void report_point_get(const struct bench_row *row,
 		out->rel_noise = (p90 - med) / med;
 }
 
-static int report_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-double report_median(double *v, size_t n)
-{
-	if (!n)
-		return NAN;
-	qsort(v, n, sizeof(*v), report_cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 void report_point_aggregate(const struct report_point *pts, size_t n,
 			    struct report_point *out)
 {
@@ -125,7 +110,7 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 	size_t i, nv = 0, nn = 0;
 
 	out->value = out->rel_noise = NAN;
-	vals = malloc(2 * (n + 1) * sizeof(*vals));
+	vals = calloc(2 * (n + 1), sizeof(*vals));
 	if (!vals)
 		return;
 	noises = vals + n + 1;
@@ -136,13 +121,13 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 		if (!isnan(pts[i].rel_noise))
 			noises[nn++] = pts[i].rel_noise;
 	}
-	out->value = med = report_median(vals, nv);
-	out->rel_noise = nn ? report_median(noises, nn) : NAN;
+	out->value = med = bench_median(vals, nv);
+	out->rel_noise = nn ? bench_median(noises, nn) : NAN;
 	if (nv >= 2 && med > 0) {
 		/* The deviations reuse the noise buffer. */
 		for (i = 0; i < nv; i++)
 			noises[i] = fabs(vals[i] - med);
-		mad = REPORT_MAD_SCALE * report_median(noises, nv) / med;
+		mad = REPORT_MAD_SCALE * bench_median(noises, nv) / med;
 		if (isnan(out->rel_noise) || mad > out->rel_noise)
 			out->rel_noise = mad;
 	}
@@ -204,57 +189,4 @@ const struct bench_row *report_row_find(const struct bench_result *r,
 			return row;
 	}
 	return NULL;
-}
-
-int report_parse_double(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-int report_parse_percent(const char *s, double *frac)
-{
-	char buf[64];
-	size_t len = strlen(s);
-	double v;
-
-	if (!len || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len + 1);
-	if (buf[len - 1] == '%')
-		buf[len - 1] = '\0';
-	if (report_parse_double(buf, &v))
-		return -EINVAL;
-	*frac = v / 100;
-	return 0;
-}
-
-int report_load_paths(char *const *paths, int n, struct report_set *set)
-{
-	char err[512];
-	int i, ret;
-
-	for (i = 0; i < n; i++) {
-		err[0] = '\0';
-		ret = report_load(paths[i], set, err, sizeof(err));
-		if (ret == -ENOMEM) {
-			bench_err("%s: out of memory", paths[i]);
-			return BENCH_EXIT_RUNTIME;
-		}
-		if (ret) {
-			if (err[0])
-				bench_err("%s", err);
-			else
-				bench_err("%s: %s", paths[i], strerror(-ret));
-			return BENCH_EXIT_USAGE;
-		}
-	}
-	return 0;
 }

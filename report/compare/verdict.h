@@ -100,20 +100,8 @@ const char *report_cmp_verdict_name(enum report_cmp_verdict v);
 const struct bench_row *report_row_find(const struct bench_result *r,
 					size_t size_bytes, int rank_a,
 					int rank_b);
-/* Median of n values (sorted in place); NAN for n == 0. */
-double report_median(double *v, size_t n);
-/* Parse "5" or "5%" (percent) into a fraction; -EINVAL if not >= 0. */
-int report_parse_percent(const char *s, double *frac);
-/* Parse a non-negative number; -EINVAL otherwise. */
-int report_parse_double(const char *s, double *out);
 /* Whether r is a bandwidth test (bw, bibw). */
 bool report_result_is_bw(const struct bench_result *r);
-/*
- * Load every file of paths[0..n-1] into set with report_load(), logging
- * one line on failure. Returns 0 or the exit code to return: 2 for bad
- * input, 3 for a runtime failure (out of memory).
- */
-int report_load_paths(char *const *paths, int n, struct report_set *set);
 
 /*
  * compare --group-by: group the results of set by run.labels[key], print
