@@ -281,14 +281,19 @@ BAD_OPTIONS = [
 ]
 
 
-def case_bad_options(ctx):
-    for args, needle in BAD_OPTIONS:
+def expect_refused(ctx, cases):
+    """Each command line exits 2 with its one line, printed by rank 0."""
+    for args, needle in cases:
         rc, out, err = ctx.run(args)
         ctx.expect(rc == 2, f"{args}: exit 2 expected")
         ctx.expect(err.count(needle) == 1,
                    f"{args}: {needle!r} printed once (rank 0 only)")
         ctx.expect(out == "", f"{args}: nothing measured")
         ctx.expect("MPI_ABORT" not in err, "no MPI_Abort for a usage error")
+
+
+def case_bad_options(ctx):
+    expect_refused(ctx, BAD_OPTIONS)
 
 
 def case_json_unwritable(ctx):
@@ -346,12 +351,7 @@ REFUSED = [
 
 
 def case_refused(ctx):
-    for args, needle in REFUSED:
-        rc, out, err = ctx.run(args)
-        ctx.expect(rc == 2, f"{args}: exit 2 expected")
-        ctx.expect(err.count(needle) == 1,
-                   f"{args}: {needle!r} printed once (rank 0 only)")
-        ctx.expect(out == "", f"{args}: nothing measured")
+    expect_refused(ctx, REFUSED)
 
 
 def case_osu_habits(ctx):
