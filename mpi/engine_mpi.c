@@ -23,6 +23,7 @@
 
 #include "log.h"
 #include "mpi_bench.h"
+#include "mpi_env.h"
 
 #define MPI_TAG_DATA 1
 #define MPI_TAG_ACK  2
@@ -568,6 +569,10 @@ static int mpi_describe(struct bench_engine *eng, json_t *run)
 			  sizeof(version));
 	mpi = json_pack("{s:s, s:s, s:s}", "library", library, "version",
 			version, "raw", raw);
+	if (mpi && mpi_env_describe(mpi)) {
+		json_decref(mpi);
+		return -ENOMEM;
+	}
 	if (!mpi || json_object_set_new(run, "mpi", mpi) ||
 	    json_object_set_new(run, "transport", json_string("mpi")))
 		return -ENOMEM;

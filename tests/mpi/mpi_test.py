@@ -140,8 +140,18 @@ def case_latency(ctx):
     # Shared memory: a 0-byte one-way latency is well under a millisecond.
     ctx.expect(0 < lat0["median"] < 1000,
                f"0 B median {lat0['median']} us is not plausible")
-    ctx.expect(doc["run"]["mpi"]["library"] == "Open MPI",
-               f"run.mpi.library {doc['run']['mpi']!r}")
+    # The MPI the build is for (IBPONG_TEST_MPI: tests/mpi/meson.build),
+    # the launcher that started it and, from hydra's -env, its environment.
+    mpi = doc["run"]["mpi"]
+    want = os.environ.get("IBPONG_TEST_MPI", "Open MPI")
+    ctx.expect(mpi["library"] == want,
+               f"run.mpi.library is not {want}: {mpi!r}")
+    launcher = os.environ.get("IBPONG_TEST_LAUNCHER", "mpirun")
+    ctx.expect(mpi.get("launcher") == launcher,
+               f"run.mpi.launcher is not {launcher}: {mpi!r}")
+    if launcher == "hydra":
+        ctx.expect(mpi.get("env", {}).get("MPIR_CVAR_IBPONG_TEST_LAUNCH")
+                   == "hydra", f"-env not in run.mpi.env: {mpi!r}")
 
 
 def case_pingping(ctx):

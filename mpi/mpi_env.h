@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What launched this MPI job and the environment that tunes the MPI
+ * library, for run.mpi of the result (doc/result-format.md).
+ */
+#ifndef MPI_ENV_H
+#define MPI_ENV_H
+
+#include <jansson.h>
+
+/*
+ * Adds to the run.mpi object:
+ *   "launcher": "srun", "mpirun" (Open MPI), "hydra" (MPICH's or Intel
+ *               MPI's mpiexec) or "none" (a singleton);
+ *   "pmi":      the process-management interface: srun's --mpi plugin
+ *               (SLURM_MPI_TYPE), "pmix" or "pmi" (the PMI-1 wire protocol
+ *               of hydra), or absent;
+ *   "env":      every variable set in this process that tunes the MPI
+ *               library or its transport (OMPI_MCA_*, PMIX_MCA_*, I_MPI_*,
+ *               MPIR_CVAR_*, MPICH_*, UCX_*, FI_*, PSM2_*, HCOLL_*), less
+ *               what a launcher sets for its own bookkeeping (Open MPI's
+ *               orte/ess/pmix entries, its transport key), name -> value.
+ * Returns 0 or -ENOMEM.
+ */
+int mpi_env_describe(json_t *mpi);
+
+#endif
