@@ -24,6 +24,7 @@ enum {
 	OPT_LABEL,
 	OPT_TIMEOUT,
 	OPT_QUIET,
+	OPT_PROGRESS,
 };
 
 #define ITERS_MAX	  1000000000ull
@@ -62,7 +63,10 @@ enum {
 	  "add a label to the result (repeatable)")                            \
 	X("timeout", OPT_TIMEOUT, "SECONDS",                                   \
 	  "bound on every wait (default 30)")                                  \
-	X("quiet", OPT_QUIET, NULL, "no progress on stderr")
+	X("quiet", OPT_QUIET, NULL, "no progress on stderr")                   \
+	X("progress", OPT_PROGRESS, NULL,                                      \
+	  "a progress line per size on stderr even when it is\n"               \
+	  "not a terminal (mpirun): size, rows done, time left")
 
 #define SHARED_LONGOPT(name, id, arg, help)                                    \
 	{ name, (arg) ? required_argument : no_argument, NULL, id },
@@ -310,6 +314,9 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 		return handle_label(o, arg);
 	case OPT_QUIET:
 		o->quiet = true;
+		return 0;
+	case OPT_PROGRESS:
+		o->progress = true;
 		return 0;
 	default:
 		return 1;

@@ -58,6 +58,12 @@ struct bench_opts {
 	double timeout_s; /* bound on every wait */
 	bool quiet;	  /* no progress on stderr */
 	/*
+	 * --progress: a line per size on stderr even when stderr is not a
+	 * terminal (under mpirun it is a pipe); without it, progress shows
+	 * only on a terminal. --quiet wins.
+	 */
+	bool progress;
+	/*
 	 * Print the table and write --json on every rank, not only rank 0:
 	 * set by two-process commands whose ends each have their own
 	 * command line and terminal (verbs, cm); MPI leaves it false.

@@ -42,7 +42,9 @@ struct run_ctx {
 	struct bench_result *r;
 	struct bench_writer w;
 	bool print;	       /* this rank prints rows and writes --json */
-	bool progress;	       /* "size x of N" on stderr */
+	bool progress;	       /* progress on stderr */
+	bool progress_lines;   /* whole lines (not a terminal: --progress) */
+	double t_start_s;      /* monotonic time the first size started */
 	struct bench_acc *acc; /* rank 0: the samples of the current size */
 	FILE *samples_f;       /* --samples, rank 0: the temporary file */
 	uint64_t loop_ticks;   /* this rank's timed loops of the size */
@@ -476,18 +478,48 @@ int bench_row_compute(struct bench_row *row, const struct bench_step *st,
 	return ret;
 }
 
-static void progress_show(const struct run_ctx *c, size_t idx, size_t n,
-			  size_t bytes)
+static double progress_now_s(void)
 {
-	if (c->progress)
-		fprintf(stderr, "\r%s: size %zu of %zu (%zu bytes)...",
-			bench_log_prog(), idx + 1, n, bytes);
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static void progress_clear(const struct run_ctx *c)
+/*
+ * The time left is the last size's wall time for each size still to
+ * come: with the IMB schedule every large size moves about the same
+ * bytes, so this errs long early (small sizes are quick) and is close
+ * for the large sizes, which take most of the run.
+ */
+static void progress_show(const struct run_ctx *c, size_t idx, size_t n,
+			  size_t bytes, double last_s)
 {
-	if (c->progress)
+	if (!c->progress || c->progress_lines)
+		return;
+	fprintf(stderr, "\r%s: size %zu of %zu (%zu bytes)", bench_log_prog(),
+		idx + 1, n, bytes);
+	if (idx > 0)
+		fprintf(stderr, ", about %.0f s left",
+			last_s * (double)(n - idx));
+	fprintf(stderr, "...");
+}
+
+static void progress_done(const struct run_ctx *c, size_t idx, size_t n,
+			  size_t bytes, double size_s)
+{
+	if (!c->progress)
+		return;
+	if (!c->progress_lines) {
 		fprintf(stderr, "\r\033[K");
+		return;
+	}
+	fprintf(stderr,
+		"%s: progress: %zu bytes done, %zu of %zu rows, %.1f s "
+		"elapsed, about %.0f s left\n",
+		bench_log_prog(), bytes, idx + 1, n,
+		progress_now_s() - c->t_start_s,
+		size_s * (double)(n - idx - 1));
 }
 
 /*
@@ -819,15 +851,20 @@ static int measure_close(struct run_ctx *c, bool ok)
 static int run_sizes(struct run_ctx *c, const size_t *sizes, size_t n)
 {
 	struct bench_row row;
+	double last_s = 0;
 	size_t i;
 	int ret;
 
 	if (c->print)
 		bench_writer_header(&c->w);
+	c->t_start_s = progress_now_s();
 	for (i = 0; i < n; i++) {
-		progress_show(c, i, n, sizes[i]);
+		double t0 = progress_now_s();
+
+		progress_show(c, i, n, sizes[i], last_s);
 		ret = run_size(c, sizes[i], &row);
-		progress_clear(c);
+		last_s = progress_now_s() - t0;
+		progress_done(c, i, n, sizes[i], last_s);
 		if (ret)
 			return ret;
 		ret = bench_result_add_row(c->r, &row);
@@ -1097,7 +1134,8 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	if (ret)
 		goto out_close;
 	c.print = (bs->rank == 0 || o->print_all_ranks) && !o->no_output;
-	c.progress = c.print && !o->quiet && isatty(STDERR_FILENO);
+	c.progress_lines = !isatty(STDERR_FILENO);
+	c.progress = c.print && !o->quiet && (o->progress || !c.progress_lines);
 	bench_writer_init(&c.w, stdout, o->format, r, bs->size, o->window);
 	ret = measure_open(&c);
 	if (!ret)
