@@ -54,8 +54,8 @@ static void test_defaults(void **state)
 	assert_null(opts.json_path);
 	assert_false(opts.validate);
 	assert_false(opts.print_all_ranks);
-	assert_int_equal(bench_opts_longopts_count(), 12);
-	assert_null(bench_opts_longopts()[12].name);
+	assert_int_equal(bench_opts_longopts_count(), 13);
+	assert_null(bench_opts_longopts()[13].name);
 }
 
 static void test_all_values(void **state)
