@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench_main.h"
@@ -481,6 +484,93 @@ int bench_exit_of(int ret)
 	return BENCH_EXIT_RUNTIME;
 }
 
+int bench_output_writable(const char *opt, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char tmp[PATH_MAX];
+	struct stat st;
+	int fd, ret;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		bench_err("%s %s: is a directory, expected a file name", opt,
+			  path);
+		return -EISDIR;
+	}
+	if (slash == path) /* "/name" */
+		snprintf(tmp, sizeof(tmp), "/.ibpong-check.XXXXXX");
+	else if (slash)
+		snprintf(tmp, sizeof(tmp), "%.*s/.ibpong-check.XXXXXX",
+			 (int)(slash - path), path);
+	else
+		snprintf(tmp, sizeof(tmp), ".ibpong-check.XXXXXX");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = -errno;
+		bench_err("%s %s: cannot create a file in its directory: %s",
+			  opt, path, strerror(-ret));
+		return ret;
+	}
+	close(fd);
+	unlink(tmp);
+	return 0;
+}
+
+/*
+ * The guard starts first: signals are blocked before any thread exists
+ * (MPI_Init starts some), so that only the guard receives them.
+ */
+static int main_guard_start(struct bench_main *m)
+{
+	struct bench_guard_cfg cfg = {
+		.timeout_s = 30,
+		.watch = m->cmd->watchdog,
+		.amend = m->cmd->stall_amend,
+		.amend_arg = m,
+	};
+	int ret;
+
+	ret = bench_guard_block_signals();
+	if (!ret)
+		ret = bench_guard_start(&m->guard, &cfg);
+	if (ret)
+		bench_err("cannot start the guard thread: %s", strerror(-ret));
+	return ret;
+}
+
+/*
+ * What the guard needs of the options: --timeout, and --json where this
+ * process writes it (every end of a peer command; rank 0 of MPI, whose
+ * other ranks leave on a signal without a line). Peer commands check
+ * that --json can be written before they meet: a run must not be lost to
+ * a late check.
+ */
+static int main_guard_opts(struct bench_main *m)
+{
+	bool writes = m->cmd->peer || m->bs.rank == 0;
+
+	m->o.guard = m->guard;
+	bench_guard_set_timeout(m->guard, m->o.timeout_s);
+	bench_guard_set_json(m->guard, writes ? m->o.json_path : NULL);
+	bench_guard_set_quiet(m->guard, !writes);
+	bench_guard_phase(m->guard, 0, NULL, 0, "starting the run");
+	if (m->cmd->peer && m->o.json_path &&
+	    bench_output_writable("--json", m->o.json_path))
+		return BENCH_EXIT_USAGE;
+	return -1;
+}
+
+/* Whom a 2-rank run waits on, for the guard's line. */
+static void main_guard_peer(struct bench_main *m, const struct bench_result *r)
+{
+	struct bench_guard_peer p = { .rank = m->bs.rank ? 0 : 1, .round = -1 };
+	json_t *hosts = r->run ? json_object_get(r->run, "hosts") : NULL;
+
+	if (m->bs.size != 2)
+		return;
+	p.host = json_string_value(json_array_get(hosts, (size_t)p.rank));
+	bench_guard_set_peer(m->guard, &p);
+}
+
 static int main_tool_name(struct bench_result *r, const char *tool)
 {
 	if (!r->tool)
@@ -510,6 +600,8 @@ int bench_main_measure(struct bench_main *m)
 		ret = bench_run_describe(&r, &m->o, &m->bs, &clk);
 	if (!ret)
 		ret = main_tool_name(&r, m->cmd->tool);
+	if (!ret)
+		main_guard_peer(m, &r);
 	if (!ret && d->prologue)
 		ret = d->prologue(m->cfg, &m->bs, &m->o, &r);
 	if (!ret)
@@ -537,6 +629,8 @@ int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 	int code = -1;
 
 	bench_log_set_prog(cmd->prog);
+	if (main_guard_start(&m))
+		return BENCH_EXIT_RUNTIME;
 	if (cmd->state_size) {
 		m.state = calloc(1, cmd->state_size);
 		if (!m.state)
@@ -552,6 +646,8 @@ int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 	}
 	if (code < 0)
 		code = main_parse(&m, argc, argv);
+	if (code < 0)
+		code = main_guard_opts(&m);
 	if (code < 0 && !m.bs_open)
 		code = main_bootstrap(&m);
 	m.bs.timeout_s = m.o.timeout_s;
@@ -562,6 +658,7 @@ int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 	if (code < 0)
 		code = bench_exit_of(bench_main_measure(&m));
 	code = main_finish(&m, code);
+	bench_guard_stop(m.guard);
 	bench_opts_free(&m.o);
 	free(m.cfg);
 	free(m.state);

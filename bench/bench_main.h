@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "bootstrap.h"
+#include "guard.h"
 #include "engine.h"
 #include "options.h"
 
@@ -81,6 +82,14 @@ struct bench_cmd {
 	int (*finish)(struct bench_main *m, int code);
 	/* Extra --help text after the options (may be NULL). */
 	void (*usage_more)(FILE *f);
+	/*
+	 * Run the guard's stall watchdog (bench/guard.h): MPI, which has no
+	 * timed receive. Signals are always handled. stall_amend: the
+	 * guard's amend hook (its arg is the struct bench_main), or NULL.
+	 */
+	bool watchdog;
+	void (*stall_amend)(json_t *doc, const struct bench_guard_peer *peer,
+			    const char *why, void *arg);
 };
 
 /* The state of one command run, handed to the command's hooks. */
@@ -93,6 +102,7 @@ struct bench_main {
 	struct bench_bootstrap bs;
 	bool bs_open;
 	struct bench_bootstrap_cfg bcfg; /* peer: HOST, --port, --bind */
+	struct bench_guard *guard;	 /* signals and watchdog; m->o.guard */
 };
 
 /* Run the command; returns the process exit code (bench/exit.h). */
@@ -110,5 +120,11 @@ int bench_exit_of(int ret);
  * bench_run over m->bs. Returns 0 or a negative errno (logged).
  */
 int bench_main_measure(struct bench_main *m);
+
+/*
+ * Can a file be created at path (--json)? Tries a temporary file beside
+ * it. 0, or a negative errno after one line naming the path.
+ */
+int bench_output_writable(const char *opt, const char *path);
 
 #endif

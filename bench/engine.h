@@ -96,6 +96,12 @@ struct bench_engine {
 	 * own loop (perftest -b), not twice rank 0's rate (osu_bibw) */
 	bool bibw_each_side;
 	int timeout_ms; /* every wait gives up after this */
+	/*
+	 * Untimed iterations done in the current step (warm-up, and every
+	 * iteration of a rank that records no sample), for the run guard's
+	 * watchdog (guard.h); engines whose waits time out may leave it.
+	 */
+	uint64_t progress;
 };
 
 /*

@@ -77,6 +77,28 @@ static int describe_start_time(json_t *run)
 	return set_str(run, "start_time", buf);
 }
 
+/* One rank's slot; a name that is not UTF-8 text is refused by name. */
+static int describe_host_add(json_t *hosts, char *slot, int rank)
+{
+	json_t *s, *raw;
+
+	slot[HOST_SLOT - 1] = '\0';
+	s = json_string(slot);
+	if (!s) {
+		/* NULL for bad UTF-8 or no memory: tell them apart */
+		raw = json_string_nocheck(slot);
+		json_decref(raw);
+		if (!raw)
+			return -ENOMEM;
+		bench_err("rank %d announced a host name that is not UTF-8 "
+			  "text; the result format stores names as UTF-8: "
+			  "rename the host or check the peer's build",
+			  rank);
+		return -EILSEQ;
+	}
+	return json_array_append_new(hosts, s) ? -ENOMEM : 0;
+}
+
 /* Every rank's host name, in rank order, through the bootstrap. */
 static int describe_hosts(json_t *run, struct bench_bootstrap *bs)
 {
@@ -98,12 +120,9 @@ static int describe_hosts(json_t *run, struct bench_bootstrap *bs)
 		goto out;
 	}
 	for (i = 0; i < bs->size; i++) {
-		all[(size_t)i * HOST_SLOT + HOST_SLOT - 1] = '\0';
-		if (json_array_append_new(
-			    hosts, json_string(all + (size_t)i * HOST_SLOT))) {
-			ret = -ENOMEM;
+		ret = describe_host_add(hosts, all + (size_t)i * HOST_SLOT, i);
+		if (ret)
 			goto out;
-		}
 	}
 	ret = json_object_set(run, "hosts", hosts) ? -ENOMEM : 0;
 out:

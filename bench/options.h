@@ -19,6 +19,8 @@
 
 #define BENCH_LABELS_MAX 32
 
+struct bench_guard;
+
 enum bench_format {
 	BENCH_FORMAT_TABLE, /* human table (default) */
 	BENCH_FORMAT_IMB,   /* IMB-MPI1 PingPong column layout */
@@ -74,6 +76,11 @@ struct bench_opts {
 	 * that run it many times and report themselves (ibpong-mpi sweeps).
 	 */
 	bool no_output;
+	/*
+	 * The run guard of the process (guard.h), or NULL: the driver tells
+	 * it each phase and, where it writes --json, each finished size.
+	 */
+	struct bench_guard *guard;
 	int argc; /* the command line, for the metadata */
 	char **argv;
 };

@@ -381,11 +381,28 @@ static int bench_json_num(const json_t *obj, const char *key, double *v,
 
 	if (!j)
 		return 0;
-	if (!json_is_number(j) || !isfinite(json_number_value(j)))
-		return bench_json_err(err, err_len, "%s.%s: expected a number",
-				      where, key);
+	if (!json_is_number(j) || !isfinite(json_number_value(j)) ||
+	    json_number_value(j) < 0 || json_number_value(j) > BENCH_VALUE_MAX)
+		return bench_json_err(err, err_len,
+				      "%s.%s: expected a number from 0 to %g",
+				      where, key, BENCH_VALUE_MAX);
 	*v = json_number_value(j);
 	return 0;
+}
+
+/*
+ * A latency statistic is a positive, finite time, below BENCH_VALUE_MAX
+ * (a value beyond it is damage, not a measurement; left in, it would
+ * pass check and compare and break the logarithmic axes of the plots);
+ * only the standard deviation may be 0.
+ */
+static bool bench_lat_value_ok(int id, const json_t *val)
+{
+	double v = json_is_number(val) ? json_number_value(val) : NAN;
+
+	if (!isfinite(v) || v < 0 || v > BENCH_VALUE_MAX)
+		return false;
+	return v > 0 || id == BENCH_STAT_STDEV;
 }
 
 static int bench_row_lat_from_json(const json_t *lat, struct bench_row *row,
@@ -421,12 +438,14 @@ static int bench_row_lat_from_json(const json_t *lat, struct bench_row *row,
 				"statistic (expected count, min, median, "
 				"mean, stdev, p90, p99, p999, max)",
 				where, key);
-		if (!json_is_number(val) || json_number_value(val) < 0 ||
-		    !isfinite(json_number_value(val)))
-			return bench_json_err(err, err_len,
-					      "%s.latency_us.%s: expected a "
-					      "non-negative number",
-					      where, key);
+		if (!bench_lat_value_ok(id, val))
+			return bench_json_err(
+				err, err_len,
+				"%s.latency_us.%s: expected a number above 0 "
+				"and at most %g us%s (a zero or absurd latency "
+				"is no measurement)",
+				where, key, BENCH_VALUE_MAX,
+				id == BENCH_STAT_STDEV ? ", or 0" : "");
 		bench_stats_set(&row->lat_us, id, json_number_value(val));
 	}
 	return 0;

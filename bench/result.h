@@ -57,6 +57,13 @@ enum bench_stop {
 	BENCH_STOP_NR,
 };
 
+/*
+ * The largest figure a reader accepts (latency in us, MB/s, messages/s):
+ * 1e15 us is 31 years. Latency statistics must also be above 0 (stdev
+ * may be 0); bandwidth and rates may be 0.
+ */
+#define BENCH_VALUE_MAX 1e15
+
 /* One message size (of one pair, in a sweep). */
 struct bench_row {
 	size_t size_bytes;

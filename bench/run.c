@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "log.h"
 #include "run.h"
 #include "wire.h"
@@ -49,6 +50,7 @@ struct run_ctx {
 	FILE *samples_f;       /* --samples, rank 0: the temporary file */
 	uint64_t loop_ticks;   /* this rank's timed loops of the size */
 	char *samples_tmp;     /* its name until the rename */
+	size_t planned;	       /* sizes of the run */
 };
 
 static bool test_is_bw(enum bench_test t)
@@ -287,6 +289,21 @@ static int row_share(struct bench_bootstrap *bs, struct bench_row *row)
 	return 0;
 }
 
+/*
+ * The guard's phase for an engine step: progress is rank 0's samples
+ * count and the engine's count of untimed iterations (warm-up, and every
+ * iteration of the other ranks).
+ */
+static void run_guard_step(struct run_ctx *c, const struct bench_step *st,
+			   const struct bench_samples *s)
+{
+	c->eng->progress = 0;
+	bench_guard_phase2(
+		c->o->guard, 0, &s->count, &c->eng->progress,
+		st->warmup + st->iters, "the %s loop at %zu B, as rank %d",
+		bench_test_name(st->test), st->size_bytes, c->bs->rank);
+}
+
 /* One pass of the engine over step, after both ends are ready. */
 static int run_step(struct run_ctx *c, const struct bench_step *st,
 		    struct bench_samples *s)
@@ -294,6 +311,9 @@ static int run_step(struct run_ctx *c, const struct bench_step *st,
 	struct bench_engine *eng = c->eng;
 	int ret;
 
+	bench_guard_phase(c->o->guard, 0, NULL, 0,
+			  "waiting for every rank before %zu B",
+			  st->size_bytes);
 	ret = bench_bootstrap_barrier(c->bs);
 	if (ret) {
 		bench_err("bootstrap %s: barrier before %zu bytes failed: %s",
@@ -302,10 +322,13 @@ static int run_step(struct run_ctx *c, const struct bench_step *st,
 	}
 	s->count = 0;
 	s->loop_ticks = 0;
+	run_guard_step(c, st, s);
 	if (test_is_bw(st->test))
 		ret = eng->ops->run_bw(eng, st, s);
 	else
 		ret = eng->ops->run_lat(eng, st, s);
+	bench_guard_phase(c->o->guard, -1, NULL, 0, "the statistics of %zu B",
+			  st->size_bytes);
 	if (ret)
 		bench_err("%s engine: %s of %zu bytes failed: %s",
 			  eng->ops->name, bench_test_name(st->test),
@@ -781,6 +804,8 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 		row->stop = why;
 		row->time_s = bench_mono_s() - t0;
 	}
+	bench_guard_phase(c->o->guard, 0, NULL, 0,
+			  "sharing the row of %zu B with every rank", bytes);
 	ret = row_share(c->bs, row);
 out_free:
 	free(loops);
@@ -848,6 +873,14 @@ static int measure_close(struct run_ctx *c, bool ok)
 	return ok ? ret : 0;
 }
 
+/* What the guard writes if the run ends early: this rank's --json. */
+static int run_snapshot(const struct run_ctx *c)
+{
+	if (!c->print || !c->o->json_path)
+		return 0;
+	return bench_guard_snapshot(c->o->guard, c->r, c->planned);
+}
+
 static int run_sizes(struct run_ctx *c, const size_t *sizes, size_t n)
 {
 	struct bench_row row;
@@ -868,6 +901,8 @@ static int run_sizes(struct run_ctx *c, const size_t *sizes, size_t n)
 		if (ret)
 			return ret;
 		ret = bench_result_add_row(c->r, &row);
+		if (!ret)
+			ret = run_snapshot(c);
 		if (ret)
 			return ret;
 		if (c->print)
@@ -1090,17 +1125,36 @@ static void run_clock_check(const struct run_ctx *c)
 			   clk->reason ? clk->reason : "");
 }
 
-static int run_save(const struct run_ctx *c)
+/*
+ * --json at the end of the run; after a failure (failed < 0), what was
+ * finished, marked incomplete. Returns failed, or the write's error.
+ */
+static int run_save(const struct run_ctx *c, int failed)
 {
+	char detail[128];
 	int ret;
 
 	if (!c->print || !c->o->json_path)
-		return 0;
+		return failed;
+	if (failed) {
+		snprintf(detail, sizeof(detail), "the run failed: %s",
+			 strerror(-failed));
+		ret = bench_result_mark_incomplete(c->r, "failed", detail,
+						   c->planned);
+		if (ret)
+			return failed;
+	}
 	ret = bench_result_write_file(c->r, c->o->json_path);
 	if (ret)
 		bench_err("--json %s: cannot write the result: %s",
 			  c->o->json_path, strerror(-ret));
-	return ret;
+	else if (failed)
+		bench_err(
+			"--json %s: the %zu of %zu sizes finished are written, "
+			"marked incomplete",
+			c->o->json_path, c->r->n_rows, c->planned);
+	bench_guard_done(c->o->guard);
+	return failed ? failed : ret;
 }
 
 int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
@@ -1137,14 +1191,16 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	c.progress_lines = !isatty(STDERR_FILENO);
 	c.progress = c.print && !o->quiet && (o->progress || !c.progress_lines);
 	bench_writer_init(&c.w, stdout, o->format, r, bs->size, o->window);
+	c.planned = n;
 	ret = measure_open(&c);
+	if (!ret)
+		ret = run_snapshot(&c);
 	if (!ret)
 		ret = run_sizes(&c, sizes, n);
 	ret = measure_close(&c, !ret) ?: ret;
 	if (!ret)
 		run_clock_check(&c);
-	if (!ret)
-		ret = run_save(&c);
+	ret = run_save(&c, ret);
 out_close:
 	engine_close(&eng);
 	return ret;

@@ -42,6 +42,7 @@ struct mpi_engine {
 	uint64_t corrupt_iter;
 	uint64_t delay_ticks; /* --inject-delay on this rank; 0 none */
 	uint64_t delay_every; /* before every Nth iteration only; >= 1 */
+	uint64_t *progress;   /* &engine.progress: the watchdog's */
 };
 
 typedef int (*mpi_iter_fn)(struct mpi_engine *p, int count, unsigned window);
@@ -154,8 +155,10 @@ mpi_loop_timed(struct mpi_engine *p, mpi_iter_fn fn,
 	uint64_t t0, t1, start;
 	int err = 0;
 
-	for (uint64_t i = 0; i < st->warmup; i++)
+	for (uint64_t i = 0; i < st->warmup; i++) {
 		err |= fn(p, count, w);
+		*p->progress = i + 1;
+	}
 	t0 = start = bench_clock_now(clk);
 	for (uint64_t i = 0; i < st->iters; i++) {
 		err |= fn(p, count, w);
@@ -181,11 +184,16 @@ mpi_loop_plain(struct mpi_engine *p, mpi_iter_fn fn,
 	uint64_t start;
 	int err = 0;
 
-	for (uint64_t i = 0; i < st->warmup; i++)
+	for (uint64_t i = 0; i < st->warmup; i++) {
 		err |= fn(p, count, w);
+		*p->progress = i + 1;
+	}
 	start = bench_clock_now(clk);
-	for (uint64_t i = 0; i < st->iters; i++)
+	/* no sample here: this count is the watchdog's only sign */
+	for (uint64_t i = 0; i < st->iters; i++) {
 		err |= fn(p, count, w);
+		*p->progress = st->warmup + i + 1;
+	}
 	out->loop_ticks = bench_clock_now(clk) - start;
 	return err;
 }
@@ -226,6 +234,7 @@ mpi_loop_delayed(struct bench_engine *eng, mpi_iter_fn initiator,
 		       bench_clock_now(eng->clock) - spin < p->delay_ticks)
 			;
 		err |= fn(p, (int)st->size_bytes, st->window);
+		*p->progress = i + 1;
 		if (p->rank != 0 || i < st->warmup)
 			continue;
 		t1 = bench_clock_now(eng->clock);
@@ -339,6 +348,7 @@ static int mpi_loop_validated(struct bench_engine *eng,
 		t1 = bench_clock_now(eng->clock);
 		if (ret != MPI_SUCCESS)
 			return mpi_step_end(st, ret);
+		*p->progress = i + 1;
 		if (p->rank == 0 && i >= st->warmup)
 			bench_samples_record(out, t1 - t0);
 		if (i >= st->warmup) /* both ranks: IMB's t */
@@ -430,6 +440,7 @@ static int mpi_init(struct bench_engine *eng)
 	const struct mpi_engine_cfg *cfg = eng->cfg;
 	struct mpi_engine *p = eng->priv;
 
+	p->progress = &eng->progress;
 	p->corrupt_iter = cfg ? cfg->corrupt_iter : UINT64_MAX;
 	p->delay_every = cfg && cfg->delay_every ? cfg->delay_every : 1;
 	if (cfg && cfg->delay_ns && eng->clock->ns_per_tick > 0)

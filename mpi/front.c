@@ -17,6 +17,7 @@
 
 #include "bench_main.h"
 #include "exit.h"
+#include "guard.h"
 #include "log.h"
 #include "mpi_bench.h"
 #include "sweep.h"
@@ -109,37 +110,29 @@ static int mpi_cmd_finish_opts(struct bench_main *m)
 	return -1;
 }
 
-/* Can a file be created beside path? Tries the temporary file itself. */
-static int mpi_front_json_writable(const char *path)
+/* The testing hooks name a rank of this job. */
+static int mpi_front_inject_check(const struct bench_bootstrap *bs,
+				  const struct mpi_sweep_opts *so)
 {
-	const char *slash = strrchr(path, '/');
-	char tmp[PATH_MAX];
-	struct stat st;
-	int fd, ret;
+	const struct {
+		const char *opt;
+		int rank;
+	} hooks[] = {
+		{ "--inject-delay", so->delay_rank },
+		{ "--inject-hang", so->hang_rank },
+		{ "--inject-kill", so->kill_rank },
+	};
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		bench_err("--json %s: is a directory, expected a file name",
-			  path);
-		return -EISDIR;
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		if (hooks[i].rank < bs->size)
+			continue;
+		if (bs->rank == 0)
+			bench_err("%s %d: there is no rank %d (ranks 0 to %d); "
+				  "try 'ibpong-mpi --help'",
+				  hooks[i].opt, hooks[i].rank, hooks[i].rank,
+				  bs->size - 1);
+		return -EINVAL;
 	}
-
-	if (slash)
-		snprintf(tmp, sizeof(tmp), "%.*s/.ibpong-check.XXXXXX",
-			 (int)(slash - path), path);
-	else
-		snprintf(tmp, sizeof(tmp), ".ibpong-check.XXXXXX");
-	if (slash == path) /* "/name" */
-		snprintf(tmp, sizeof(tmp), "/.ibpong-check.XXXXXX");
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		bench_err(
-			"--json %s: cannot create a file in its directory: %s",
-			path, strerror(-ret));
-		return ret;
-	}
-	close(fd);
-	unlink(tmp);
 	return 0;
 }
 
@@ -160,6 +153,8 @@ static int mpi_cmd_check(struct bench_main *m)
 				  bs->size);
 		return BENCH_EXIT_USAGE;
 	}
+	if (mpi_front_inject_check(bs, so))
+		return BENCH_EXIT_USAGE;
 	if (largest > INT_MAX) {
 		if (bs->rank == 0)
 			bench_err("--sizes: %zu B is above MPI's largest "
@@ -168,7 +163,7 @@ static int mpi_cmd_check(struct bench_main *m)
 		return BENCH_EXIT_USAGE;
 	}
 	if (bs->rank == 0 && o->json_path &&
-	    mpi_front_json_writable(o->json_path))
+	    bench_output_writable("--json", o->json_path))
 		code = BENCH_EXIT_USAGE;
 	if (bs->rank == 0 && bs->size > 2 && !o->quiet &&
 	    so->pairs == MPI_PAIRS_NONE)
@@ -186,6 +181,8 @@ static int mpi_cmd_start(struct bench_main *m, int *argc, char ***argv)
 		.argv = argv,
 	};
 
+	bench_guard_phase(m->guard, mpi_watchdog_init_allow(*argc, *argv), NULL,
+			  0, "starting MPI (MPI_Init)");
 	return bench_bootstrap_open(&m->bs, &mpi_bootstrap_ops, &cfg);
 }
 
@@ -196,24 +193,6 @@ static int mpi_cmd_run(struct bench_main *m)
 	if (so->pairs == MPI_PAIRS_NONE)
 		return -1;
 	return mpi_sweep_main(&m->bs, &m->o, so);
-}
-
-static int mpi_cmd_finish(struct bench_main *m, int code)
-{
-	struct bench_bootstrap *bs = &m->bs;
-	int agreed = code;
-
-	if (!m->bs_open)
-		return code;
-	if (mpi_bootstrap_agree(bs, code, &agreed)) {
-		bench_err("rank %d: the other ranks do not answer; aborting "
-			  "the job",
-			  bs->rank);
-		MPI_Abort(MPI_COMM_WORLD, code > 0 ? code : BENCH_EXIT_RUNTIME);
-	}
-	bench_bootstrap_close(bs);
-	m->bs_open = false;
-	return agreed;
 }
 
 const struct bench_cmd mpi_cmd = {
@@ -234,7 +213,12 @@ const struct bench_cmd mpi_cmd = {
 		"payload, a rank that\n"
 		"stopped answering, a failed sweep pair), 4 sweep "
 		"inconclusive (suspects\n"
-		"that the retests did not settle: measure again).\n",
+		"that the retests did not settle: measure again), 5 "
+		"interrupted (SIGINT,\n"
+		"SIGTERM, SIGHUP). A watchdog ends a job whose peer stops "
+		"answering after\n"
+		"--timeout; the sizes finished are written to --json, marked "
+		"incomplete.\n",
 	.opts = mpi_cmd_opts,
 	.opts_titles = mpi_cmd_titles,
 	.state_size = sizeof(struct mpi_sweep_opts),
@@ -246,7 +230,9 @@ const struct bench_cmd mpi_cmd = {
 	.start = mpi_cmd_start,
 	.check = mpi_cmd_check,
 	.run = mpi_cmd_run,
-	.finish = mpi_cmd_finish,
+	.finish = mpi_watchdog_finish,
+	.watchdog = true,
+	.stall_amend = mpi_watchdog_amend,
 };
 
 /* The testing hook of struct mpi_engine_cfg, from the environment. */

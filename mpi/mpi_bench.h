@@ -80,4 +80,22 @@ extern const struct bench_cmd mpi_cmd;
 /* The MPI engine's descriptor (bench/engine.h), in mpi/front.c. */
 extern const struct bench_engine_desc mpi_engine_desc;
 
+/*
+ * The watchdog of ibpong-mpi (mpi/watchdog.c, bench/guard.h). The stall
+ * hook: a sweep's silent partner of rank 0 into run.failed_ranks and
+ * run.failed_pairs; arg is the struct bench_main.
+ */
+struct bench_guard_peer;
+void mpi_watchdog_amend(json_t *doc, const struct bench_guard_peer *peer,
+			const char *why, void *arg);
+/*
+ * Agree on the exit code and finalise MPI under the watchdog: a rank
+ * whose run failed allows the others one second, a stall ends the rank
+ * with _exit() (never MPI_Abort). Returns the agreed code.
+ */
+struct bench_main;
+int mpi_watchdog_finish(struct bench_main *m, int code);
+/* The watchdog's allowance for MPI_Init: 60 s plus --timeout of argv. */
+double mpi_watchdog_init_allow(int argc, char **argv);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exit.h"
+#include "guard.h"
 #include "log.h"
 #include "run.h"
 #include "sweep_int.h"
@@ -138,6 +139,31 @@ static void sweep_fig_sizes(struct sweep *sw)
 			      : SIZE_MAX;
 }
 
+/*
+ * The sweep's communicator. MPI_Comm_dup blocks for ever on a rank that
+ * stopped answering; the non-blocking duplicate is polled like every
+ * other wait.
+ */
+static int sweep_ctl_dup(struct sweep *sw)
+{
+	MPI_Request req;
+	int ret;
+
+	if (MPI_Comm_idup(mpi_bootstrap_comm(sw->bs), &sw->ctl, &req) !=
+	    MPI_SUCCESS) {
+		bench_err("MPI_Comm_idup failed");
+		return -EIO;
+	}
+	ret = mpi_wait_timeout(&req, sw->o->timeout_s,
+			       "setting up the sweep's communicator");
+	if (ret) {
+		sw->ctl = MPI_COMM_NULL; /* never completed: not ours */
+		return ret;
+	}
+	MPI_Comm_set_errhandler(sw->ctl, MPI_ERRORS_RETURN);
+	return 0;
+}
+
 static int sweep_setup(struct sweep *sw)
 {
 	int ret;
@@ -149,9 +175,9 @@ static int sweep_setup(struct sweep *sw)
 		bench_err("cannot set up the clock: %s", strerror(-ret));
 		return ret;
 	}
-	if (MPI_Comm_dup(mpi_bootstrap_comm(sw->bs), &sw->ctl) != MPI_SUCCESS)
-		return -EIO;
-	MPI_Comm_set_errhandler(sw->ctl, MPI_ERRORS_RETURN);
+	ret = sweep_ctl_dup(sw);
+	if (ret)
+		return ret;
 	ret = sweep_names(sw);
 	if (!ret)
 		ret = sweep_endpoints(sw);
@@ -212,6 +238,18 @@ static void sweep_inject(const struct sweep *sw, long k)
 		nanosleep(&nap, NULL);
 }
 
+/* Whom this rank waits on in round k, for the watchdog's line. */
+static void sweep_guard_peer(const struct sweep *sw, int peer, long k)
+{
+	struct bench_guard_peer p = {
+		.rank = peer,
+		.host = sw->hosts[peer],
+		.round = k,
+	};
+
+	bench_guard_set_peer(sw->o->guard, &p);
+}
+
 /* This rank's part of round k: the pair, or nothing. */
 static void sweep_my_pair(struct sweep *sw, long k, struct sweep_report *rep,
 			  struct bench_result *r)
@@ -239,6 +277,7 @@ static void sweep_my_pair(struct sweep *sw, long k, struct sweep_report *rep,
 	if (k >= sw->sched.n_rounds) /* confirmation: more iterations */
 		o.iters *= MPI_RETEST_FACTOR;
 	sp.peer = sw->ep_rank[pe];
+	sweep_guard_peer(sw, sp.peer, k);
 	sp.leader = sw->my_ep < pe;
 	rep->peer = sp.peer;
 	t0 = bench_mono_s();
@@ -318,6 +357,25 @@ static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 	return 0;
 }
 
+/*
+ * What rank 0's watchdog writes if the sweep ends early, and what the
+ * file on disk says between rounds: the rows so far, marked incomplete.
+ */
+static int sweep_snapshot(struct sweep *sw, long rounds_done)
+{
+	size_t planned = (size_t)sw->sched.n_pairs * sw->n_sizes;
+	char detail[96];
+	int ret;
+
+	snprintf(detail, sizeof(detail), "%ld of %ld rounds done", rounds_done,
+		 sw->sched.n_rounds);
+	ret = bench_result_mark_incomplete(sw->r, "in progress", detail,
+					   planned);
+	if (!ret)
+		ret = bench_guard_snapshot(sw->o->guard, sw->r, planned);
+	return ret;
+}
+
 /* One round on this rank. */
 int sweep_round_run(struct sweep *sw, long k)
 {
@@ -329,8 +387,11 @@ int sweep_round_run(struct sweep *sw, long k)
 	sweep_inject(sw, k);
 	bench_result_init(&r);
 	sweep_my_pair(sw, k, &rep, &r);
+	bench_guard_phase(sw->o->guard, -1, NULL, 0, "round %ld's reports", k);
 	if (sw->me == 0) {
 		ret = sweep_round_collect(sw, k, &rep, &r, start);
+		if (!ret)
+			ret = sweep_snapshot(sw, k + 1);
 	} else {
 		/* rank 0's pair may last as long as ours, then it waits */
 		deadline = bench_mono_s() + 2 * sw->max_pair_s +
@@ -395,13 +456,24 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 		ret = bench_run_describe(&r, o, bs, &sw.clk);
 	if (!ret && sw.me == 0)
 		ret = sweep_describe(&sw, 0);
+	if (!ret && sw.me == 0)
+		ret = sweep_snapshot(&sw, 0);
+	/*
+	 * Only rank 0 ends the job on a stall: another rank blocked by a
+	 * silent partner is left to rank 0's deadlines, which record it
+	 * failed and go on without it.
+	 */
+	bench_guard_set_watch(o->guard, sw.me == 0);
 	if (!ret)
 		ret = sweep_rounds(&sw, &done);
 	if (!ret)
 		ret = sweep_confirm(&sw, sw.sched.n_rounds, &retest_done);
-	if (sw.me == 0)
+	bench_guard_set_watch(o->guard, true);
+	if (sw.me == 0) {
+		json_object_del(r.run, "incomplete");
 		code = sweep_finish(&sw, done, ret);
-	else
+		bench_guard_done(o->guard);
+	} else
 		code = ret ? BENCH_EXIT_RUNTIME : BENCH_EXIT_OK;
 out:
 	sweep_free(&sw);

@@ -340,6 +340,13 @@ int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 			  so->sweep_only);
 		return -EINVAL;
 	}
+	if (so->pairs == MPI_PAIRS_NONE &&
+	    (so->delay_rank >= 0 || so->hang_rank >= 0 || so->kill_rank >= 0)) {
+		bench_err("--inject-delay, --inject-hang and --inject-kill are "
+			  "hooks of sweeps: they need --pairs "
+			  "ring|all|neighbors");
+		return -EINVAL;
+	}
 	if (so->simulate_nodes && !so->print_schedule) {
 		bench_err("--simulate-nodes only goes with --print-schedule");
 		return -EINVAL;

@@ -55,50 +55,64 @@ void report_series_free(struct report_series *s, size_t n)
 	}
 }
 
-/* The median over the rows of r at size (the pairs of a sweep). */
-static double plot_size_value(const struct bench_result *r, size_t size,
-			      const struct report_metric *m,
-			      struct report_point *pts)
+/* A point the axis can show: latency axes are logarithmic. */
+static bool report_plot_value_ok(double v, const struct report_metric *m)
 {
-	struct report_point agg;
-	size_t i, n = 0;
-
-	for (i = 0; i < r->n_rows; i++)
-		if (r->rows[i].size_bytes == size)
-			report_point_get(&r->rows[i], m, &pts[n++]);
-	report_point_aggregate(pts, n, &agg);
-	return agg.value;
+	return isfinite(v) && (v > 0 || (m->bandwidth && v == 0));
 }
 
+static int plot_cmp_row(const void *a, const void *b, void *arg)
+{
+	const struct bench_row *rows = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t sx = rows[x].size_bytes, sy = rows[y].size_bytes;
+
+	if (sx != sy)
+		return (sx > sy) - (sx < sy);
+	return (x > y) - (x < y);
+}
+
+/*
+ * One point per distinct size, ascending: the median over the rows of
+ * that size (the pairs of a sweep). The rows are sorted by size through
+ * an index, so that the whole series costs O(n log n), not a rescan of
+ * every row for each size.
+ */
 int report_series_from_result(const struct bench_result *r,
 			      const struct report_metric *m, const char *title,
 			      struct report_series *out)
 {
-	struct report_point *pts;
-	size_t i, k, size;
-	double v;
+	struct report_point *pts, agg;
+	size_t i, j, k, size, *idx;
 
 	out->n = 0;
 	out->title = strdup(title);
 	out->pts = calloc(r->n_rows + 1, sizeof(*out->pts));
 	pts = calloc(r->n_rows + 1, sizeof(*pts));
-	if (!out->title || !out->pts || !pts) {
+	idx = calloc(r->n_rows + 1, sizeof(*idx));
+	if (!out->title || !out->pts || !pts || !idx) {
 		free(pts);
+		free(idx);
 		return -ENOMEM;
 	}
-	for (i = 0; i < r->n_rows; i++) {
-		size = r->rows[i].size_bytes;
-		for (k = 0; k < i && r->rows[k].size_bytes != size; k++)
-			;
-		if (k < i || (size == 0 && m->bandwidth))
+	for (i = 0; i < r->n_rows; i++)
+		idx[i] = i;
+	qsort_r(idx, r->n_rows, sizeof(*idx), plot_cmp_row, r->rows);
+	for (i = 0; i < r->n_rows; i = j) {
+		size = r->rows[idx[i]].size_bytes;
+		for (j = i, k = 0;
+		     j < r->n_rows && r->rows[idx[j]].size_bytes == size; j++)
+			report_point_get(&r->rows[idx[j]], m, &pts[k++]);
+		if (size == 0 && m->bandwidth)
 			continue;
-		v = plot_size_value(r, size, m, pts);
-		if (isnan(v))
+		report_point_aggregate(pts, k, &agg);
+		if (!report_plot_value_ok(agg.value, m))
 			continue;
 		out->pts[out->n].x = size ? (double)size : REPORT_PLOT_ZERO_X;
-		out->pts[out->n++].y = v;
+		out->pts[out->n++].y = agg.value;
 	}
 	free(pts);
+	free(idx);
 	return 0;
 }
 
