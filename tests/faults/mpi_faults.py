@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Fault campaign of ibpong-mpi under a real mpirun (Open MPI, shared
+memory): peers stopped (SIGSTOP) and killed at random points, rank 0 and
+mpirun interrupted, sweeps losing a rank.
+
+Usage: mpi_faults.py MPIRUN IBPONG_MPI [--trials N] [--timeout S]
+       [--areas a,b] [--seed N]
+
+Every trial is bounded; a trial fails on a hang (the job still running
+at --timeout + 1 s after the fault, plus Open MPI's own teardown, see
+JOB_SLACK_S), a crash (a rank dying of a signal it did not get from us,
+a sanitizer report), a lost finished size (a row printed on stdout that
+the JSON lacks), or a wrong exit code. Prints one line per area:
+"AREA trials N failures F worst-exit S s (limit L s)", then exits 1 if
+any trial failed.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+MPI_ENV = {
+    "OMPI_ALLOW_RUN_AS_ROOT": "1",
+    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+    "OMPI_MCA_btl": "self,vader",
+    "OMPI_MCA_pml": "ob1",
+    "OMPI_MCA_rmaps_base_oversubscribe": "1",
+    "OMPI_MCA_btl_base_warn_component_unused": "0",
+}
+# After the watchdog's rank has left, mpirun ends the others: SIGCONT,
+# SIGTERM, then odls_base_sigkill_timeout (1 s) before it exits itself.
+JOB_SLACK_S = 1.5
+CRASH_NEEDLES = ("AddressSanitizer", "runtime error:", "Segmentation fault",
+                 "signal 11", "signal 6", "SIGSEGV", "SIGABRT", "core dumped",
+                 "LeakSanitizer")
+
+
+class Trial:
+    def __init__(self, args, tmp, n):
+        self.args = args
+        self.dir = os.path.join(tmp, f"t{n}")
+        os.makedirs(self.dir)
+        self.json = os.path.join(self.dir, "r.json")
+
+    def pid(self, rank, deadline=20.0):
+        path = os.path.join(self.dir, f"pid.{rank}")
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            try:
+                with open(path) as f:
+                    return int(f.read())
+            except (OSError, ValueError):
+                time.sleep(0.01)
+        return None
+
+    def started(self, deadline=30.0):
+        """Wait until rank 0 prints: MPI is up and measuring."""
+        end = time.monotonic() + deadline
+        path = os.path.join(self.dir, "out")
+        while time.monotonic() < end and self.p.poll() is None:
+            if os.path.getsize(path) > 0:
+                return True
+            time.sleep(0.01)
+        return False
+
+    def inject(self, pid, sig, rnd, lo, hi):
+        self.started()
+        time.sleep(rnd.uniform(lo, hi))
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def start(self, np, opts):
+        env = dict(os.environ)
+        env.update(MPI_ENV)
+        opts_env = env.get("ASAN_OPTIONS", "")
+        env["ASAN_OPTIONS"] = ":".join(
+            o for o in (opts_env, "fast_unwind_on_malloc=0") if o)
+        wrap = (f'echo $$ > {self.dir}/pid.$OMPI_COMM_WORLD_RANK; '
+                'exec "$0" "$@"')
+        cmd = [self.args.mpirun, "-np", str(np), "sh", "-c", wrap,
+               self.args.exe, "--timeout", str(self.args.timeout),
+               "--json", self.json] + opts
+        self.cmd = cmd
+        self.out = open(os.path.join(self.dir, "out"), "w+")
+        self.err = open(os.path.join(self.dir, "err"), "w+")
+        self.p = subprocess.Popen(cmd, env=env, stdout=self.out,
+                                  stderr=self.err, start_new_session=True)
+
+    def wait(self, limit):
+        """rc, seconds; rc None when still running at limit (then killed)"""
+        t0 = time.monotonic()
+        try:
+            rc = self.p.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            rc = None
+            os.killpg(self.p.pid, signal.SIGKILL)
+            self.p.wait()
+        return rc, time.monotonic() - t0
+
+    def cleanup(self):
+        for r in range(8):
+            path = os.path.join(self.dir, f"pid.{r}")
+            try:
+                with open(path) as f:
+                    pid = int(f.read())
+                os.kill(pid, signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+
+    def texts(self):
+        self.out.seek(0)
+        self.err.seek(0)
+        return self.out.read(), self.err.read()
+
+
+def printed_sizes(out):
+    sizes = []
+    for ln in out.splitlines():
+        f = ln.split()
+        if f and not ln.lstrip().startswith("#") and f[0].isdigit():
+            sizes.append(int(f[0]))
+    return sizes
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def check_common(t, rc, out, err, problems):
+    for needle in CRASH_NEEDLES:
+        if needle in err or needle in out:
+            problems.append(f"crash: {needle!r} in the output")
+            break
+    if rc is None:
+        problems.append("hang: still running at the limit")
+
+
+def check_sizes(t, out, problems, want_incomplete):
+    """Every size printed is in the JSON; a cut run says it is."""
+    doc = load(t.json)
+    printed = printed_sizes(out)
+    if doc is None:
+        if printed:
+            problems.append(f"lost sizes: no JSON, {len(printed)} printed")
+        return None
+    have = [r["size_bytes"] for r in doc.get("results", [])]
+    if have[:len(printed)] != printed:
+        problems.append(f"lost sizes: printed {printed}, JSON {have}")
+    inc = doc.get("run", {}).get("incomplete")
+    if want_incomplete and not inc:
+        problems.append("a cut run's JSON is not marked incomplete")
+    if inc and inc.get("sizes_done") != len(have):
+        problems.append(f"incomplete.sizes_done {inc.get('sizes_done')} "
+                        f"!= {len(have)} rows")
+    return doc
+
+
+# One area: start, wait a random time, inject; returns (problems, time to
+# exit after the fault, limit).
+RUN_OPTS = ["--sizes", "1:256K", "--iters", "4000"]
+
+
+def area_stop_peer(t, rnd):
+    t.start(2, RUN_OPTS)
+    t.inject(t.pid(1), signal.SIGSTOP, rnd, 0, 1.5)
+    limit = t.args.timeout + 1 + JOB_SLACK_S
+    rc, dt = t.wait(limit + 10)
+    out, err = t.texts()
+    problems = []
+    check_common(t, rc, out, err, problems)
+    ended = "stopped answering" in err
+    if rc not in (0, 3):
+        problems.append(f"exit {rc}, expected 3 (or 0: done before)")
+    if rc == 3 and not ended:
+        problems.append("no line naming the rank that stopped answering")
+    if ended and "rank 1 (host " not in err:
+        problems.append("the line does not name rank 1 and its host")
+    check_sizes(t, out, problems, want_incomplete=rc == 3 and
+                "MPI_Finalize" not in err and "exit code" not in err)
+    return problems, dt, limit
+
+
+def area_kill_peer(t, rnd):
+    t.start(2, RUN_OPTS)
+    t.inject(t.pid(1), signal.SIGKILL, rnd, 0, 1.5)
+    limit = t.args.timeout + 1 + JOB_SLACK_S
+    rc, dt = t.wait(limit + 10)
+    out, err = t.texts()
+    problems = []
+    check_common(t, rc, out, err, problems)
+    # mpirun reports the first rank to fail: the killed one (128 + 9),
+    # or ours (3 stall, 5 SIGTERM from mpirun) when it came first
+    if rc not in (0, 3, 5, 137):
+        problems.append(f"exit {rc}, expected 3, 5 or 137")
+    check_sizes(t, out, problems, want_incomplete=rc not in (0,))
+    return problems, dt, limit
+
+
+def interrupt(t, rnd, target, sig):
+    t.start(2, RUN_OPTS)
+    pid = t.pid(0)
+    t.inject(pid if target == "rank0" else t.p.pid, sig, rnd, 0, 1.5)
+    limit = t.args.timeout + 1 + JOB_SLACK_S
+    rc, dt = t.wait(limit + 10)
+    out, err = t.texts()
+    problems = []
+    check_common(t, rc, out, err, problems)
+    if target == "rank0" and rc not in (0, 5):
+        problems.append(f"exit {rc}, expected 5 (interrupted)")
+    if target == "mpirun" and rc == 0 and printed_sizes(out) != []:
+        doc = load(t.json)
+        if doc and doc.get("run", {}).get("incomplete"):
+            problems.append("exit 0 with an incomplete result")
+    check_sizes(t, out, problems, want_incomplete=rc not in (0,))
+    return problems, dt, limit
+
+
+def area_int_rank0(t, rnd):
+    sig = rnd.choice([signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+    return interrupt(t, rnd, "rank0", sig)
+
+
+def area_int_mpirun(t, rnd):
+    return interrupt(t, rnd, "mpirun", signal.SIGINT)
+
+
+SWEEP_OPTS = ["--pairs", "all", "--sizes", "1:16K", "--iters", "3000",
+              "--node-id-from", "env:OMPI_COMM_WORLD_RANK"]
+
+
+def sweep_fault(t, rnd, sig):
+    t.start(4, SWEEP_OPTS)
+    victim = rnd.choice([1, 2, 3])
+    t.inject(t.pid(victim), sig, rnd, 0, 1.0)
+    # the rest of the sweep goes on: bounded by its rounds
+    limit = 3 * (t.args.timeout + 1) + JOB_SLACK_S + 6
+    rc, dt = t.wait(limit + 10)
+    out, err = t.texts()
+    problems = []
+    check_common(t, rc, out, err, problems)
+    doc = load(t.json)
+    if doc is None:
+        problems.append("no JSON")
+        return problems, dt, limit
+    run = doc.get("run", {})
+    failed = {r.get("rank") for r in run.get("failed_ranks", [])}
+    if rc == 0 and (failed or run.get("failed_pairs")):
+        problems.append("exit 0 with a failed rank or pair")
+    if rc not in (0, 3, 137):
+        problems.append(f"exit {rc}, expected 3 (or 137 for mpirun's "
+                        "report of the killed rank)")
+    if sig == signal.SIGSTOP and rc == 3 and failed and victim not in failed:
+        problems.append(f"rank {victim} stopped, failed_ranks {failed}")
+    return problems, dt, limit
+
+
+def area_sweep_stop(t, rnd):
+    return sweep_fault(t, rnd, signal.SIGSTOP)
+
+
+def area_sweep_kill(t, rnd):
+    return sweep_fault(t, rnd, signal.SIGKILL)
+
+
+AREAS = {
+    "mpi-stop-peer": area_stop_peer,
+    "mpi-kill-peer": area_kill_peer,
+    "mpi-interrupt-rank0": area_int_rank0,
+    "mpi-interrupt-mpirun": area_int_mpirun,
+    "sweep-stop-rank": area_sweep_stop,
+    "sweep-kill-rank": area_sweep_kill,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mpirun")
+    ap.add_argument("exe")
+    ap.add_argument("--trials", type=int, default=2)
+    ap.add_argument("--timeout", type=float, default=2)
+    ap.add_argument("--areas", default=",".join(AREAS))
+    ap.add_argument("--seed", type=int, default=None)
+    args = ap.parse_args()
+    seed = args.seed if args.seed is not None else int(time.time())
+    rnd = random.Random(seed)
+    print(f"# seed {seed}, {args.trials} trial(s) per area, --timeout "
+          f"{args.timeout} s", flush=True)
+    bad = 0
+    n = 0
+    with tempfile.TemporaryDirectory(prefix="ibpong-faults-") as tmp:
+        for name in args.areas.split(","):
+            fails, worst, lim = 0, 0.0, 0.0
+            for _ in range(args.trials):
+                n += 1
+                t = Trial(args, tmp, n)
+                try:
+                    problems, dt, lim = AREAS[name](t, rnd)
+                finally:
+                    t.cleanup()
+                worst = max(worst, dt)
+                if dt > lim:
+                    problems.append(f"hang: exit after {dt:.2f} s > {lim} s")
+                if problems:
+                    fails += 1
+                    out, err = t.texts()
+                    print(f"FAIL {name} trial {n}: " + "; ".join(problems))
+                    print("  command: " + " ".join(t.cmd))
+                    print("  stderr: " + err[-1500:].replace("\n", "\n  "))
+            bad += fails
+            print(f"{name} trials {args.trials} failures {fails} "
+                  f"worst-exit {worst:.2f} s (limit {lim:.1f} s)",
+                  flush=True)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
