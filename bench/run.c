@@ -327,7 +327,9 @@ static int run_step(struct run_ctx *c, const struct bench_step *st,
 		ret = eng->ops->run_bw(eng, st, s);
 	else
 		ret = eng->ops->run_lat(eng, st, s);
-	bench_guard_phase(c->o->guard, -1, NULL, 0, "the statistics of %zu B",
+	/* watched: what follows may wait on the peer (loop times, rows) */
+	bench_guard_phase(c->o->guard, 0, NULL, 0,
+			  "the statistics and exchanges after %zu B",
 			  st->size_bytes);
 	if (ret)
 		bench_err("%s engine: %s of %zu bytes failed: %s",
