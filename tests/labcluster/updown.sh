@@ -13,6 +13,7 @@ leftovers() {
 	ip netns list | grep "^$IBPONG_LAB_CLUSTER-" || true
 	grep " $state" /proc/self/mountinfo || true
 	[ ! -e "$state" ] || echo "state directory $state"
+	[ ! -e "$state.lock" ] || echo "lock file $state.lock"
 	local p
 	for p in $pids; do
 		# A zombie is gone (this machine's init may reap it late).
