@@ -25,6 +25,10 @@ enum {
 	OPT_TIMEOUT,
 	OPT_QUIET,
 	OPT_PROGRESS,
+	OPT_PRECISION,
+	OPT_MAX_TIME_PER_SIZE,
+	OPT_MAX_ITERS,
+	OPT_SAMPLES,
 };
 
 #define ITERS_MAX	  1000000000ull
@@ -45,13 +49,25 @@ enum {
 	X("test", OPT_TEST, "latency|bw|bibw|pingping",                        \
 	  "what to measure (default latency)")                                 \
 	X("iters", OPT_ITERS, "N",                                             \
-	  "timed iterations per size (default: IMB schedule,\n"                \
+	  "timed iterations per size (default: --precision for\n"              \
+	  "latency and pingping; else IMB's schedule,\n"                       \
 	  "min(1000, 40 MiB / size) ping-pongs; bw and bibw:\n"                \
 	  "max(20, min(1000, 40 MiB / (size x window))) windows)")             \
 	X("warmup", OPT_WARMUP, "N",                                           \
 	  "untimed iterations per size (default 10 %, at least 10)")           \
 	X("time-per-size", OPT_TIME_PER_SIZE, "SECONDS",                       \
 	  "iteration count from a time budget per size")                       \
+	X("precision", OPT_PRECISION, "P|off",                                 \
+	  "measure each size until the median's 95 % interval\n"               \
+	  "is within +-P (1% or 0.01; default 1% for latency\n"                \
+	  "and pingping; off: the fixed schedule, as bw/bibw)")                \
+	X("max-time-per-size", OPT_MAX_TIME_PER_SIZE, "SECONDS",               \
+	  "bound of --precision per size (default 0.25)")                      \
+	X("max-iters", OPT_MAX_ITERS, "N",                                     \
+	  "bound of --precision: timed iterations per size\n"                  \
+	  "(default 1000000)")                                                 \
+	X("samples", OPT_SAMPLES, "FILE",                                      \
+	  "write every raw sample (CSV size_bytes,latency_us)")                \
 	X("window", OPT_WINDOW, "N",                                           \
 	  "messages per bandwidth window (default 64)")                        \
 	X("validate", OPT_VALIDATE, NULL,                                      \
@@ -93,6 +109,7 @@ void bench_opts_init(struct bench_opts *o, int argc, char **argv)
 	o->window = 64; /* osu_bw's window */
 	o->format = BENCH_FORMAT_TABLE;
 	o->timeout_s = 30;
+	o->max_time_per_size_s = BENCH_MAX_TIME_PER_SIZE_DEFAULT;
 	o->argc = argc;
 	o->argv = argv;
 }
@@ -283,6 +300,68 @@ static int handle_number(struct bench_opts *o, int opt, const char *arg)
 	}
 }
 
+/*
+ * --precision P: "1%" or "0.01" (a fraction), in (0, 0.5]; "0" or "off"
+ * turns adaptive iterations off (the fixed schedule).
+ */
+static int parse_precision(const char *arg, double *out)
+{
+	size_t len = arg ? strlen(arg) : 0;
+	char buf[32];
+	double v;
+
+	if (arg && (!strcmp(arg, "off") || !strcmp(arg, "0"))) {
+		*out = 0;
+		return 0;
+	}
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, arg, len + 1);
+	if (buf[len - 1] == '%')
+		buf[len - 1] = '\0';
+	if (bench_parse_double(buf, &v) || !(v > 0))
+		return -EINVAL;
+	if (arg[len - 1] == '%')
+		v /= 100;
+	if (v > 0.5)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* The options of adaptive iterations (doc/statistics.md). */
+static int handle_precision(struct bench_opts *o, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_PRECISION:
+		if (parse_precision(arg, &o->precision))
+			return bench_opts_bad("precision", arg,
+					      "a relative half-width such as "
+					      "1% or 0.01 (at most 50%), or "
+					      "off");
+		o->precision_set = true;
+		return 0;
+	case OPT_MAX_TIME_PER_SIZE:
+		if (bench_parse_seconds(arg, TIME_PER_SIZE_MAX,
+					&o->max_time_per_size_s))
+			return bench_opts_bad("max-time-per-size", arg,
+					      "a number of seconds > 0 and "
+					      "<= 3600");
+		return 0;
+	case OPT_MAX_ITERS:
+		if (bench_parse_u64(arg, 8, ITERS_MAX, &o->max_iters))
+			return bench_opts_bad("max-iters", arg,
+					      "a whole number from 8 to "
+					      "1000000000");
+		return 0;
+	default: /* OPT_SAMPLES */
+		if (!arg || !*arg)
+			return bench_opts_bad("samples", arg, "a file name");
+		o->samples_path = arg;
+		return 0;
+	}
+}
+
 int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 {
 	const char *why;
@@ -318,6 +397,11 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 	case OPT_PROGRESS:
 		o->progress = true;
 		return 0;
+	case OPT_PRECISION:
+	case OPT_MAX_TIME_PER_SIZE:
+	case OPT_MAX_ITERS:
+	case OPT_SAMPLES:
+		return handle_precision(o, opt, arg);
 	default:
 		return 1;
 	}
@@ -334,9 +418,34 @@ int bench_opts_handle_name(struct bench_opts *o, const char *name,
 	return 1;
 }
 
+/*
+ * The default latency run is adaptive (BENCH_PRECISION_DEFAULT, README
+ * says why); --iters and --time-per-size choose a fixed count instead, so
+ * they exclude an explicit --precision.
+ */
+static int finish_precision(struct bench_opts *o)
+{
+	bool fixed = o->iters || o->time_per_size_s > 0;
+
+	if (fixed && o->precision_set && o->precision > 0) {
+		bench_err("--precision excludes --iters and --time-per-size: "
+			  "give one of them");
+		return -EINVAL;
+	}
+	/* bw and bibw keep OSU's fixed window counts unless asked */
+	if (fixed || o->precision_set || o->test == BENCH_TEST_BW ||
+	    o->test == BENCH_TEST_BIBW)
+		return 0;
+	o->precision = BENCH_PRECISION_DEFAULT;
+	return 0;
+}
+
 int bench_opts_finish(struct bench_opts *o)
 {
 	bool lat = o->test == BENCH_TEST_LAT || o->test == BENCH_TEST_PINGPING;
+
+	if (finish_precision(o))
+		return -EINVAL;
 
 	if (o->iters && o->time_per_size_s > 0) {
 		bench_err("--iters and --time-per-size exclude each other: "

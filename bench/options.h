@@ -17,6 +17,8 @@
 #include "engine.h"
 #include "sizes.h"
 
+struct bench_check;
+
 #define BENCH_LABELS_MAX 32
 
 struct bench_guard;
@@ -46,9 +48,13 @@ struct bench_opts {
 	 * max_time_per_size_s, or max_iters timed iterations, is spent.
 	 */
 	double precision;
+	bool precision_set; /* --precision given (else the default) */
 	double max_time_per_size_s;
 	uint64_t max_iters;
 	const char *samples_path; /* --samples FILE: every raw sample */
+	/* --check: judge each row, retest the inconclusive (run.h); NULL
+	 * without --check. The front end owns it. */
+	const struct bench_check *check;
 	enum bench_test test;
 	unsigned window; /* messages per bandwidth window */
 	bool window_set; /* --window given */
@@ -112,6 +118,13 @@ const struct bench_opt *bench_opts_table(void);
  * in the command (indexed by letter; NULL: all of them).
  */
 void bench_opt_usage(FILE *f, const struct bench_opt *t, const bool *letters);
+
+/*
+ * The default run is adaptive: 1 % relative half-width of the median's
+ * 95 % interval, at most 0.25 s per size (README: why).
+ */
+#define BENCH_PRECISION_DEFAULT		0.01
+#define BENCH_MAX_TIME_PER_SIZE_DEFAULT 0.25
 
 /* Option ids start here so commands can use short letters freely. */
 #define BENCH_OPT_BASE 0x1000

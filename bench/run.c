@@ -47,6 +47,8 @@ struct run_ctx {
 	bool progress_lines;   /* whole lines (not a terminal: --progress) */
 	double t_start_s;      /* monotonic time the first size started */
 	struct bench_acc *acc; /* rank 0: the samples of the current size */
+	double retest_s;       /* --check: retest time spent so far */
+	json_t *retests;       /* --check: one object per retest */
 	FILE *samples_f;       /* --samples, rank 0: the temporary file */
 	uint64_t loop_ticks;   /* this rank's timed loops of the size */
 	char *samples_tmp;     /* its name until the rename */
@@ -560,6 +562,7 @@ static void progress_done(const struct run_ctx *c, size_t idx, size_t n,
 #define BATCH_MAX	   65536ull
 #define BATCH_WARMUP	   2ull
 #define ADAPT_FIRST	   100ull /* first batch of --precision, at most */
+#define ADAPT_FIRST_MIN	   8ull	  /* and at least: [x(1), x(8)] is 99 % */
 #define ADAPT_GROWTH	   4.0	  /* a batch is at most 4x what came before */
 #define ADAPT_MARGIN	   1.2	  /* aim 20 % past the predicted count */
 #define ADAPT_ITERS_MAX_DF 1000000ull /* --max-iters default */
@@ -660,12 +663,17 @@ static int run_adaptive(struct run_ctx *c, const struct bench_step *st,
 			double t0, struct bench_samples *s, uint64_t *done,
 			enum bench_stop *why)
 {
-	uint64_t n = st->iters < ADAPT_FIRST ? st->iters : ADAPT_FIRST;
+	uint64_t n = st->iters / 4;
 	enum bench_stop stop = BENCH_STOP_UNKNOWN;
 	uint64_t verdict[2];
 	bool first = true;
 	int ret;
 
+	/* a quarter of the fixed schedule, within [8, 100]: large sizes
+	 * are steady and few samples reach the precision */
+	n = n > ADAPT_FIRST	  ? ADAPT_FIRST
+	    : n < ADAPT_FIRST_MIN ? ADAPT_FIRST_MIN
+				  : n;
 	*done = 0;
 	while (n) {
 		ret = run_batches(c, st, n, first, s);
@@ -745,6 +753,87 @@ void bench_row_add_loops(struct bench_row *row, const struct bench_step *st,
 	}
 }
 
+/*
+ * --check: while rank 0 judges the row INCONCLUSIVE, measure it again
+ * with three times the samples so far added (the interval halves),
+ * within the run's retest budget; every rank records each retest.
+ */
+#define RETEST_MAX 4u
+
+static uint64_t retest_count(struct run_ctx *c, const struct bench_row *row,
+			     uint64_t done, enum bench_verdict *v)
+{
+	const struct bench_check *chk = c->o->check;
+	double left = chk->retest_budget_s - c->retest_s, per_iter, n;
+
+	*v = chk->judge(chk, c->r, row);
+	if (*v != BENCH_VERDICT_INCONCLUSIVE || row->retests >= RETEST_MAX ||
+	    left <= 0 || !done)
+		return 0;
+	per_iter = row->time_s / (double)done;
+	n = 3.0 * (double)done;
+	if (per_iter > 0 && n * per_iter > left)
+		n = left / per_iter;
+	return n < 1 ? 0 : (uint64_t)n;
+}
+
+static int retest_record(struct run_ctx *c, size_t bytes, uint64_t n,
+			 enum bench_verdict v)
+{
+	static const char *const names[] = { "PASS", "FAIL", "INCONCLUSIVE" };
+
+	if (!c->retests) {
+		c->retests = json_array();
+		if (!c->retests)
+			return -ENOMEM;
+	}
+	return json_array_append_new(
+		       c->retests,
+		       json_pack("{s:I, s:s, s:I}", "size_bytes",
+				 (json_int_t)bytes, "verdict_before",
+				 (unsigned)v < 3 ? names[v] : "UNCHECKED",
+				 "iterations_added", (json_int_t)n))
+		       ? -ENOMEM
+		       : 0;
+}
+
+static int run_retests(struct run_ctx *c, const struct bench_step *st,
+		       struct bench_samples *s, double t0, uint64_t *done,
+		       struct bench_row *row)
+{
+	enum bench_verdict v = BENCH_VERDICT_UNCHECKED;
+	uint64_t w[2];
+	double t1;
+	int ret;
+
+	for (;;) {
+		w[0] = htole64(
+			c->bs->rank == 0 ? retest_count(c, row, *done, &v) : 0);
+		w[1] = htole64((uint64_t)(v + 1));
+		ret = share_from_root(c->bs, w, sizeof(w));
+		if (ret || !le64toh(w[0]))
+			return ret;
+		v = (enum bench_verdict)((int)le64toh(w[1]) - 1);
+		t1 = now_s();
+		ret = run_batches(c, st, le64toh(w[0]), true, s);
+		ret = ret ?: retest_record(c, st->size_bytes, le64toh(w[0]), v);
+		if (ret)
+			return ret;
+		*done += le64toh(w[0]);
+		row->iters = *done;
+		row->retests++;
+		c->retest_s += now_s() - t1;
+		if (c->bs->rank == 0) {
+			ret = bench_row_from_acc(row, st, c->acc, c->eng->clock,
+						 c->r->lat_kind);
+			row->time_s = now_s() - t0;
+		}
+		ret = ret ?: row_share(c->bs, row);
+		if (ret)
+			return ret;
+	}
+}
+
 /* One message size: counts, the batches, the row on every rank. */
 static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 {
@@ -809,10 +898,32 @@ static int run_size(struct run_ctx *c, size_t bytes, struct bench_row *row)
 	bench_guard_phase(c->o->guard, 0, NULL, 0,
 			  "sharing the row of %zu B with every rank", bytes);
 	ret = row_share(c->bs, row);
+	if (!ret && c->o->check)
+		ret = run_retests(c, &st, &s, t0, &done, row);
 out_free:
 	free(loops);
 	bench_samples_free(&s);
 	return ret;
+}
+
+/* run.check: the retest budget, its use and every retest. */
+static int check_record(struct run_ctx *c)
+{
+	json_t *chk = json_object_get(c->r->run, "check");
+	int ret = 0;
+
+	if (!json_is_object(chk)) {
+		chk = json_object();
+		if (!chk || json_object_set_new(c->r->run, "check", chk))
+			return -ENOMEM;
+	}
+	ret |= json_object_set_new(chk, "retest_budget_s",
+				   json_real(c->o->check->retest_budget_s));
+	ret |= json_object_set_new(chk, "retest_s", json_real(c->retest_s));
+	ret |= json_object_set_new(chk, "retests",
+				   c->retests ? c->retests : json_array());
+	c->retests = NULL;
+	return ret ? -ENOMEM : 0;
 }
 
 /* Rank 0's accumulator and --samples file, for the whole run. */
@@ -1200,6 +1311,9 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	if (!ret)
 		ret = run_sizes(&c, sizes, n);
 	ret = measure_close(&c, !ret) ?: ret;
+	if (!ret && o->check)
+		ret = check_record(&c);
+	json_decref(c.retests);
 	if (!ret)
 		run_clock_check(&c);
 	ret = run_save(&c, ret);

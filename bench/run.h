@@ -14,6 +14,29 @@
 #include "options.h"
 #include "result.h"
 
+/* A verdict of --check (report check's, doc/statistics.md). */
+enum bench_verdict {
+	BENCH_VERDICT_UNCHECKED = -1, /* no rule covers the row */
+	BENCH_VERDICT_PASS = 0,
+	BENCH_VERDICT_FAIL = 1,
+	BENCH_VERDICT_INCONCLUSIVE = 2,
+};
+
+/*
+ * --check inside a benchmark: the front end judges each row (with the
+ * rules of report check); the run driver measures a row judged
+ * INCONCLUSIVE again, with four times the samples so far (the interval
+ * halves), until it is decided, RETEST_MAX times, or retest_budget_s of
+ * retests is spent over the run. Each retest is recorded in run.check.
+ */
+struct bench_check {
+	enum bench_verdict (*judge)(const struct bench_check *chk,
+				    const struct bench_result *r,
+				    const struct bench_row *row);
+	const void *ctx;	/* the front end's rules */
+	double retest_budget_s; /* seconds of retests, whole run */
+};
+
 /*
  * Fill run metadata common to every command (version, command line,
  * start time, host names of all ranks through the bootstrap, kernel, CPU,

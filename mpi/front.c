@@ -107,6 +107,10 @@ static int mpi_cmd_finish_opts(struct bench_main *m)
 		bench_err("try 'ibpong-mpi --help'");
 		return BENCH_EXIT_USAGE;
 	}
+	/* Sweeps compare pairs at equal counts: the fixed schedule unless
+	 * --precision is given (doc/statistics.md). */
+	if (so->pairs != MPI_PAIRS_NONE && !m->o.precision_set)
+		m->o.precision = 0;
 	return -1;
 }
 

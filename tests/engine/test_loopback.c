@@ -246,10 +246,11 @@ static void test_bibw(void **state)
 	run_out_free(ro);
 }
 
-/* No --iters: IMB's schedule, per message for latency, per window for bw. */
+/* --precision off: IMB's schedule, per message for latency, per window
+ * for bw (the default of bw, not of latency: see test_default_adaptive). */
 static void test_schedule(void **state)
 {
-	char *a1[] = { "t", "--sizes", "0,64K,4M", NULL };
+	char *a1[] = { "t", "--sizes", "0,64K,4M", "--precision", "off", NULL };
 	char *a2[] = { "t",	  "--test", "bw",	"--window", "64",
 		       "--sizes", "1K",	    "--warmup", "3",	    NULL };
 	char *a3[] = { "t", "--test",  "bw", "--window",
@@ -273,6 +274,31 @@ static void test_schedule(void **state)
 	ro = run_ok(a3, NULL);
 	assert_int_equal(ro->r.rows[0].iters, 20);
 	assert_int_equal(ro->r.rows[0].warmup, 10);
+	run_out_free(ro);
+}
+
+/* The default latency run is adaptive: every row says why it stopped. */
+static void test_default_adaptive(void **state)
+{
+	char *argv[] = { "t", "--sizes", "0,64K", NULL };
+	struct run_out *ro = run_ok(argv, NULL);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ro->r.n_rows; i++) {
+		const struct bench_row *row = &ro->r.rows[i];
+
+		check_row(row, false);
+		assert_true(row->stop == BENCH_STOP_PRECISION ||
+			    row->stop == BENCH_STOP_TIME_CAP ||
+			    row->stop == BENCH_STOP_ITER_CAP);
+		if (row->stop == BENCH_STOP_PRECISION)
+			assert_true(
+				(row->median_ci_us.hi - row->median_ci_us.lo) /
+					2 / row->lat_us.median <=
+				0.01);
+		assert_true(row->time_s <= 1.0); /* --max-time-per-size 0.25 */
+	}
 	run_out_free(ro);
 }
 
@@ -641,6 +667,7 @@ int main(void)
 		cmocka_unit_test(test_bw),
 		cmocka_unit_test(test_bibw),
 		cmocka_unit_test(test_schedule),
+		cmocka_unit_test(test_default_adaptive),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_time_per_size),
 		cmocka_unit_test(test_json_written),

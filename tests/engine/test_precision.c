@@ -201,6 +201,90 @@ static void test_verdicts_after_retest(void **state)
 	}
 }
 
+/* --check's judge for the test: the median against ctx's ceiling. */
+static enum bench_verdict judge_median(const struct bench_check *chk,
+				       const struct bench_result *r,
+				       const struct bench_row *row)
+{
+	const double *limit = chk->ctx;
+
+	(void)r;
+	switch (report_judge(REPORT_RULE_MAX_LAT, row->lat_us.median,
+			     row->median_ci_us, row->stable, *limit)) {
+	case REPORT_PASS:
+		return BENCH_VERDICT_PASS;
+	case REPORT_FAIL:
+		return BENCH_VERDICT_FAIL;
+	default:
+		return BENCH_VERDICT_INCONCLUSIVE;
+	}
+}
+
+/*
+ * The run driver's own retests: 50 samples straddle a limit 1 % above
+ * the median; --check measures the size again, four times the samples
+ * each time, until it passes, and records each retest in run.check.
+ */
+static void test_check_retests(void **state)
+{
+	double med = ticks_us(BASE_TICKS + EXP_TICKS * M_LN2), limit;
+	struct bench_bootstrap_cfg bcfg = { .timeout_s = 5 };
+	struct bench_loopback_cfg cfg = synth(21);
+	struct bench_check chk = { judge_median, &limit, 10.0 };
+	struct bench_bootstrap bs;
+	struct bench_result r;
+	struct bench_opts o;
+	json_t *retests;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		limit = k == 0 ? med * 1.01 : k == 1 ? med * 0.99 : med * 1.01;
+		bench_opts_init(&o, 0, NULL);
+		o.iters = 50;
+		o.sizes.count = 1;
+		o.sizes.bytes[0] = 8;
+		o.sizes_set = true;
+		o.no_output = true;
+		o.check = &chk;
+		chk.retest_budget_s = k == 2 ? 0 : 10.0; /* no budget: none */
+		cfg = synth(21 + k);
+		assert_int_equal(
+			bench_bootstrap_open(&bs, &bench_bootstrap_local_ops,
+					     &bcfg),
+			0);
+		bench_result_init(&r);
+		assert_int_equal(bench_run(&bench_engine_loopback_ops, &cfg,
+					   &bs, &o, &clk, &r),
+				 0);
+		bench_bootstrap_close(&bs);
+		retests = json_object_get(json_object_get(r.run, "check"),
+					  "retests");
+		assert_true(json_is_array(retests));
+		if (k == 2) {
+			assert_int_equal(r.rows[0].retests, 0);
+			assert_int_equal(json_array_size(retests), 0);
+			assert_int_equal(judge_median(&chk, &r, &r.rows[0]),
+					 BENCH_VERDICT_INCONCLUSIVE);
+		} else {
+			assert_in_range(r.rows[0].retests, 1, 4);
+			assert_int_equal(json_array_size(retests),
+					 r.rows[0].retests);
+			assert_int_equal(judge_median(&chk, &r, &r.rows[0]),
+					 k == 0 ? BENCH_VERDICT_PASS
+						: BENCH_VERDICT_FAIL);
+			assert_true(r.rows[0].iters > 50);
+			assert_int_equal(r.rows[0].iters,
+					 r.rows[0].lat_us.count);
+			assert_string_equal(json_string_value(json_object_get(
+						    json_array_get(retests, 0),
+						    "verdict_before")),
+					    "INCONCLUSIVE");
+		}
+		bench_result_free(&r);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -218,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_adaptive_stops),
 		cmocka_unit_test(test_unstable),
 		cmocka_unit_test(test_verdicts_after_retest),
+		cmocka_unit_test(test_check_retests),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -264,6 +264,39 @@ def case_format_csv(ctx):
         ctx.expect(float(r["message_rate_per_s"]) > 0, "CSV message rate")
 
 
+def case_precision(ctx):
+    """The default run is adaptive; --samples holds every raw sample."""
+    path = ctx.json_path("precision.json")
+    samples = os.path.join(ctx.tmp, "samples.csv")
+    rc, out, err = ctx.run(["--sizes", "0:1K", "--json", path,
+                            "--samples", samples])
+    ctx.expect(rc == 0, "default (adaptive) run: exit 0 expected")
+    doc = ctx.check_json(path, kind="latency", sizes=pow2_sizes(1, 1024))
+    counts = {}
+    with open(samples, encoding="utf-8") as f:
+        lines = [ln for ln in f if not ln.startswith("#")]
+    ctx.expect(lines[0].strip() == "size_bytes,latency_us", "CSV header")
+    for ln in lines[1:]:
+        size, us = ln.split(",")
+        ctx.expect(float(us) > 0, f"sample {ln!r}")
+        counts[int(size)] = counts.get(int(size), 0) + 1
+    for row in doc["results"]:
+        ctx.expect(row["stop"] in ("precision", "time-cap", "iteration-cap"),
+                   f"adaptive stop reason {row['stop']}")
+        ctx.expect(row["time_s"] <= 0.25 * 3, "--max-time-per-size 0.25")
+        ctx.expect(counts.get(row["size_bytes"]) == row["iterations"]
+                   == row["latency_us"]["count"],
+                   f"{row['size_bytes']} B: every sample in --samples")
+        if row["stop"] == "precision":
+            lo, hi = row["ci95_us"]["median"]
+            ctx.expect((hi - lo) / 2 <= 0.01 * row["latency_us"]["median"]
+                       * 1.0001, f"precision reached: {row}")
+    # a fixed count excludes an explicit --precision
+    rc, out, err = ctx.run(["--iters", "10", "--precision", "1%"])
+    ctx.expect(rc == 2 and "--precision excludes --iters" in err,
+               "--precision with --iters: exit 2, one line")
+
+
 def case_np1(ctx):
     rc, out, err = ctx.run(["--sizes", "0:8"], np=1)
     ctx.expect(rc == 2, "one rank must exit 2")

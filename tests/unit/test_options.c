@@ -54,8 +54,59 @@ static void test_defaults(void **state)
 	assert_null(opts.json_path);
 	assert_false(opts.validate);
 	assert_false(opts.print_all_ranks);
-	assert_int_equal(bench_opts_longopts_count(), 13);
-	assert_null(bench_opts_longopts()[13].name);
+	assert_int_equal(bench_opts_longopts_count(), 17);
+	assert_null(bench_opts_longopts()[17].name);
+	/* adaptive by default for latency: 1 %, at most 0.25 s per size */
+	assert_near(opts.precision, 0.01, 0);
+	assert_false(opts.precision_set);
+	assert_near(opts.max_time_per_size_s, 0.25, 0);
+	assert_int_equal(opts.max_iters, 0);
+	assert_null(opts.samples_path);
+}
+
+/* --precision and its bounds; the fixed counts turn the default off. */
+static void test_precision(void **state)
+{
+	char *pct[] = { "t",	       "--precision", "0.5%",
+			"--max-iters", "5000",	      "--max-time-per-size",
+			"0.25",	       "--samples",   "s.csv",
+			NULL };
+	char *frac[] = { "t", "--precision", "0.02", NULL };
+	char *off[] = { "t", "--precision", "off", NULL };
+	char *iters[] = { "t", "--iters", "10", NULL };
+	char *bw[] = { "t", "--test", "bw", NULL };
+	char *both[] = { "t", "--iters", "10", "--precision", "1%", NULL };
+	char *bad[][4] = {
+		{ "t", "--precision", "60%", NULL },
+		{ "t", "--precision", "-1", NULL },
+		{ "t", "--precision", "%", NULL },
+		{ "t", "--max-iters", "7", NULL },
+		{ "t", "--max-time-per-size", "0", NULL },
+	};
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse(pct, err, sizeof(err)), 0);
+	assert_near(opts.precision, 0.005, 1e-15);
+	assert_int_equal(opts.max_iters, 5000);
+	assert_near(opts.max_time_per_size_s, 0.25, 0);
+	assert_string_equal(opts.samples_path, "s.csv");
+	assert_int_equal(parse(frac, err, sizeof(err)), 0);
+	assert_near(opts.precision, 0.02, 0);
+	assert_int_equal(parse(off, err, sizeof(err)), 0);
+	assert_near(opts.precision, 0, 0);
+	assert_int_equal(parse(iters, err, sizeof(err)), 0);
+	assert_near(opts.precision, 0, 0);
+	assert_int_equal(parse(bw, err, sizeof(err)), 0);
+	assert_near(opts.precision, 0, 0); /* OSU's fixed windows */
+	assert_int_equal(parse(both, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "--precision excludes --iters"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(bad[i], err, sizeof(err)), -EINVAL);
+		if (!strstr(err, bad[i][1]))
+			fail_msg("'%s' does not name %s", err, bad[i][1]);
+	}
 }
 
 static void test_all_values(void **state)
@@ -304,6 +355,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_precision),
 		cmocka_unit_test(test_all_values),
 		cmocka_unit_test(test_time_per_size),
 		cmocka_unit_test(test_bad_values),
