@@ -297,7 +297,8 @@ static void test_default_adaptive(void **state)
 				(row->median_ci_us.hi - row->median_ci_us.lo) /
 					2 / row->lat_us.median <=
 				0.01);
-		assert_true(row->time_s <= 1.0); /* --max-time-per-size 0.25 */
+		/* bounded (the cap is checked between batches; load adds) */
+		assert_true(row->time_s < 5.0);
 	}
 	run_out_free(ro);
 }

@@ -283,7 +283,10 @@ def case_precision(ctx):
     for row in doc["results"]:
         ctx.expect(row["stop"] in ("precision", "time-cap", "iteration-cap"),
                    f"adaptive stop reason {row['stop']}")
-        ctx.expect(row["time_s"] <= 0.25 * 3, "--max-time-per-size 0.25")
+        # the cap is checked between batches: bounded, not exact (load)
+        ctx.expect(row["time_s"] < 5, f"--max-time-per-size 0.25: {row}")
+        if row["stop"] == "time-cap":
+            ctx.expect(row["time_s"] >= 0.25, f"time-cap before 0.25 s {row}")
         ctx.expect(counts.get(row["size_bytes"]) == row["iterations"]
                    == row["latency_us"]["count"],
                    f"{row['size_bytes']} B: every sample in --samples")
