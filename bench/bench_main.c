@@ -606,6 +606,9 @@ int bench_main_measure(struct bench_main *m)
 		ret = d->prologue(m->cfg, &m->bs, &m->o, &r);
 	if (!ret)
 		ret = bench_run(d->ops, m->cfg, &m->bs, &m->o, &clk, &r);
+	if (!ret && m->check)
+		m->check_code = bench_checker->finish(
+			m->check, &r, m->bs.rank == 0 || m->o.print_all_ranks);
 out:
 	if (ret && d->failed)
 		d->failed(&m->bs);
@@ -623,9 +626,33 @@ static int main_finish(struct bench_main *m, int code)
 	return code;
 }
 
+/* --check: the rules, before anything is measured. Exit code or -1. */
+static int main_check_open(struct bench_main *m)
+{
+	int quiet, ret;
+
+	if (!m->o.check_spec)
+		return -1;
+	if (!bench_checker) {
+		bench_err("--check: this build has no reporter (SQLite was "
+			  "not found); build with it or check with ibpong "
+			  "report check afterwards");
+		return BENCH_EXIT_USAGE;
+	}
+	/* every rank opens it; the cause is told once, as for options */
+	quiet = main_quiet_begin(m);
+	ret = bench_checker->open(m->o.check_spec, m->o.retest_budget,
+				  &m->check);
+	main_quiet_end(quiet);
+	if (ret)
+		return ret == -ENOMEM ? BENCH_EXIT_RUNTIME : BENCH_EXIT_USAGE;
+	m->o.check = m->check;
+	return -1;
+}
+
 int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 {
-	struct bench_main m = { .cmd = cmd };
+	struct bench_main m = { .cmd = cmd, .check_code = -1 };
 	int code = -1;
 
 	bench_log_set_prog(cmd->prog);
@@ -653,10 +680,16 @@ int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 	m.bs.timeout_s = m.o.timeout_s;
 	if (code < 0 && cmd->check)
 		code = cmd->check(&m);
+	if (code < 0)
+		code = main_check_open(&m);
 	if (code < 0 && cmd->run)
 		code = cmd->run(&m);
 	if (code < 0)
 		code = bench_exit_of(bench_main_measure(&m));
+	if (code == BENCH_EXIT_OK && m.check_code >= 0)
+		code = m.check_code;
+	if (m.check)
+		bench_checker->close(m.check);
 	code = main_finish(&m, code);
 	bench_guard_stop(m.guard);
 	bench_opts_free(&m.o);

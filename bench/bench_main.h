@@ -103,6 +103,8 @@ struct bench_main {
 	bool bs_open;
 	struct bench_bootstrap_cfg bcfg; /* peer: HOST, --port, --bind */
 	struct bench_guard *guard;	 /* signals and watchdog; m->o.guard */
+	struct bench_check *check;	 /* --check, or NULL */
+	int check_code;			 /* --check's exit code, or -1 */
 };
 
 /* Run the command; returns the process exit code (bench/exit.h). */

@@ -29,12 +29,16 @@ enum {
 	OPT_MAX_TIME_PER_SIZE,
 	OPT_MAX_ITERS,
 	OPT_SAMPLES,
+	OPT_CHECK,
+	OPT_RETEST_BUDGET,
 };
 
-#define ITERS_MAX	  1000000000ull
-#define WINDOW_MAX	  4096u
-#define TIME_PER_SIZE_MAX 3600.0
-#define TIMEOUT_MAX	  86400.0
+#define ITERS_MAX	      1000000000ull
+#define WINDOW_MAX	      4096u
+#define TIME_PER_SIZE_MAX     3600.0
+#define TIMEOUT_MAX	      86400.0
+#define RETEST_BUDGET_DEFAULT 64
+#define RETEST_BUDGET_MAX     4096
 
 /*
  * The shared options, once: getopt entries, --help lines and ids all
@@ -82,7 +86,14 @@ enum {
 	X("quiet", OPT_QUIET, NULL, "no progress on stderr")                   \
 	X("progress", OPT_PROGRESS, NULL,                                      \
 	  "a progress line per size on stderr even when it is\n"               \
-	  "not a terminal (mpirun): size, rows done, time left")
+	  "not a terminal (mpirun): size, rows done, time left")               \
+	X("check", OPT_CHECK, "PROFILE|RULES",                                 \
+	  "judge every size as report check does (a profile,\n"                \
+	  "a profile file or SIZE_RANGE:USEC); measure the\n"                  \
+	  "INCONCLUSIVE ones again; the verdict is the exit code")             \
+	X("retest-budget", OPT_RETEST_BUDGET, "N",                             \
+	  "sizes (--check) or pairs (sweeps) measured again\n"                 \
+	  "(default 64)")
 
 #define SHARED_LONGOPT(name, id, arg, help)                                    \
 	{ name, (arg) ? required_argument : no_argument, NULL, id },
@@ -109,6 +120,7 @@ void bench_opts_init(struct bench_opts *o, int argc, char **argv)
 	o->window = 64; /* osu_bw's window */
 	o->format = BENCH_FORMAT_TABLE;
 	o->timeout_s = 30;
+	o->retest_budget = RETEST_BUDGET_DEFAULT;
 	o->max_time_per_size_s = BENCH_MAX_TIME_PER_SIZE_DEFAULT;
 	o->argc = argc;
 	o->argv = argv;
@@ -332,6 +344,8 @@ static int parse_precision(const char *arg, double *out)
 /* The options of adaptive iterations (doc/statistics.md). */
 static int handle_precision(struct bench_opts *o, int opt, const char *arg)
 {
+	uint64_t v;
+
 	switch (opt) {
 	case OPT_PRECISION:
 		if (parse_precision(arg, &o->precision))
@@ -353,6 +367,19 @@ static int handle_precision(struct bench_opts *o, int opt, const char *arg)
 			return bench_opts_bad("max-iters", arg,
 					      "a whole number from 8 to "
 					      "1000000000");
+		return 0;
+	case OPT_CHECK:
+		if (!arg || !*arg)
+			return bench_opts_bad("check", arg,
+					      "a profile name, a profile file "
+					      "or SIZE_RANGE:USEC");
+		o->check_spec = arg;
+		return 0;
+	case OPT_RETEST_BUDGET:
+		if (bench_parse_u64(arg, 0, RETEST_BUDGET_MAX, &v))
+			return bench_opts_bad("retest-budget", arg,
+					      "a whole number from 0 to 4096");
+		o->retest_budget = (unsigned)v;
 		return 0;
 	default: /* OPT_SAMPLES */
 		if (!arg || !*arg)
@@ -401,6 +428,8 @@ int bench_opts_handle(struct bench_opts *o, int opt, const char *arg)
 	case OPT_MAX_TIME_PER_SIZE:
 	case OPT_MAX_ITERS:
 	case OPT_SAMPLES:
+	case OPT_CHECK:
+	case OPT_RETEST_BUDGET:
 		return handle_precision(o, opt, arg);
 	default:
 		return 1;

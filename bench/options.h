@@ -55,6 +55,9 @@ struct bench_opts {
 	/* --check: judge each row, retest the inconclusive (run.h); NULL
 	 * without --check. The front end owns it. */
 	const struct bench_check *check;
+	const char *check_spec; /* --check PROFILE|RULES, or NULL */
+	unsigned retest_budget; /* --retest-budget: pairs of a sweep or
+				 * sizes of --check measured again */
 	enum bench_test test;
 	unsigned window; /* messages per bandwidth window */
 	bool window_set; /* --window given */

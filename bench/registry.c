@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "engine.h"
+#include "run.h"
 
 extern const struct bench_engine_desc mpi_engine_desc;
 extern const struct bench_engine_desc verbs_engine_desc;
@@ -26,6 +27,15 @@ const struct bench_engine_desc *const bench_engines[] = {
 #endif
 	NULL,
 };
+
+/* --check's rules: report check's, when the build has the reporter. */
+extern const struct bench_checker report_bench_checker;
+const struct bench_checker *const bench_checker =
+#if HAVE_REPORT
+	&report_bench_checker;
+#else
+	NULL;
+#endif
 
 const struct bench_engine_desc *bench_engine_find(const char *name)
 {

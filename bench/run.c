@@ -48,6 +48,7 @@ struct run_ctx {
 	double t_start_s;      /* monotonic time the first size started */
 	struct bench_acc *acc; /* rank 0: the samples of the current size */
 	double retest_s;       /* --check: retest time spent so far */
+	unsigned retests_done; /* --check: retests so far */
 	json_t *retests;       /* --check: one object per retest */
 	FILE *samples_f;       /* --samples, rank 0: the temporary file */
 	uint64_t loop_ticks;   /* this rank's timed loops of the size */
@@ -100,6 +101,8 @@ enum wire_param {
 	WP_PRECISION_PPM,
 	WP_MAX_TIME_PER_SIZE_US,
 	WP_MAX_ITERS,
+	WP_CHECK,
+	WP_RETEST_BUDGET,
 	WP_NR,
 };
 
@@ -118,6 +121,8 @@ static const char *const wire_param_names[WP_NR] = {
 	[WP_PRECISION_PPM] = "--precision (ppm)",
 	[WP_MAX_TIME_PER_SIZE_US] = "--max-time-per-size (us)",
 	[WP_MAX_ITERS] = "--max-iters",
+	[WP_CHECK] = "whether --check is given",
+	[WP_RETEST_BUDGET] = "--retest-budget of --check",
 };
 
 /* FNV-1a over the list: equal lists hash equal, on any host. */
@@ -157,6 +162,9 @@ static void params_pack(const struct bench_opts *o, uint64_t *w)
 	w[WP_MAX_TIME_PER_SIZE_US] =
 		(uint64_t)(o->max_time_per_size_s * 1e6 + 0.5);
 	w[WP_MAX_ITERS] = o->max_iters;
+	/* both ends take part in the retests of --check */
+	w[WP_CHECK] = o->check != NULL;
+	w[WP_RETEST_BUDGET] = o->check ? o->check->retest_budget : 0;
 	for (i = 0; i < WP_NR; i++)
 		w[i] = htole64(w[i]);
 }
@@ -758,17 +766,20 @@ void bench_row_add_loops(struct bench_row *row, const struct bench_step *st,
  * with three times the samples so far added (the interval halves),
  * within the run's retest budget; every rank records each retest.
  */
-#define RETEST_MAX 4u
+#define RETEST_MAX   4u
+#define RETEST_MAX_S 1.0 /* a retest's time, at least */
 
 static uint64_t retest_count(struct run_ctx *c, const struct bench_row *row,
 			     uint64_t done, enum bench_verdict *v)
 {
 	const struct bench_check *chk = c->o->check;
-	double left = chk->retest_budget_s - c->retest_s, per_iter, n;
+	double left = RETEST_MAX_S, per_iter, n;
 
+	if (4 * c->o->max_time_per_size_s > left)
+		left = 4 * c->o->max_time_per_size_s;
 	*v = chk->judge(chk, c->r, row);
 	if (*v != BENCH_VERDICT_INCONCLUSIVE || row->retests >= RETEST_MAX ||
-	    left <= 0 || !done)
+	    c->retests_done >= chk->retest_budget || !done)
 		return 0;
 	per_iter = row->time_s / (double)done;
 	n = 3.0 * (double)done;
@@ -822,6 +833,7 @@ static int run_retests(struct run_ctx *c, const struct bench_step *st,
 		*done += le64toh(w[0]);
 		row->iters = *done;
 		row->retests++;
+		c->retests_done++;
 		c->retest_s += now_s() - t1;
 		if (c->bs->rank == 0) {
 			ret = bench_row_from_acc(row, st, c->acc, c->eng->clock,
@@ -917,8 +929,8 @@ static int check_record(struct run_ctx *c)
 		if (!chk || json_object_set_new(c->r->run, "check", chk))
 			return -ENOMEM;
 	}
-	ret |= json_object_set_new(chk, "retest_budget_s",
-				   json_real(c->o->check->retest_budget_s));
+	ret |= json_object_set_new(chk, "retest_budget",
+				   json_integer(c->o->check->retest_budget));
 	ret |= json_object_set_new(chk, "retest_s", json_real(c->retest_s));
 	ret |= json_object_set_new(chk, "retests",
 				   c->retests ? c->retests : json_array());

@@ -26,16 +26,34 @@ enum bench_verdict {
  * --check inside a benchmark: the front end judges each row (with the
  * rules of report check); the run driver measures a row judged
  * INCONCLUSIVE again, with four times the samples so far (the interval
- * halves), until it is decided, RETEST_MAX times, or retest_budget_s of
- * retests is spent over the run. Each retest is recorded in run.check.
+ * halves), until it is decided, RETEST_MAX times per size, or the run's
+ * retest_budget retests are spent (each one at most RETEST_MAX_S, or four
+ * --max-time-per-size). Each retest is recorded in run.check.
  */
 struct bench_check {
 	enum bench_verdict (*judge)(const struct bench_check *chk,
 				    const struct bench_result *r,
 				    const struct bench_row *row);
 	const void *ctx;	/* the front end's rules */
-	double retest_budget_s; /* seconds of retests, whole run */
+	unsigned retest_budget; /* retests allowed in the whole run */
 };
+
+/*
+ * --check's rules, as the front end gets them (report/check/bench_check.c
+ * when the build has the reporter; else bench_checker is NULL).
+ */
+struct bench_checker {
+	/* --check SPEC: 0, or -EINVAL after one line naming the cause */
+	int (*open)(const char *spec, unsigned retest_budget,
+		    struct bench_check **out);
+	/* After the run: the verdict per size (printed when print) and the
+	 * exit code: 0 pass, 1 fail, 4 inconclusive (bench/exit.h). */
+	int (*finish)(const struct bench_check *chk,
+		      const struct bench_result *r, bool print);
+	void (*close)(struct bench_check *chk);
+};
+
+extern const struct bench_checker *const bench_checker;
 
 /*
  * Fill run metadata common to every command (version, command line,

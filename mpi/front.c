@@ -107,6 +107,11 @@ static int mpi_cmd_finish_opts(struct bench_main *m)
 		bench_err("try 'ibpong-mpi --help'");
 		return BENCH_EXIT_USAGE;
 	}
+	if (so->pairs != MPI_PAIRS_NONE && m->o.check_spec) {
+		bench_err("--check judges ranks 0 and 1; a sweep (--pairs) "
+			  "gives its own verdicts: give one of them");
+		return BENCH_EXIT_USAGE;
+	}
 	/* Sweeps compare pairs at equal counts: the fixed schedule unless
 	 * --precision is given (doc/statistics.md). */
 	if (so->pairs != MPI_PAIRS_NONE && !m->o.precision_set)

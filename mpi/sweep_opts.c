@@ -68,9 +68,6 @@ const struct bench_opt mpi_sweep_opts_table[] = {
 	  OPT_THRESHOLD },
 	{ "outlier-mad-floor", 0, "F", "MAD at least F x median (default 0.1)",
 	  OPT_MAD_FLOOR },
-	{ "retest-budget", 0, "N",
-	  "pairs measured again to confirm suspects (default 64)",
-	  OPT_RETEST_BUDGET },
 	{ "print-schedule", 0, NULL,
 	  "print the rounds, measure nothing (also --dry-run)",
 	  OPT_PRINT_SCHEDULE },
@@ -333,7 +330,8 @@ int mpi_sweep_opts_handle(struct mpi_sweep_opts *so, int opt, const char *arg)
 
 int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 {
-	(void)o;
+	/* --retest-budget is a shared option (it bounds --check too) */
+	so->retest_budget = o->retest_budget;
 	if (so->pairs == MPI_PAIRS_NONE && so->sweep_only) {
 		bench_err("--%s is a sweep option: it needs --pairs "
 			  "ring|all|neighbors",

@@ -184,6 +184,11 @@ void report_check_free(struct report_check *c);
 void report_rule_metric(enum report_rule_kind kind, int stat, char *buf,
 			size_t len);
 
+/* --check of the benchmarks (bench/run.h's bench_checker), defined in
+ * bench_check.c. */
+struct bench_checker;
+extern const struct bench_checker report_bench_checker;
+
 /* Write JUnit XML atomically: one testcase per checked size and rule. */
 int report_junit_write(const char *path, const struct report_set *set,
 		       const struct report_profile *p, int stat,

@@ -230,7 +230,7 @@ static void test_check_retests(void **state)
 	double med = ticks_us(BASE_TICKS + EXP_TICKS * M_LN2), limit;
 	struct bench_bootstrap_cfg bcfg = { .timeout_s = 5 };
 	struct bench_loopback_cfg cfg = synth(21);
-	struct bench_check chk = { judge_median, &limit, 10.0 };
+	struct bench_check chk = { judge_median, &limit, 64 };
 	struct bench_bootstrap bs;
 	struct bench_result r;
 	struct bench_opts o;
@@ -247,7 +247,7 @@ static void test_check_retests(void **state)
 		o.sizes_set = true;
 		o.no_output = true;
 		o.check = &chk;
-		chk.retest_budget_s = k == 2 ? 0 : 10.0; /* no budget: none */
+		chk.retest_budget = k == 2 ? 0 : 64; /* no budget: none */
 		cfg = synth(21 + k);
 		assert_int_equal(
 			bench_bootstrap_open(&bs, &bench_bootstrap_local_ops,

@@ -9,6 +9,7 @@ reason and the command's output. Run as root, Open MPI needs
 OMPI_ALLOW_RUN_AS_ROOT*; the environment below sets it.
 """
 import csv
+import json
 import io
 import os
 import re
@@ -298,6 +299,27 @@ def case_precision(ctx):
     rc, out, err = ctx.run(["--iters", "10", "--precision", "1%"])
     ctx.expect(rc == 2 and "--precision excludes --iters" in err,
                "--precision with --iters: exit 2, one line")
+
+
+def case_check(ctx):
+    """--check: the verdict is the exit code, retests in run.check."""
+    path = ctx.json_path("check.json")
+    rc, out, err = ctx.run(["--sizes", "0:64", "--check", "0-64:100000",
+                            "--json", path])
+    ctx.expect(rc == 0, "every size far below the ceiling: exit 0")
+    ctx.expect("--check verdict: PASS" in out, "the verdict is printed")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    ctx.expect(isinstance(doc["run"]["check"]["retests"], list)
+               and doc["run"]["check"]["retest_budget"] == 64,
+               "run.check records the retests")
+    rc, out, err = ctx.run(["--sizes", "0:64", "--check", "0-64:0.001",
+                            "--retest-budget", "2"])
+    ctx.expect(rc == 1 and "--check verdict: FAIL" in out,
+               "a ceiling no size can meet: exit 1")
+    rc, out, err = ctx.run(["--sizes", "0:64", "--check", "no-such-prof"])
+    ctx.expect(rc == 2 and err.count("--check no-such-prof") == 1,
+               "an unknown profile: exit 2, one line")
 
 
 def case_np1(ctx):

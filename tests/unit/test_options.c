@@ -54,8 +54,10 @@ static void test_defaults(void **state)
 	assert_null(opts.json_path);
 	assert_false(opts.validate);
 	assert_false(opts.print_all_ranks);
-	assert_int_equal(bench_opts_longopts_count(), 17);
-	assert_null(bench_opts_longopts()[17].name);
+	assert_int_equal(bench_opts_longopts_count(), 19);
+	assert_null(bench_opts_longopts()[19].name);
+	assert_null(opts.check_spec);
+	assert_int_equal(opts.retest_budget, 64);
 	/* adaptive by default for latency: 1 %, at most 0.25 s per size */
 	assert_near(opts.precision, 0.01, 0);
 	assert_false(opts.precision_set);
@@ -76,12 +78,15 @@ static void test_precision(void **state)
 	char *iters[] = { "t", "--iters", "10", NULL };
 	char *bw[] = { "t", "--test", "bw", NULL };
 	char *both[] = { "t", "--iters", "10", "--precision", "1%", NULL };
+	char *chk[] = { "t", "--check", "azure-a8a9", "--retest-budget",
+			"3", NULL };
 	char *bad[][4] = {
 		{ "t", "--precision", "60%", NULL },
 		{ "t", "--precision", "-1", NULL },
 		{ "t", "--precision", "%", NULL },
 		{ "t", "--max-iters", "7", NULL },
 		{ "t", "--max-time-per-size", "0", NULL },
+		{ "t", "--retest-budget", "4097", NULL },
 	};
 	char err[256];
 	size_t i;
@@ -100,6 +105,9 @@ static void test_precision(void **state)
 	assert_near(opts.precision, 0, 0);
 	assert_int_equal(parse(bw, err, sizeof(err)), 0);
 	assert_near(opts.precision, 0, 0); /* OSU's fixed windows */
+	assert_int_equal(parse(chk, err, sizeof(err)), 0);
+	assert_string_equal(opts.check_spec, "azure-a8a9");
+	assert_int_equal(opts.retest_budget, 3);
 	assert_int_equal(parse(both, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "--precision excludes --iters"));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
