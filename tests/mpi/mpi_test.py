@@ -306,8 +306,11 @@ def case_check(ctx):
     path = ctx.json_path("check.json")
     rc, out, err = ctx.run(["--sizes", "0:64", "--check", "0-64:100000",
                             "--json", path])
-    ctx.expect(rc == 0, "every size far below the ceiling: exit 0")
-    ctx.expect("--check verdict: PASS" in out, "the verdict is printed")
+    # a stall on a loaded machine makes a row unstable: INCONCLUSIVE (4)
+    # is honest then; FAIL never
+    ctx.expect((rc == 0 and "--check verdict: PASS" in out) or
+               (rc == 4 and "--check verdict: INCONCLUSIVE" in out),
+               "every size far below the ceiling: exit 0 (or 4 if unstable)")
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     ctx.expect(isinstance(doc["run"]["check"]["retests"], list)
