@@ -825,7 +825,7 @@ static int run_retests(struct run_ctx *c, const struct bench_step *st,
 		if (ret || !le64toh(w[0]))
 			return ret;
 		v = (enum bench_verdict)((int)le64toh(w[1]) - 1);
-		t1 = now_s();
+		t1 = bench_mono_s();
 		ret = run_batches(c, st, le64toh(w[0]), true, s);
 		ret = ret ?: retest_record(c, st->size_bytes, le64toh(w[0]), v);
 		if (ret)
@@ -834,11 +834,11 @@ static int run_retests(struct run_ctx *c, const struct bench_step *st,
 		row->iters = *done;
 		row->retests++;
 		c->retests_done++;
-		c->retest_s += now_s() - t1;
+		c->retest_s += bench_mono_s() - t1;
 		if (c->bs->rank == 0) {
 			ret = bench_row_from_acc(row, st, c->acc, c->eng->clock,
 						 c->r->lat_kind);
-			row->time_s = now_s() - t0;
+			row->time_s = bench_mono_s() - t0;
 		}
 		ret = ret ?: row_share(c->bs, row);
 		if (ret)
