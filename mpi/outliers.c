@@ -445,7 +445,8 @@ int mpi_model_fit(const struct mpi_figs *f, const struct mpi_model_cfg *cfg,
 		mpi_model_free(m);
 		return ret;
 	}
-	qsort(m->sus, m->n_sus, sizeof(*m->sus), cmp_suspect);
+	if (m->n_sus) /* qsort's base may not be NULL */
+		qsort(m->sus, m->n_sus, sizeof(*m->sus), cmp_suspect);
 	if (m->n_sus > SUSPECTS_MAX)
 		m->n_sus = SUSPECTS_MAX;
 	return 0;
