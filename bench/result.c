@@ -396,13 +396,48 @@ static int bench_json_num(const json_t *obj, const char *key, double *v,
  * pass check and compare and break the logarithmic axes of the plots);
  * only the standard deviation may be 0.
  */
-static bool bench_lat_value_ok(int id, const json_t *val)
+static bool bench_lat_num_ok(int id, double v)
 {
-	double v = json_is_number(val) ? json_number_value(val) : NAN;
-
 	if (!isfinite(v) || v < 0 || v > BENCH_VALUE_MAX)
 		return false;
 	return v > 0 || id == BENCH_STAT_STDEV;
+}
+
+static bool bench_lat_value_ok(int id, const json_t *val)
+{
+	return bench_lat_num_ok(id, json_is_number(val) ? json_number_value(val)
+							: NAN);
+}
+
+static bool bench_num_ok(double v)
+{
+	return isnan(v) || (v >= 0 && v <= BENCH_VALUE_MAX);
+}
+
+const char *bench_row_bad_value(const struct bench_row *row)
+{
+	static const char *const lat_names[BENCH_STAT_NR] = {
+		"latency_us.min",   "latency_us.median", "latency_us.mean",
+		"latency_us.stdev", "latency_us.p90",	 "latency_us.p99",
+		"latency_us.p999",  "latency_us.max",
+	};
+	int id;
+
+	for (id = 0; id < BENCH_STAT_NR; id++) {
+		double v = bench_stats_get(&row->lat_us, id);
+
+		if (!isnan(v) && !bench_lat_num_ok(id, v))
+			return lat_names[id];
+	}
+	if (!bench_num_ok(row->bw_MBps))
+		return "bandwidth_MBps";
+	if (!bench_num_ok(row->bw_peak_MBps))
+		return "bandwidth_peak_MBps";
+	if (!bench_num_ok(row->msg_rate_per_s))
+		return "message_rate_per_s";
+	if (!bench_num_ok(row->imb_t_us))
+		return "imb_t_us";
+	return NULL;
 }
 
 static int bench_row_lat_from_json(const json_t *lat, struct bench_row *row,

@@ -110,6 +110,13 @@ void bench_result_free(struct bench_result *r);
 int bench_result_add_row(struct bench_result *r, const struct bench_row *row);
 /* A row with every statistic NAN and no pair. */
 void bench_row_init(struct bench_row *row, size_t size_bytes);
+/*
+ * Whether every figure of row is one a reader accepts (see
+ * BENCH_VALUE_MAX): NULL if so, else the name of the first that is not
+ * ("latency_us.mean", "bandwidth_MBps", ...). Importers refuse such a row
+ * rather than write a result that bench_result_from_json would refuse.
+ */
+const char *bench_row_bad_value(const struct bench_row *row);
 
 /* Set run.labels[key] = value. */
 int bench_result_set_label(struct bench_result *r, const char *key,

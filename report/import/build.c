@@ -214,8 +214,16 @@ static int build_none(const struct report_text_importer *ti)
 int report_build_row(struct bench_result *r, const struct bench_row *row,
 		     struct report_lines *l)
 {
+	const char *bad = bench_row_bad_value(row);
 	size_t i = r->n_rows;
 
+	if (bad)
+		return report_lines_error(
+			l,
+			"%s of message size %zu is out of range; expected a "
+			"figure from 0 to %g (a latency above 0), as a real "
+			"run prints",
+			bad, row->size_bytes, BENCH_VALUE_MAX);
 	/* Rows of pairs (IMB -multi groups) ascend per pair. */
 	while (i && (r->rows[i - 1].rank_a != row->rank_a ||
 		     r->rows[i - 1].rank_b != row->rank_b))

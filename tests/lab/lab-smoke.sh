@@ -112,7 +112,7 @@ listening() {
 
 say "device $dev, address $ip, RoCE v2 GID index $gid"
 ibv_devices | grep -qw "$dev" || { ibv_devices; say "FAIL: no $dev"; exit 1; }
-ibv_devinfo -d "$dev" | grep -q PORT_ACTIVE ||
+ibv_devinfo -d "$dev" | grep PORT_ACTIVE >/dev/null ||
 	{ ibv_devinfo -d "$dev"; say "FAIL: port not active"; exit 1; }
 say "ok: $dev listed, PORT_ACTIVE"
 

@@ -266,6 +266,18 @@ def case_errors(tmp):
                what in err[0], 'error %r lacks %r' % (err, what))
         expect(not os.path.exists(os.path.join(tmp, 'no')),
                'nothing created on bad input')
+    # A zero latency is no measurement: refused at import, not written
+    # as a file that every reader would then refuse (found by fuzz-imb).
+    mod = list(lines)
+    f = mod[n].split()
+    mod[n] = mod[n].replace(f[2], '0.00', 1)
+    path = os.path.join(tmp, 'zero.txt')
+    open(path, 'w').write(''.join(mod))
+    p = run('import', '--out', os.path.join(tmp, 'no'), path, rc=2)
+    expect(('%s:%d: latency_us.mean of message size 512 is out of range'
+            % (path, n + 1)) in p.stderr, 'zero latency: %r' % p.stderr)
+    expect(not os.path.exists(os.path.join(tmp, 'no')),
+           'nothing created on a zero latency')
     p = run('import', os.path.join(REAL,
                                    'perftest-4.5-ib_read_lat-D.server.txt'),
             rc=2)
