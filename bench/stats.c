@@ -709,8 +709,9 @@ static void acc_mean_ci(const struct bench_acc *a, double scale,
 	if (bench_batch_means_ci(means, a->n_batches, &ci))
 		return;
 	hw = (ci.hi - ci.lo) / 2;
-	out->mean_ci.lo = out->st.mean - hw;
-	out->mean_ci.hi = out->st.mean + hw;
+	/* Cut to [min, max]: a mean of positive times lies between them. */
+	out->mean_ci.lo = fmax(out->st.mean - hw, out->st.min);
+	out->mean_ci.hi = fmin(out->st.mean + hw, out->st.max);
 	out->batches = a->n_batches;
 }
 

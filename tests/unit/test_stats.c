@@ -316,6 +316,29 @@ static void test_acc_exact_matches_compute(void **state)
 	bench_acc_destroy(a);
 }
 
+/* 100 samples of 0.7 us and one 60 us stall every 10: the mean's
+ * interval would reach below 0; it is cut to [min, max]. */
+static void test_acc_mean_ci_cut(void **state)
+{
+	struct bench_summary sum;
+	struct bench_acc *a;
+	uint64_t ticks[100];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 100; i++)
+		ticks[i] = i == 57 ? 60000 : 700;
+	assert_int_equal(bench_acc_create(0, &a), 0);
+	bench_acc_add(a, ticks, 100);
+	assert_int_equal(bench_acc_summary(a, 0.001, &sum), 0);
+	assert_true(sum.batches >= 10);
+	assert_true(sum.mean_ci.lo >= sum.st.min);
+	assert_true(sum.mean_ci.hi <= sum.st.max);
+	assert_near(sum.mean_ci.lo, 0.7, 1e-12);
+	assert_true(sum.mean_ci.hi > sum.st.mean);
+	bench_acc_destroy(a);
+}
+
 static void test_acc_histogram(void **state)
 {
 	struct bench_summary sum;
@@ -456,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_hist_layout),
 		cmocka_unit_test(test_acc_exact_matches_compute),
 		cmocka_unit_test(test_acc_histogram),
+		cmocka_unit_test(test_acc_mean_ci_cut),
 		cmocka_unit_test(test_acc_stability),
 		cmocka_unit_test(test_acc_memory_bounded),
 	};
