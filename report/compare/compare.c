@@ -24,6 +24,7 @@ struct compare_opts {
 /* Tallies of the verdicts printed. */
 struct compare_count {
 	unsigned n[REPORT_CMP_REGRESSION + 1];
+	unsigned no_ci; /* judged without intervals (threshold alone) */
 };
 
 static void compare_usage(FILE *f)
@@ -33,9 +34,11 @@ static void compare_usage(FILE *f)
 		"       ibpong report compare [OPTIONS] --group-by LABEL "
 		"FILE...\n\n"
 		"Compare each candidate with the baseline, size by size: the "
-		"values, the\nratio candidate/baseline and a verdict "
-		"(REGRESSION, improvement, same).\nFiles are ibpong/1 JSON or "
-		"IMB, OSU, perftest text.\n\n"
+		"values, the\nratio candidate/baseline, what the 95%% "
+		"intervals "
+		"say and a verdict\n(REGRESSION, improvement, inconclusive, no "
+		"significant change). Files are\nibpong/1 JSON or IMB, OSU, "
+		"perftest text.\n\n"
 		"Options:\n"
 		"  --stat NAME       latency statistic: min, median, mean, "
 		"stdev, p90, p99,\n"
@@ -58,12 +61,25 @@ static void compare_usage(FILE *f)
 		"Rule: d = candidate / baseline - 1; noise of a run at a size ="
 		"\n(p90 - median) / median when it has both (ibpong JSON), "
 		"else 0;\nthreshold t = max(tolerance, K * max(noise of "
-		"baseline, noise of candidate)).\nLatency: d > t REGRESSION, "
-		"d < -t improvement; bandwidth the reverse;\nelse same. A "
-		"group's noise is the larger of the median of its runs' noises"
-		"\nand 1.4826 * MAD / median of its runs' values.\n\n"
-		"Exit: 0 no regression, 1 a regression, 2 bad usage or "
-		"input.\n");
+		"baseline, noise of candidate)).\n|d| <= t: no significant "
+		"change. Past t, latency d > t is a REGRESSION and\nd < -t an "
+		"improvement (bandwidth the reverse) when both rows carry the "
+		"95 %%\ninterval of the metric (ibpong/1 ci95_us: median, "
+		"mean; "
+		"bandwidth through\nthe mean's) and the two intervals are "
+		"disjoint; when they overlap, or a\nrow is unstable, the change"
+		" is inconclusive. Without an interval on both\nsides "
+		"(imported IMB/OSU means, --stat p99...) t alone decides and "
+		"the"
+		"\n95%% CI column says none. A group's noise is the larger of "
+		"the median of\nits runs' noises and 1.4826 * MAD / median of "
+		"its runs' values; its\ninterval spans the order-statistics "
+		"interval of its runs' median, widened\nby their own intervals."
+		"\n\n"
+		"Exit: 0 no regression and none inconclusive, 1 a regression, "
+		"2 "
+		"bad usage\nor input, 4 no regression but a change past the "
+		"threshold is inconclusive.\n");
 }
 
 static int compare_parse(int argc, char **argv, struct compare_opts *o)
@@ -137,6 +153,8 @@ static void compare_print_row(const struct bench_row *row, bool pairs,
 			      const struct report_point *c,
 			      enum report_cmp_verdict v, double t)
 {
+	enum report_cmp_ci ci = report_cmp_intervals(b, c);
+
 	printf("%10zu", row->size_bytes);
 	if (pairs)
 		printf(" %5d-%-5d", row->rank_a, row->rank_b);
@@ -146,7 +164,8 @@ static void compare_print_row(const struct bench_row *row, bool pairs,
 		printf(" %7s %7s", "-", "-");
 	else
 		printf(" %7.3f %6.1f%%", c->value / b->value, 100 * t);
-	printf("  %s\n", report_cmp_verdict_name(v));
+	printf(" %-8s  %s\n", report_cmp_ci_name(ci),
+	       report_cmp_verdict_name(v));
 }
 
 static bool compare_has_pairs(const struct bench_result *r)
@@ -223,9 +242,9 @@ static void compare_results(const struct compare_opts *o,
 						       : o->stat));
 	printf("metric    %s\n\n",
 	       report_metric_label(&m, label, sizeof(label)));
-	printf("%10s%s %12s %12s %7s %7s  %s\n", "size",
+	printf("%10s%s %12s %12s %7s %7s %-8s  %s\n", "size",
 	       pairs ? "  pair      " : "", "baseline", "candidate", "ratio",
-	       "thresh", "verdict");
+	       "thresh", "95% CI", "verdict");
 	for (i = 0; i < c->n_rows; i++) {
 		const struct bench_row *rc = &c->rows[i], *rb;
 
@@ -236,6 +255,9 @@ static void compare_results(const struct compare_opts *o,
 		report_point_get(rc, &m, &pc);
 		v = report_cmp_judge(&o->rule, m.bandwidth, &pb, &pc, &t);
 		count->n[v]++;
+		count->no_ci +=
+			v != REPORT_CMP_NA &&
+			report_cmp_intervals(&pb, &pc) == REPORT_CI_NONE;
 		compare_print_row(rc, pairs, &pb, &pc, v, t);
 	}
 	printf("\n");
@@ -244,7 +266,7 @@ static void compare_results(const struct compare_opts *o,
 static int compare_plain(const struct compare_opts *o, char **paths, int n)
 {
 	struct report_set base, cand;
-	struct compare_count count = { { 0 } };
+	struct compare_count count = { { 0 }, 0 };
 	char why[200];
 	int ret, i;
 	size_t j;
@@ -274,11 +296,18 @@ static int compare_plain(const struct compare_opts *o, char **paths, int n)
 		compare_header("candidate", cand.paths[j], &cand.items[j]);
 		compare_results(o, b, &cand.items[j], &count);
 	}
-	printf("summary: %u regression(s), %u improvement(s), %u same, %u "
-	       "n/a\n",
+	printf("summary: %u regression(s), %u improvement(s), %u inconclusive, "
+	       "%u no significant change, %u n/a\n",
 	       count.n[REPORT_CMP_REGRESSION], count.n[REPORT_CMP_IMPROVEMENT],
-	       count.n[REPORT_CMP_SAME], count.n[REPORT_CMP_NA]);
-	ret = count.n[REPORT_CMP_REGRESSION] ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
+	       count.n[REPORT_CMP_INCONCLUSIVE], count.n[REPORT_CMP_SAME],
+	       count.n[REPORT_CMP_NA]);
+	if (count.no_ci)
+		printf("note: %u size(s) without a 95 %% interval on both "
+		       "sides (imported figures, or a\nstatistic that has "
+		       "none): judged on the threshold alone\n",
+		       count.no_ci);
+	ret = report_cmp_exit(count.n[REPORT_CMP_REGRESSION],
+			      count.n[REPORT_CMP_INCONCLUSIVE]);
 out:
 	report_set_free(&base);
 	report_set_free(&cand);

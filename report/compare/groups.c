@@ -147,13 +147,14 @@ static void group_print_header(const struct group_table *g)
 	}
 	printf("\n%10s %14.14s", "size", g->names[0]);
 	for (i = 1; i < g->n_groups; i++)
-		printf(" | %14.14s %7s %-11s", g->names[i], "ratio", "verdict");
+		printf(" | %14.14s %7s %-8s %-12s", g->names[i], "ratio",
+		       "95% CI", "verdict");
 	printf("\n");
 }
 
 static int group_print(const struct group_table *g,
 		       const struct report_cmp_rule *rule,
-		       unsigned *regressions)
+		       unsigned *regressions, unsigned *inconclusive)
 {
 	struct report_point *pts, base, cand;
 	enum report_cmp_verdict v;
@@ -171,8 +172,11 @@ static int group_print(const struct group_table *g,
 			v = report_cmp_judge(rule, g->metric.bandwidth, &base,
 					     &cand, NULL);
 			*regressions += v == REPORT_CMP_REGRESSION;
-			printf(" | %14.3f %7.3f %-11s", cand.value,
+			*inconclusive += v == REPORT_CMP_INCONCLUSIVE;
+			printf(" | %14.3f %7.3f %-8s %-12s", cand.value,
 			       cand.value / base.value,
+			       report_cmp_ci_name(
+				       report_cmp_intervals(&base, &cand)),
 			       report_cmp_verdict_name(v));
 		}
 		printf("\n");
@@ -185,7 +189,7 @@ static int group_print(const struct group_table *g,
 int report_compare_groups(const struct report_cmp_rule *rule, int stat,
 			  const char *key, const struct report_set *set)
 {
-	unsigned regressions = 0;
+	unsigned regressions = 0, inconclusive = 0;
 	bool *done;
 	size_t i, k;
 	int ret = 0;
@@ -204,7 +208,8 @@ int report_compare_groups(const struct report_cmp_rule *rule, int stat,
 				done[g.members[k]] = true;
 			report_metric_choose(&set->items[i], stat, &g.metric,
 					     NULL);
-			ret = group_print(&g, rule, &regressions);
+			ret = group_print(&g, rule, &regressions,
+					  &inconclusive);
 		}
 		group_free(&g);
 	}
@@ -213,7 +218,8 @@ int report_compare_groups(const struct report_cmp_rule *rule, int stat,
 		bench_err("out of memory");
 		return BENCH_EXIT_RUNTIME;
 	}
-	printf("summary: %u regression(s) across groups by %s\n", regressions,
-	       key);
-	return regressions ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
+	printf("summary: %u regression(s), %u inconclusive across groups by "
+	       "%s\n",
+	       regressions, inconclusive, key);
+	return report_cmp_exit(regressions, inconclusive);
 }

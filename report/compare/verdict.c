@@ -89,6 +89,31 @@ const char *report_metric_label(const struct report_metric *m, char *buf,
 	return buf;
 }
 
+/* The row's 95 % interval of the metric (verdict.h), or none. */
+static void report_point_interval(const struct bench_row *row,
+				  const struct report_metric *m,
+				  struct report_point *out)
+{
+	struct bench_interval ci = { NAN, NAN };
+	double mean = row->lat_us.mean;
+
+	if (!m->bandwidth && m->stat == BENCH_STAT_MEDIAN)
+		ci = row->median_ci_us;
+	else if (!m->bandwidth && m->stat == BENCH_STAT_MEAN)
+		ci = row->mean_ci_us;
+	else if (m->bandwidth && mean > 0 && row->mean_ci_us.lo > 0 &&
+		 isfinite(row->mean_ci_us.hi) && isfinite(row->bw_MBps))
+		ci = (struct bench_interval){
+			row->bw_MBps * mean / row->mean_ci_us.hi,
+			row->bw_MBps * mean / row->mean_ci_us.lo,
+		};
+	out->has_ci = isfinite(ci.lo) && isfinite(ci.hi) && ci.lo <= ci.hi &&
+		      !isnan(out->value);
+	out->ci_lo = out->has_ci ? ci.lo : NAN;
+	out->ci_hi = out->has_ci ? ci.hi : NAN;
+	out->unstable = row->stable == 0;
+}
+
 void report_point_get(const struct bench_row *row,
 		      const struct report_metric *m, struct report_point *out)
 {
@@ -101,6 +126,50 @@ void report_point_get(const struct bench_row *row,
 	out->rel_noise = NAN;
 	if (!isnan(med) && !isnan(p90) && med > 0 && p90 >= med)
 		out->rel_noise = (p90 - med) / med;
+	report_point_interval(row, m, out);
+}
+
+static int report_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The aggregate's interval (verdict.h): needs every valued point to have
+ * one. los and his are scratch arrays of n values.
+ */
+static void report_point_aggregate_ci(const struct report_point *pts, size_t n,
+				      double *los, double *his,
+				      struct report_point *out)
+{
+	uint64_t j = 1, k;
+	size_t i, nv = 0;
+
+	out->has_ci = false;
+	out->ci_lo = out->ci_hi = NAN;
+	out->unstable = false;
+	for (i = 0; i < n; i++) {
+		if (isnan(pts[i].value))
+			continue;
+		if (!pts[i].has_ci)
+			return;
+		los[nv] = pts[i].ci_lo;
+		his[nv++] = pts[i].ci_hi;
+		out->unstable = pts[i].unstable;
+	}
+	if (!nv)
+		return;
+	if (nv > 1)
+		out->unstable = false;
+	qsort(los, nv, sizeof(*los), report_cmp_double);
+	qsort(his, nv, sizeof(*his), report_cmp_double);
+	if (bench_median_ci_ranks(nv, &j, &k))
+		j = 1;
+	out->has_ci = true;
+	out->ci_lo = los[j - 1];
+	out->ci_hi = his[nv - j];
 }
 
 void report_point_aggregate(const struct report_point *pts, size_t n,
@@ -110,6 +179,8 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 	size_t i, nv = 0, nn = 0;
 
 	out->value = out->rel_noise = NAN;
+	out->has_ci = out->unstable = false;
+	out->ci_lo = out->ci_hi = NAN;
 	vals = calloc(2 * (n + 1), sizeof(*vals));
 	if (!vals)
 		return;
@@ -131,7 +202,42 @@ void report_point_aggregate(const struct report_point *pts, size_t n,
 		if (isnan(out->rel_noise) || mad > out->rel_noise)
 			out->rel_noise = mad;
 	}
+	/* Both buffers are free again: the bounds' scratch space. */
+	report_point_aggregate_ci(pts, n, vals, noises, out);
 	free(vals);
+}
+
+enum report_cmp_ci report_cmp_intervals(const struct report_point *base,
+					const struct report_point *cand)
+{
+	if (!base->has_ci || !cand->has_ci)
+		return REPORT_CI_NONE;
+	if (base->unstable || cand->unstable)
+		return REPORT_CI_UNSTABLE;
+	if (base->ci_lo <= cand->ci_hi && cand->ci_lo <= base->ci_hi)
+		return REPORT_CI_OVERLAP;
+	return REPORT_CI_DISJOINT;
+}
+
+const char *report_cmp_ci_name(enum report_cmp_ci c)
+{
+	switch (c) {
+	case REPORT_CI_UNSTABLE:
+		return "unstable";
+	case REPORT_CI_OVERLAP:
+		return "overlap";
+	case REPORT_CI_DISJOINT:
+		return "disjoint";
+	default:
+		return "none";
+	}
+}
+
+int report_cmp_exit(unsigned regressions, unsigned inconclusive)
+{
+	if (regressions)
+		return BENCH_EXIT_CHECK;
+	return inconclusive ? BENCH_EXIT_INCONCLUSIVE : BENCH_EXIT_OK;
 }
 
 enum report_cmp_verdict report_cmp_judge(const struct report_cmp_rule *rule,
@@ -154,18 +260,30 @@ enum report_cmp_verdict report_cmp_judge(const struct report_cmp_rule *rule,
 	d = cand->value / base->value - 1;
 	if (higher_better)
 		d = -d;
-	if (d > t)
-		return REPORT_CMP_REGRESSION;
-	if (d < -t)
-		return REPORT_CMP_IMPROVEMENT;
-	return REPORT_CMP_SAME;
+	if (!(fabs(d) > t))
+		return REPORT_CMP_SAME;
+	switch (report_cmp_intervals(base, cand)) {
+	case REPORT_CI_NONE:
+		break;
+	case REPORT_CI_DISJOINT:
+		/* the intervals lie apart on the side the values do */
+		if (cand->value > base->value ? cand->ci_lo > base->ci_hi
+					      : cand->ci_hi < base->ci_lo)
+			break;
+		return REPORT_CMP_INCONCLUSIVE;
+	default:
+		return REPORT_CMP_INCONCLUSIVE;
+	}
+	return d > 0 ? REPORT_CMP_REGRESSION : REPORT_CMP_IMPROVEMENT;
 }
 
 const char *report_cmp_verdict_name(enum report_cmp_verdict v)
 {
 	switch (v) {
 	case REPORT_CMP_SAME:
-		return "same";
+		return "no significant change";
+	case REPORT_CMP_INCONCLUSIVE:
+		return "inconclusive";
 	case REPORT_CMP_IMPROVEMENT:
 		return "improvement";
 	case REPORT_CMP_REGRESSION:

@@ -15,13 +15,33 @@
  *
  * (tolerance 5 %, k 1 by default). Latency (lower is better): d > t is a
  * regression, d < -t an improvement. Bandwidth (higher is better): d < -t
- * is a regression, d > t an improvement. Anything else is "same"; a
- * missing value or a zero baseline gives "n/a".
+ * is a regression, d > t an improvement. Anything else is "no significant
+ * change"; a missing value or a zero baseline gives "n/a".
+ *
+ * Intervals (doc/statistics.md). When both points carry the 95 %
+ * interval of their figure (an ibpong/1 row's ci95_us: the median's for
+ * the median, the mean's for the mean, the mean's mapped through
+ * bandwidth = k / mean for bandwidth), a change past t is called a
+ * regression or an improvement only when the two intervals are disjoint
+ * on that side; when they overlap, or either row is unstable, it is
+ * "inconclusive": the point change is past the threshold, but the
+ * precision of the runs cannot tell it from chance. A change within t is
+ * "no significant change" whatever the intervals. Points without an
+ * interval (imported IMB or OSU means, a statistic such as p99 that has
+ * none) keep the threshold rule alone; report_cmp_intervals says so.
  *
  * Several runs (a --group-by group, a history baseline) aggregate into
  * one point: the median of their values, and as noise the larger of the
  * median of their own noises and the robust spread across the runs,
- * 1.4826 * MAD / median (MAD: the median absolute deviation).
+ * 1.4826 * MAD / median (MAD: the median absolute deviation). When every
+ * run has an interval, the aggregate has the order-statistics interval of
+ * the median of the runs' values made conservative with their own
+ * intervals: [lo(j), hi(n + 1 - j)], lo(j) the j-th smallest lower bound
+ * and hi(n + 1 - j) the j-th largest upper bound, j the rank of the
+ * distribution-free 95 % interval of a median of n values (statistics.md;
+ * j = 1, the hull of the intervals, below 6 runs). Since lo(i) <= value(i)
+ * <= hi(i), it contains the interval of the values themselves. A single
+ * run keeps its own interval and stability.
  */
 #ifndef REPORT_CMP_H
 #define REPORT_CMP_H
@@ -44,13 +64,27 @@ struct report_metric {
 struct report_point {
 	double value;	  /* metric value; NAN if absent */
 	double rel_noise; /* relative spread, >= 0; NAN if unknown */
+	bool has_ci;	  /* ci_lo..ci_hi is the value's 95 % interval (false
+			   * when zero-initialised) */
+	double ci_lo;
+	double ci_hi;
+	bool unstable; /* the row's "stable" is false */
 };
 
 enum report_cmp_verdict {
 	REPORT_CMP_NA,
 	REPORT_CMP_SAME,
 	REPORT_CMP_IMPROVEMENT,
+	REPORT_CMP_INCONCLUSIVE, /* past the threshold, intervals overlap */
 	REPORT_CMP_REGRESSION,
+};
+
+/* What the intervals of a pair of points say (report_cmp_intervals). */
+enum report_cmp_ci {
+	REPORT_CI_NONE,	    /* one side or both have none: threshold only */
+	REPORT_CI_UNSTABLE, /* both have one, a row is unstable */
+	REPORT_CI_OVERLAP,  /* both have one, they overlap */
+	REPORT_CI_DISJOINT, /* both have one, they are disjoint */
 };
 
 /* The parameters of the rule. */
@@ -93,8 +127,19 @@ enum report_cmp_verdict report_cmp_judge(const struct report_cmp_rule *rule,
 					 const struct report_point *base,
 					 const struct report_point *cand,
 					 double *threshold);
-/* "n/a", "same", "improvement", "REGRESSION" */
+/* "n/a", "no significant change", "improvement", "inconclusive",
+ * "REGRESSION" */
 const char *report_cmp_verdict_name(enum report_cmp_verdict v);
+/* What the intervals of base and cand say. */
+enum report_cmp_ci report_cmp_intervals(const struct report_point *base,
+					const struct report_point *cand);
+/* "none", "unstable", "overlap", "disjoint" */
+const char *report_cmp_ci_name(enum report_cmp_ci c);
+/*
+ * The exit code of a comparison: 1 (BENCH_EXIT_CHECK) on a regression,
+ * else 4 (BENCH_EXIT_INCONCLUSIVE) when a change was inconclusive, else 0.
+ */
+int report_cmp_exit(unsigned regressions, unsigned inconclusive);
 
 /* The row of r for (size, pair), or NULL. */
 const struct bench_row *report_row_find(const struct bench_result *r,
@@ -106,7 +151,7 @@ bool report_result_is_bw(const struct bench_result *r);
 /*
  * compare --group-by: group the results of set by run.labels[key], print
  * one side-by-side table per test, the first result's group being the
- * baseline. Returns the exit code (1 on a regression).
+ * baseline. Returns the exit code (report_cmp_exit).
  */
 int report_compare_groups(const struct report_cmp_rule *rule, int stat,
 			  const char *key, const struct report_set *set);

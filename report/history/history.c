@@ -142,7 +142,12 @@ static void history_usage(FILE *f)
 		"median of their values, with as noise the larger of the\n"
 		"median of their (p90 - median) / median and 1.4826 * MAD / "
 		"median of\ntheir values; the verdict rule is compare's "
-		"(see 'ibpong report compare\n--help').\n\n"
+		"(see 'ibpong report compare\n--help'): a change past the "
+		"threshold is a regression only when the 95 %%\ninterval of "
+		"the latest run and the baseline's (the order-statistics\n"
+		"interval of the baseline runs' median, widened by their own "
+		"intervals)\nare disjoint, else inconclusive; without intervals"
+		" the threshold alone\ndecides.\n\n"
 		"Options:\n"
 		"  --db FILE         the database (default %s)\n"
 		"  --label K=V       only runs labelled K=V (repeatable: all "
@@ -162,8 +167,10 @@ static void history_usage(FILE *f)
 		"DIR (gnuplot)\n"
 		"  --format FMT      png or svg for --plot (default png)\n"
 		"  -h, --help        this help\n\n"
-		"Exit: 0 no regression, 1 a latest run regressed, 2 bad usage "
-		"or database\nfile, 3 database or gnuplot failure.\n",
+		"Exit: 0 no regression and none inconclusive, 1 a latest run "
+		"regressed, 2 bad\nusage or database file, 3 database or "
+		"gnuplot failure, 4 no regression but a\nchange past the "
+		"threshold is inconclusive.\n",
 		REPORT_DB_DEFAULT, HISTORY_BASELINE_DEFAULT);
 }
 

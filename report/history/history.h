@@ -18,8 +18,9 @@ struct report_history_params {
 
 /*
  * Print the series of set (runs oldest first, paths "run ID TIME") and
- * the verdict of each latest run. Returns the exit code: 1 if a latest
- * run regressed.
+ * the verdict of each latest run. Returns the exit code
+ * (report_cmp_exit: 1 if a latest run regressed, else 4 if one was
+ * inconclusive).
  */
 int report_history_print(const struct report_history_params *p,
 			 const struct report_set *set);

@@ -68,14 +68,16 @@ static void trend_header(const struct trend *t, size_t first, size_t nb)
 			       sizeof(name));
 		printf(" %10s", name);
 	}
-	printf(" %10s %7s  %s\n", "baseline", "ratio", "verdict");
+	printf(" %10s %7s %-8s  %s\n", "baseline", "ratio", "95% CI",
+	       "verdict");
 }
 
 /* Print one size; returns its verdict. */
 static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 					 const struct trend *t,
 					 const struct bench_row *latest,
-					 size_t first, size_t nb)
+					 size_t first, size_t nb,
+					 unsigned *no_ci)
 {
 	struct report_point pts[nb ? nb : 1], base, cand, pt;
 	const struct bench_row *row;
@@ -109,27 +111,40 @@ static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 		printf(" %10s %7s", "-", "-");
 	else
 		printf(" %10.3f %7.3f", base.value, cand.value / base.value);
-	printf("  %s\n", report_cmp_verdict_name(v));
+	printf(" %-8s  %s\n",
+	       report_cmp_ci_name(report_cmp_intervals(&base, &cand)),
+	       report_cmp_verdict_name(v));
+	if (v != REPORT_CMP_NA &&
+	    report_cmp_intervals(&base, &cand) == REPORT_CI_NONE)
+		*no_ci += 1;
 	return v;
 }
 
-static unsigned trend_print(const struct report_history_params *p,
-			    const struct trend *t)
+/* The tallies of the latest runs' verdicts. */
+struct trend_count {
+	unsigned regressions;
+	unsigned inconclusive;
+	unsigned no_ci; /* judged without intervals (threshold alone) */
+};
+
+static void trend_print(const struct report_history_params *p,
+			const struct trend *t, struct trend_count *c)
 {
 	const struct bench_result *latest =
 		&t->set->items[t->members[t->n - 1]];
 	size_t nb = t->n - 1 < p->baseline ? t->n - 1 : p->baseline;
 	size_t first = t->n - 1 - nb, i;
-	unsigned regressions = 0;
+	enum report_cmp_verdict v;
 
 	if (t->n - first > TREND_COLUMNS_MAX)
 		first = t->n - TREND_COLUMNS_MAX;
 	trend_header(t, first, nb);
-	for (i = 0; i < latest->n_rows; i++)
-		regressions += trend_row(p, t, &latest->rows[i], first, nb) ==
-			       REPORT_CMP_REGRESSION;
+	for (i = 0; i < latest->n_rows; i++) {
+		v = trend_row(p, t, &latest->rows[i], first, nb, &c->no_ci);
+		c->regressions += v == REPORT_CMP_REGRESSION;
+		c->inconclusive += v == REPORT_CMP_INCONCLUSIVE;
+	}
 	printf("\n");
-	return regressions;
 }
 
 /* One plotted line: the value of one size across the runs. */
@@ -238,7 +253,8 @@ static int trend_collect(struct trend *t, bool *done, size_t first)
 int report_history_print(const struct report_history_params *p,
 			 const struct report_set *set)
 {
-	unsigned regressions = 0, idx = 0;
+	struct trend_count count = { 0, 0, 0 };
+	unsigned idx = 0;
 	bool *done;
 	size_t i;
 	int ret = 0;
@@ -261,7 +277,7 @@ int report_history_print(const struct report_history_params *p,
 		if (!ret) {
 			report_metric_choose(&set->items[t.members[t.n - 1]],
 					     p->stat, &t.metric, NULL);
-			regressions += trend_print(p, &t);
+			trend_print(p, &t, &count);
 		}
 		if (!ret && p->plot_dir && t.n > 1)
 			ret = trend_plot(p, &t, ++idx);
@@ -272,8 +288,15 @@ int report_history_print(const struct report_history_params *p,
 	free(done);
 	if (ret)
 		return BENCH_EXIT_RUNTIME;
-	printf("summary: %u regression(s) in the latest runs\n", regressions);
-	return regressions ? BENCH_EXIT_CHECK : BENCH_EXIT_OK;
+	printf("summary: %u regression(s), %u inconclusive in the latest "
+	       "runs\n",
+	       count.regressions, count.inconclusive);
+	if (count.no_ci)
+		printf("note: %u size(s) without a 95 %% interval on both "
+		       "sides (imported figures, or a\nstatistic that has "
+		       "none): judged on the threshold alone\n",
+		       count.no_ci);
+	return report_cmp_exit(count.regressions, count.inconclusive);
 }
 
 int report_history_common_option(struct report_cmp_rule *rule, int *stat,

@@ -28,8 +28,9 @@ expect_grep 'already stored \(run 3\)' $O
 # The latest run against the previous five: regression at 4K and above.
 expect_rc 1 $O $EXE history --db "$DB"
 expect_grep '6 run\(s\); latest run 6 2026-11-19T02:00:00Z; baseline: the 5' $O
-expect_grep '^ +4096( +[0-9.]+){6} +[0-9.]+ +1\.3[0-9]* +REGRESSION$' $O
-expect_grep '^ +1024 .* same$' $O
+expect_grep '^ +4096( +[0-9.]+){6} +[0-9.]+ +1\.3[0-9]* +none +REGRESSION$' $O
+expect_grep '^ +1024 .* no significant change$' $O
+expect_grep 'note: 18 size\(s\) without a 95 % interval' $O
 expect_grep 'summary: 5 regression' $O
 # A baseline of 2 runs still sees it.
 expect_rc 1 $O $EXE history --db "$DB" --baseline 2
@@ -49,6 +50,33 @@ expect_grep '5 run\(s\); latest run 5' $O
 expect_rc 1 $O $EXE history --db "$DB" --plot "$WORK/plots" --format svg
 [ -s "$WORK/plots/trend-1.svg" ] || fail "no trend plot"
 grep -q '<svg' "$WORK/plots/trend-1.svg" || fail "trend plot is not SVG"
+
+# Intervals through the database: five stored runs with ci95_us (+-15 %
+# from 4 KiB on) as the baseline. A latest run 10 % slower there, inside
+# the baseline's interval: inconclusive, exit 4; 30 % slower, outside
+# it: a regression, exit 1 (64 KiB, unstable, inconclusive).
+for i in 1 2 3 4 5; do
+	sed "s/2026-11-20T02:00:00Z/2026-11-1${i}T02:00:00Z/" \
+		"$DATA/ci-base.json" >"$WORK/runs/c$i.json"
+done
+for db in within regress; do
+	expect_rc 0 $O $EXE store --db "$WORK/ci-$db.db" \
+		"$WORK"/runs/c{1,2,3,4,5}.json "$DATA/ci-$db.json"
+	[ "$(grep -c ': stored (run' $O)" -eq 6 ] || fail "6 runs not stored in $db"
+done
+expect_rc 4 $O $EXE history --db "$WORK/ci-within.db"
+expect_grep '^ +4096( +[0-9.]+){7} +1\.100 +overlap +inconclusive$' $O
+expect_grep '^ +2048 .* overlap +no significant change$' $O
+expect_grep 'summary: 0 regression\(s\), 5 inconclusive' $O
+expect_no_grep 'without a 95 % interval' $O
+expect_rc 1 $O $EXE history --db "$WORK/ci-regress.db"
+expect_grep '^ +4096( +[0-9.]+){7} +1\.300 +disjoint +REGRESSION$' $O
+expect_grep '^ +65536 .* unstable +inconclusive$' $O
+expect_grep 'summary: 4 regression\(s\), 1 inconclusive' $O
+# --stat p99 has no interval: the threshold alone, said so.
+expect_rc 1 $O $EXE history --db "$WORK/ci-within.db" --stat p99
+expect_grep '^ +4096 .* none +REGRESSION$' $O
+expect_grep 'note: 18 size\(s\) without a 95 % interval' $O
 
 # The schema is versioned; the tables are there.
 if command -v sqlite3 >/dev/null; then
@@ -93,4 +121,5 @@ expect_rc 2 $O $EXE store --db "$WORK/fresh.db" "$DATA/lat-base.json" \
 expect_rc 0 $O $EXE store --help
 expect_rc 0 $O $EXE history --help
 expect_grep '--baseline N' $O
+expect_grep '4 no regression but a' $O
 finish

@@ -106,3 +106,38 @@ write("lat-suspects.json", doc(
         {"rank_a": 0, "rank_b": 3, "host_b": "node4",
          "reason": "median 2.1x the sweep median at 8 B"},
         "pair 1-2: link at 50 Gb/s"]}))
+
+
+# Rows with 95 % intervals (ci95_us, stable), as ibpong writes them: the
+# median's interval is med * (1 -+ w(s)), the mean's 2 % wider.
+def ci_rows(scale=lambda s: 1.0, width=lambda s: 0.01,
+            unstable=lambda s: False):
+    rows = lat_rows(scale)
+    for row in rows:
+        s = row["size_bytes"]
+        med, mean, w = (row["latency_us"]["median"],
+                        row["latency_us"]["mean"], width(s))
+        row["ci95_us"] = {"median": [round(med * (1 - w), 4),
+                                     round(med * (1 + w), 4)],
+                          "mean": [round(mean * (1 - w - 0.02), 4),
+                                   round(mean * (1 + w + 0.02), 4)],
+                          "batches": 40}
+        row["stable"] = not unstable(s)
+        row["stop"] = "precision"
+    return rows
+
+
+# The baseline is precise (+-1 %) below 4 KiB and wide (+-15 %) from
+# 4 KiB on; "within" is +10 % from 4 KiB on, inside the baseline's
+# interval (inconclusive), "regress" +30 %, outside it (a regression),
+# except at 64 KiB where the candidate is unstable (inconclusive).
+write("ci-base.json", doc("ibpong-mpi", "latency", "latency",
+                          ci_rows(width=lambda s: 0.15 if s >= 4096 else 0.01),
+                          {"region": "westeurope"}))
+write("ci-within.json", doc("ibpong-mpi", "latency", "latency",
+                            ci_rows(scale=lambda s: 1.10 if s >= 4096 else 1.0),
+                            {"region": "westeurope"}, "2026-11-21T02:00:00Z"))
+write("ci-regress.json", doc("ibpong-mpi", "latency", "latency",
+                             ci_rows(scale=lambda s: 1.30 if s >= 4096 else 1.0,
+                                     unstable=lambda s: s == 65536),
+                             {"region": "westeurope"}, "2026-11-21T02:00:00Z"))
