@@ -66,12 +66,31 @@ int report_db_errno(int rc)
 	}
 }
 
-static int report_db_exec(struct report_db *db, const char *sql)
+/*
+ * Opening races with other writers (several 'report store' at once on a
+ * new database). SQLite's busy handler waits for a lock only when the
+ * connection holds none: a statement that reads and then writes (PRAGMA
+ * journal_mode = WAL reads page 1, then upgrades to write it) gets
+ * SQLITE_BUSY at once, without waiting, when another connection holds the
+ * write lock (the deadlock SQLite refuses to wait into). So the schema is
+ * created inside BEGIN IMMEDIATE (the write lock first: creators queue on
+ * the busy handler), the journal mode is switched after that, and a whole
+ * attempt that still meets SQLITE_BUSY is retried, with a growing random
+ * back-off, until REPORT_DB_BUSY_MS have passed. Errors of an attempt are
+ * kept in a buffer and printed once, by the last one.
+ */
+struct report_db_err {
+	char msg[512];
+};
+
+static int report_db_exec(struct report_db *db, const char *sql,
+			  struct report_db_err *e)
 {
 	int rc = sqlite3_exec(db->db, sql, NULL, NULL, NULL);
 
 	if (rc != SQLITE_OK) {
-		bench_err("%s: %s", db->path, sqlite3_errmsg(db->db));
+		snprintf(e->msg, sizeof(e->msg), "%s: %s", db->path,
+			 sqlite3_errmsg(db->db));
 		return report_db_errno(rc);
 	}
 	return 0;
@@ -135,7 +154,6 @@ static int report_db_quick_check(sqlite3 *h, char *what, size_t len)
 	const char *row;
 	int rc;
 
-	sqlite3_busy_timeout(h, REPORT_DB_BUSY_MS);
 	rc = sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
@@ -152,11 +170,11 @@ static int report_db_quick_check(sqlite3 *h, char *what, size_t len)
 }
 
 /*
- * Check an existing file without any write: a read-only connection, then
- * PRAGMA quick_check, which reads every page. Returns 0, -EBUSY or
- * -EINVAL.
+ * Check an existing file without any write: a read-only connection (its
+ * busy timeout set before any statement), then PRAGMA quick_check, which
+ * reads every page. Returns 0, -EBUSY or -EINVAL.
  */
-static int report_db_check_file(const char *path)
+static int report_db_check_file(const char *path, struct report_db_err *e)
 {
 	char what[160] = "cannot open", side[4096];
 	bool existed[2];
@@ -168,23 +186,27 @@ static int report_db_check_file(const char *path)
 	snprintf(side, sizeof(side), "%s-shm", path);
 	existed[1] = !access(side, F_OK);
 	rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(h, REPORT_DB_BUSY_MS);
 		rc = report_db_quick_check(h, what, sizeof(what));
+	}
 	sqlite3_close(h);
 	if (rc == SQLITE_OK)
 		return 0;
-	if ((rc & 0xff) == SQLITE_BUSY) {
-		bench_err("%s: %s", path, what);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+		snprintf(e->msg, sizeof(e->msg), "%s: %s", path, what);
 		return -EBUSY;
 	}
 	report_db_unlink_new(path, existed);
-	bench_err("%s: not a usable SQLite database (%s); left untouched", path,
-		  what);
+	snprintf(e->msg, sizeof(e->msg),
+		 "%s: not a usable SQLite database (%s); left untouched", path,
+		 what);
 	return -EINVAL;
 }
 
 /* Inside BEGIN IMMEDIATE: bring the schema to REPORT_DB_VERSION. */
-static int report_db_migrate_locked(struct report_db *db)
+static int report_db_migrate_locked(struct report_db *db,
+				    struct report_db_err *e)
 {
 	int64_t version = 0, app = 0, tables = 0;
 	char sql[96];
@@ -195,32 +217,35 @@ static int report_db_migrate_locked(struct report_db *db)
 	    report_db_int(db->db, "PRAGMA application_id", &app) ||
 	    report_db_int(db->db, "SELECT count(*) FROM sqlite_master",
 			  &tables)) {
-		bench_err("%s: %s", db->path, sqlite3_errmsg(db->db));
-		return -EIO;
+		snprintf(e->msg, sizeof(e->msg), "%s: %s", db->path,
+			 sqlite3_errmsg(db->db));
+		return report_db_errno(sqlite3_errcode(db->db));
 	}
 	if ((app && app != REPORT_DB_APP_ID) || (!app && tables)) {
-		bench_err("%s: not an ibpong history database; left untouched",
-			  db->path);
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s: not an ibpong history database; left untouched",
+			 db->path);
 		return -EINVAL;
 	}
 	if (version > (int64_t)REPORT_DB_N_MIGRATIONS) {
-		bench_err("%s: schema version %lld is newer than this ibpong "
-			  "(%d); left untouched",
-			  db->path, (long long)version, REPORT_DB_VERSION);
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s: schema version %lld is newer than this ibpong "
+			 "(%d); left untouched",
+			 db->path, (long long)version, REPORT_DB_VERSION);
 		return -EINVAL;
 	}
 	for (v = (size_t)version; v < REPORT_DB_N_MIGRATIONS; v++) {
-		ret = report_db_exec(db, report_db_migrations[v]);
+		ret = report_db_exec(db, report_db_migrations[v], e);
 		if (ret)
 			return ret;
 	}
 	snprintf(sql, sizeof(sql),
 		 "PRAGMA user_version = %d; PRAGMA application_id = %d",
 		 REPORT_DB_VERSION, REPORT_DB_APP_ID);
-	return version < REPORT_DB_VERSION ? report_db_exec(db, sql) : 0;
+	return version < REPORT_DB_VERSION ? report_db_exec(db, sql, e) : 0;
 }
 
-static int report_db_migrate(struct report_db *db)
+static int report_db_migrate(struct report_db *db, struct report_db_err *e)
 {
 	int64_t version = 0, app = 0;
 	int ret;
@@ -230,53 +255,120 @@ static int report_db_migrate(struct report_db *db)
 	    !report_db_int(db->db, "PRAGMA application_id", &app) &&
 	    version == REPORT_DB_VERSION && app == REPORT_DB_APP_ID)
 		return 0;
-	ret = report_db_exec(db, "BEGIN IMMEDIATE");
+	/* The write lock before any read: a creator waits for another. */
+	ret = report_db_exec(db, "BEGIN IMMEDIATE", e);
 	if (ret)
 		return ret;
-	ret = report_db_migrate_locked(db);
+	ret = report_db_migrate_locked(db, e);
 	if (ret) {
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 		return ret;
 	}
-	return report_db_exec(db, "COMMIT");
+	return report_db_exec(db, "COMMIT", e);
 }
 
-int report_db_open(const char *path, bool create, struct report_db *out)
+/* WAL (readers never block the writer); a no-op read once it is set. */
+static int report_db_wal(struct report_db *db, struct report_db_err *e)
+{
+	sqlite3_stmt *st;
+	const char *mode;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db->db, "PRAGMA journal_mode = WAL", -1, &st,
+				NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+				: NULL;
+	if (rc == SQLITE_ROW && mode && !strcmp(mode, "wal")) {
+		sqlite3_finalize(st);
+		return report_db_exec(db, "PRAGMA foreign_keys = ON", e);
+	}
+	snprintf(e->msg, sizeof(e->msg), "%s: journal_mode WAL: %s", db->path,
+		 rc == SQLITE_ROW ? (mode ? mode : "?")
+				  : sqlite3_errmsg(db->db));
+	sqlite3_finalize(st);
+	/* Still another mode: a writer held the lock the switch needed. */
+	return rc == SQLITE_ROW ? -EBUSY : report_db_errno(rc);
+}
+
+static int report_db_open_once(const char *path, bool create,
+			       struct report_db *out, struct report_db_err *e)
 {
 	struct report_db db = { .path = path };
 	struct stat sb;
 	int flags = SQLITE_OPEN_READWRITE, rc, ret;
 
 	if (stat(path, &sb) == 0 && sb.st_size > 0) {
-		ret = report_db_check_file(path);
+		ret = report_db_check_file(path, e);
 		if (ret)
 			return ret;
 	} else if (!create) {
-		bench_err("%s: no such history database (run 'ibpong report "
-			  "store' first)",
-			  path);
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s: no such history database (run 'ibpong report "
+			 "store' first)",
+			 path);
 		return -EINVAL;
 	}
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &db.db, flags, NULL);
 	if (rc != SQLITE_OK) {
-		bench_err("%s: sqlite3_open_v2: %s", path,
-			  db.db ? sqlite3_errmsg(db.db) : sqlite3_errstr(rc));
+		snprintf(e->msg, sizeof(e->msg), "%s: sqlite3_open_v2: %s",
+			 path,
+			 db.db ? sqlite3_errmsg(db.db) : sqlite3_errstr(rc));
 		sqlite3_close(db.db);
 		return -EIO;
 	}
+	/* Before any statement: every lock wait below may use it. */
 	sqlite3_busy_timeout(db.db, REPORT_DB_BUSY_MS);
-	ret = report_db_exec(&db, "PRAGMA journal_mode = WAL;"
-				  "PRAGMA foreign_keys = ON");
+	ret = report_db_migrate(&db, e);
 	if (!ret)
-		ret = report_db_migrate(&db);
+		ret = report_db_wal(&db, e);
 	if (ret) {
 		sqlite3_close(db.db);
 		return ret;
 	}
 	*out = db;
 	return 0;
+}
+
+static double report_db_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int report_db_open(const char *path, bool create, struct report_db *out)
+{
+	struct report_db_err e = { "" };
+	double start = report_db_now_ms(), wait_ms = 5;
+	unsigned seed = (unsigned)getpid() ^ (unsigned)start;
+	struct timespec ts;
+	int ret;
+
+	for (;;) {
+		ret = report_db_open_once(path, create, out, &e);
+		if (ret != -EBUSY ||
+		    report_db_now_ms() - start >= REPORT_DB_BUSY_MS)
+			break;
+		/* A random share of a doubling step: writers spread out. */
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)((wait_ms / 2 + (double)rand_r(&seed) /
+							   RAND_MAX * wait_ms) *
+				    1e6);
+		nanosleep(&ts, NULL);
+		wait_ms = wait_ms < 200 ? wait_ms * 2 : 400;
+	}
+	if (ret == -EBUSY)
+		bench_err("%s (locked by another process for %d s); try again "
+			  "later",
+			  e.msg, REPORT_DB_BUSY_MS / 1000);
+	else if (ret)
+		bench_err("%s", e.msg);
+	return ret;
 }
 
 void report_db_close(struct report_db *db)

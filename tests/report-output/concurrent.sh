@@ -1,6 +1,9 @@
 #!/bin/bash
-# Two store processes at once on one new database: every result is
-# stored exactly once, and neither fails with "database is locked".
+# Store processes at once on one new database: every result is stored
+# exactly once, and none fails with "database is locked". The race that
+# made a writer exit 3: creating a new database while another connection
+# holds its write lock (SQLite does not wait for a lock a statement must
+# upgrade to; report_db_open takes the write lock first and retries).
 . "$(dirname "$0")/common.sh"
 O=$WORK/out
 DB=$WORK/c.db
@@ -43,4 +46,42 @@ if command -v sqlite3 >/dev/null; then
 	[ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ] ||
 		fail "integrity_check"
 fi
+
+# Deterministic: another connection holds the write lock of a new, empty
+# database for a second (as a creator does); store waits, then creates.
+if command -v sqlite3 >/dev/null; then
+	H=$WORK/held.db
+	(printf 'BEGIN IMMEDIATE;\n.shell sleep 1\nCOMMIT;\n' | sqlite3 "$H") &
+	ph=$!
+	sleep 0.3
+	expect_rc 0 $O $EXE store --db "$H" "$WORK/runs/r1.json"
+	expect_grep ': stored \(run 1\)' $O "store behind a held lock"
+	wait $ph
+	# The same on an existing database: store waits for the writer.
+	(printf 'BEGIN IMMEDIATE;\nDELETE FROM labels WHERE 0;\n.shell sleep 1\nCOMMIT;\n' |
+		sqlite3 "$H") &
+	ph=$!
+	sleep 0.3
+	expect_rc 0 $O $EXE store --db "$H" "$WORK/runs/r2.json"
+	wait $ph
+fi
+
+# Many writers at once on a new database, a few rounds: each creates or
+# joins the database while the others do.
+W=8
+for round in 1 2 3; do
+	DB=$WORK/many$round.db
+	pids=()
+	for w in $(seq 1 $W); do
+		$EXE store --db "$DB" "$WORK/runs/r$w.json" \
+			"$WORK/runs/r$((w % W + 1)).json" >"$WORK/w$w.out" 2>&1 &
+		pids+=($!)
+	done
+	for w in $(seq 1 $W); do
+		wait "${pids[$((w - 1))]}" ||
+			fail "round $round: writer $w exited $?: $(cat "$WORK/w$w.out")"
+	done
+	n=$(cat "$WORK"/w*.out | grep -c ': stored (run')
+	[ "$n" -eq $W ] || fail "round $round: $n results stored, expected $W"
+done
 finish
