@@ -4,11 +4,16 @@
  * partition without code changes (ReFrame keeps such references per
  * system:partition).
  *
- * Per size, the known-good runs give a range of the statistic (the
- * interval they span, not one run's value); the limit is its worst end
- * with the margin added: a latency ceiling at max * (1 + margin), a
- * bandwidth floor at min * (1 - margin), rounded outwards to 0.01 as
- * limits are compared. With --system the rules name that system and
+ * Per size, each known-good run gives the 95 % interval of the statistic
+ * (report_row_interval: the median's or the mean's, as check judges it;
+ * the value itself where a run has none, e.g. an imported mean or a p99).
+ * The limit is the worst end of those intervals with the margin added: a
+ * latency ceiling at max(hi) * (1 + margin), a bandwidth floor at
+ * min(lo) * (1 - margin), rounded outwards to 0.01 as limits are compared.
+ * The interval's end, not the measured value: check passes a row only
+ * when its whole interval is within the limit, so a limit at a good run's
+ * value (or a margin thinner than its interval) would judge that very run
+ * INCONCLUSIVE. With --system the rules name that system and
  * replace the rules of the same system in the --profile given, which are
  * kept otherwise.
  */
@@ -21,10 +26,13 @@
 #include "calibrate.h"
 #include "compare/verdict.h"
 
-/* The range of the statistic at size over the runs: 0 or -ENOENT. */
+/* The range of the intervals at size over the runs: 0 or -ENOENT. */
 static int cal_range(const struct report_set *set, size_t size, bool bw,
 		     int stat, double *lo, double *hi)
 {
+	enum report_rule_kind kind =
+		bw ? REPORT_RULE_MIN_BW : REPORT_RULE_MAX_LAT;
+	struct bench_interval ci;
 	size_t i, j;
 	double v;
 
@@ -41,8 +49,9 @@ static int cal_range(const struct report_set *set, size_t size, bool bw,
 						 (enum bench_stat_id)stat);
 			if (!isfinite(v))
 				continue;
-			*lo = fmin(*lo, v);
-			*hi = fmax(*hi, v);
+			ci = report_row_interval(row, kind, stat);
+			*lo = fmin(*lo, isfinite(ci.lo) ? fmin(ci.lo, v) : v);
+			*hi = fmax(*hi, isfinite(ci.hi) ? fmax(ci.hi, v) : v);
 		}
 	return isfinite(*lo) ? 0 : -ENOENT;
 }
@@ -193,8 +202,9 @@ int report_calibrate(const struct report_set *set, const struct cal_opts *o,
 	if (ret)
 		goto out;
 	snprintf(desc, sizeof(desc),
-		 "calibrated from %zu known-good run(s)%s%s: the worst %s "
-		 "per size with a %.0f %% margin",
+		 "calibrated from %zu known-good run(s)%s%s: per size, the "
+		 "worst end of their 95 %% intervals of the %s (the value "
+		 "where a run has none) with a %.0f %% margin",
 		 set->count, o->system ? " of " : "",
 		 o->system ? o->system : "",
 		 bench_stat_name((enum bench_stat_id)o->stat), o->margin * 100);

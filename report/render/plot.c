@@ -247,6 +247,35 @@ static int plot_wait(pid_t pid, int timeout_s)
 	return 0;
 }
 
+/* Whether prog (a path, or a name looked up in $PATH) can be run. */
+static bool plot_executable(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char buf[PATH_MAX];
+	size_t len;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	for (p = path && *path ? path : "/usr/bin:/bin"; p;
+	     p = end ? end + 1 : NULL) {
+		end = strchr(p, ':');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)len,
+				     len ? p : ".", prog) >= sizeof(buf))
+			continue;
+		if (access(buf, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool report_plot_available(void)
+{
+	const char *gp = getenv("IBPONG_GNUPLOT");
+
+	return plot_executable(gp && *gp ? gp : "gnuplot");
+}
+
 /* $IBPONG_GNUPLOT_TIMEOUT (seconds), else REPORT_PLOT_TIMEOUT_S. */
 static int plot_timeout_s(void)
 {

@@ -106,6 +106,12 @@ int report_plot_heatmap(const struct report_heatmap *hm, const char *dir,
 			const char *name, enum report_plot_format fmt,
 			char *path, size_t len);
 
+/*
+ * Whether gnuplot ($IBPONG_GNUPLOT, else "gnuplot" in $PATH) is there to
+ * run: render writes the tables-only report without it.
+ */
+bool report_plot_available(void);
+
 /* Make dir (and its parents). 0 or -errno, logged. */
 int report_mkdir_p(const char *dir);
 

@@ -373,18 +373,14 @@ int report_cmd_render(int argc, char **argv)
 	if (ret)
 		goto out;
 	ret = report_mkdir_p(o.out_dir);
-	if (!ret)
-		ret = render_figures(&set, &o, &img, &n);
-	/* No gnuplot: the tables-only report, and a line saying so. */
-	if (ret == -ENOENT) {
-		free(img);
-		img = NULL;
-		n = 0;
-		o.plots_skipped = true;
-		bench_warn("plots skipped (gnuplot not found): writing the "
+	/* No gnuplot: the tables-only report, and one line saying so. */
+	o.plots_skipped = !report_plot_available();
+	if (!ret && o.plots_skipped)
+		bench_warn("plots skipped (gnuplot not found; install "
+			   "gnuplot-nox or set IBPONG_GNUPLOT): writing the "
 			   "tables-only report");
-		ret = 0;
-	}
+	else if (!ret)
+		ret = render_figures(&set, &o, &img, &n);
 	if (!ret)
 		ret = render_write(&render_md_ops, &o, &set, &base, img, n,
 				   "report.md", &verdict);
