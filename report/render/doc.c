@@ -12,11 +12,10 @@
 #include <time.h>
 
 #include "config.h"
-#include "render/render.h"
+#include "render/doc.h"
 #include "variant.h"
 
 #define DOC_COLS_MAX	16
-#define DOC_CELL	64
 #define DOC_REASONS_MAX 20 /* reasons listed in the summary */
 
 /* The verdicts of one result. */
@@ -27,16 +26,7 @@ struct doc_verdict {
 	unsigned compared;    /* sizes compared with the baseline */
 };
 
-struct doc {
-	FILE *f;
-	const struct render_writer_ops *ops;
-	const struct render_opts *o;
-	const struct report_set *set;
-	const struct report_set *baseline;
-};
-
-/* 4194304 -> "4 MiB", 512 -> "512 B". */
-static void doc_human_size(size_t size, char *buf, size_t len)
+void render_size_text(size_t size, char *buf, size_t len)
 {
 	if (size >= (1u << 20) && !(size % (1u << 20)))
 		snprintf(buf, len, "%zu MiB", size >> 20);
@@ -185,19 +175,25 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 	const char *head[DOC_COLS_MAX], *cp[DOC_COLS_MAX];
 	struct report_metric m;
 	size_t i, k, n = doc_head(d, b, head), c;
-	bool bad;
+	bool bad, sweep = false;
 
+	for (i = 0; i < r->n_rows; i++)
+		sweep |= r->rows[i].rank_a >= 0;
 	report_metric_choose(r, d->o->stat, &m, NULL);
-	d->ops->table_begin(d->f, head, n);
+	/* A sweep: per node and per size, not every pair x size row. */
+	if (sweep)
+		doc_sweep_tables(d, r);
+	else
+		d->ops->table_begin(d->f, head, n);
 	for (i = 0; i < r->n_rows; i++) {
 		const struct bench_row *row = &r->rows[i];
 
-		doc_human_size(row->size_bytes, cells[0], DOC_CELL);
+		render_size_text(row->size_bytes, cells[0], DOC_CELL);
 		if (row->rank_a >= 0) {
 			char pair[48], hs[24];
 
 			report_pair_name(r, row, pair, sizeof(pair));
-			doc_human_size(row->size_bytes, hs, sizeof(hs));
+			render_size_text(row->size_bytes, hs, sizeof(hs));
 			snprintf(cells[0], DOC_CELL, "%.16s (%.40s)", hs, pair);
 		}
 		if (row->iters)
@@ -223,11 +219,13 @@ static void doc_rows(const struct doc *d, const struct bench_result *r,
 		if (b)
 			bad |= doc_row_base(d, b, r, row, cells[c],
 					    cells[c + 1], cells[c + 2], v);
-		for (k = 0; k < n; k++)
+		for (k = 0; k < n && !sweep; k++)
 			cp[k] = cells[k];
-		d->ops->table_row(d->f, cp, n, bad);
+		if (!sweep)
+			d->ops->table_row(d->f, cp, n, bad);
 	}
-	d->ops->table_end(d->f);
+	if (!sweep)
+		d->ops->table_end(d->f);
 }
 
 /*
@@ -323,9 +321,19 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 	cells[1] = test;
 	d->ops->table_row(d->f, cells, 2, false);
 	json_object_foreach (r->run, key, v) {
+		json_t *copy = NULL;
+
 		if (!strcmp(key, "suspects"))
 			continue;
-		text = doc_json_text_key(v, key);
+		/* The endpoints are in the per-node table. */
+		if (!strcmp(key, "sweep") && json_is_object(v)) {
+			copy = json_copy(v);
+			json_object_del(copy, "nodes");
+		}
+		text = json_is_array(v) && !json_array_size(v)
+			       ? strdup("none")
+			       : doc_json_text_key(copy ? copy : v, key);
+		json_decref(copy);
 		cells[0] = key;
 		cells[1] = text ? text : "?";
 		d->ops->table_row(d->f, cells, 2, false);
@@ -334,48 +342,14 @@ static void doc_meta(const struct doc *d, const struct bench_result *r,
 	d->ops->table_end(d->f);
 }
 
-/* One suspect of ibpong-mpi's run.suspects.nodes or .links. */
-static void doc_suspect_text(const json_t *s, bool link, char *buf, size_t len)
-{
-	const char *ha = json_string_value(json_object_get(s, "host_a"));
-	const char *hb = json_string_value(json_object_get(s, "host_b"));
-	const char *host = json_string_value(json_object_get(s, "host"));
-	const char *node = json_string_value(json_object_get(s, "node"));
-
-	if (link)
-		snprintf(buf, len,
-			 "link: rank %lld (%s) - rank %lld (%s), "
-			 "%.2f us, score %.1f",
-			 json_integer_value(json_object_get(s, "a")),
-			 ha ? ha : "?",
-			 json_integer_value(json_object_get(s, "b")),
-			 hb ? hb : "?",
-			 json_number_value(json_object_get(s, "latency_us")),
-			 json_number_value(json_object_get(s, "score")));
-	else
-		snprintf(buf, len,
-			 "node %s: rank %lld on %s, median %.2f us, "
-			 "score %.1f",
-			 node ? node : "?",
-			 json_integer_value(json_object_get(s, "rank")),
-			 host ? host : "?",
-			 json_number_value(json_object_get(s, "median_us")),
-			 json_number_value(json_object_get(s, "score")));
-}
-
-/* Items of an array: strings or objects as JSON text, or as suspects. */
-static void doc_suspect_items(const struct doc *d, const json_t *arr, int kind)
+/* Items of an array (strings or objects) as JSON text. */
+static void doc_suspect_items(const struct doc *d, const json_t *arr)
 {
 	json_t *item;
-	char buf[512], *text;
+	char *text;
 	size_t i;
 
 	json_array_foreach ((json_t *)arr, i, item) {
-		if (kind && json_is_object(item)) {
-			doc_suspect_text(item, kind == 2, buf, sizeof(buf));
-			d->ops->list_item(d->f, buf);
-			continue;
-		}
 		text = doc_json_text(item);
 		d->ops->list_item(d->f, text ? text : "?");
 		free(text);
@@ -384,27 +358,18 @@ static void doc_suspect_items(const struct doc *d, const json_t *arr, int kind)
 
 /*
  * run.suspects (sweeps): ibpong-mpi's object {nodes: [...], links: [...]}
- * or an array whose entries are strings or objects.
+ * (doc_sweep_suspects) or an array whose entries are strings or objects.
  */
 static void doc_suspects(const struct doc *d, const struct bench_result *r)
 {
 	json_t *sus = json_object_get(r->run, "suspects");
-	json_t *nodes = json_object_get(sus, "nodes");
-	json_t *links = json_object_get(sus, "links");
 
-	if (json_is_object(sus) &&
-	    json_array_size(nodes) + json_array_size(links)) {
-		d->ops->heading(d->f, 3, "Sweep suspects");
-		d->ops->list_begin(d->f);
-		doc_suspect_items(d, nodes, 1);
-		doc_suspect_items(d, links, 2);
-		d->ops->list_end(d->f);
-	}
-	if (!json_is_array(sus) || !json_array_size(sus))
+	if (doc_sweep_suspects(d, r) || !json_is_array(sus) ||
+	    !json_array_size(sus))
 		return;
 	d->ops->heading(d->f, 3, "Sweep suspects");
 	d->ops->list_begin(d->f);
-	doc_suspect_items(d, sus, 0);
+	doc_suspect_items(d, sus);
 	d->ops->list_end(d->f);
 }
 
@@ -445,92 +410,6 @@ static void doc_verdict_text(const struct doc_verdict *v, char *buf, size_t len)
 		snprintf(buf, len, "no --max-latency target and no baseline");
 }
 
-static int doc_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Whether host h is one of run.suspects.nodes. */
-static bool doc_node_suspect(const struct bench_result *r, int h)
-{
-	const json_t *nodes =
-		json_object_get(json_object_get(r->run, "suspects"), "nodes");
-	const json_t *n;
-	size_t i;
-
-	json_array_foreach ((json_t *)nodes, i, n)
-		if (json_integer_value(json_object_get(n, "rank")) == h)
-			return true;
-	return false;
-}
-
-/*
- * A sweep per node, at its smallest size: the median and the worst of
- * the pairs it is in, suspects marked; a reader sees the slow node
- * without reading every pair x size row.
- */
-static void doc_nodes(const struct doc *d, const struct bench_result *r)
-{
-	static const char *const head[] = { "node", "pairs", "median", "worst",
-					    "suspect" };
-	const json_t *hosts = json_object_get(r->run, "hosts");
-	char cells[5][DOC_CELL], size[24], title[96];
-	const char *cp[5];
-	struct report_metric m;
-	double *v;
-	size_t i, n, smallest = (size_t)-1, k;
-	int h, n_hosts = (int)json_array_size(hosts);
-
-	for (i = 0; i < r->n_rows; i++)
-		if (r->rows[i].rank_a >= 0 && r->rows[i].size_bytes < smallest)
-			smallest = r->rows[i].size_bytes;
-	if (smallest == (size_t)-1 || n_hosts < 2)
-		return;
-	v = calloc(r->n_rows + 1, sizeof(*v));
-	if (!v)
-		return;
-	report_metric_choose(r, d->o->stat, &m, NULL);
-	doc_human_size(smallest, size, sizeof(size));
-	snprintf(title, sizeof(title), "Per node, at %s (%s)", size,
-		 m.bandwidth ? "bandwidth MB/s" : "latency us");
-	d->ops->heading(d->f, 3, title);
-	d->ops->table_begin(d->f, head, 5);
-	for (h = 0; h < n_hosts; h++) {
-		struct report_point pt;
-
-		for (i = 0, n = 0; i < r->n_rows; i++) {
-			const struct bench_row *row = &r->rows[i];
-
-			if (row->size_bytes != smallest ||
-			    (row->rank_a != h && row->rank_b != h))
-				continue;
-			report_point_get(row, &m, &pt);
-			if (isfinite(pt.value))
-				v[n++] = pt.value;
-		}
-		if (!n)
-			continue;
-		qsort(v, n, sizeof(*v), doc_cmp_double);
-		snprintf(cells[0], DOC_CELL, "%.40s",
-			 json_string_value(json_array_get(hosts, (size_t)h))
-				 ?: "?");
-		snprintf(cells[1], DOC_CELL, "%zu", n);
-		doc_num(cells[2],
-			n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
-			"%.3f");
-		doc_num(cells[3], m.bandwidth ? v[0] : v[n - 1], "%.3f");
-		snprintf(cells[4], DOC_CELL, "%s",
-			 doc_node_suspect(r, h) ? "SUSPECT" : "");
-		for (k = 0; k < 5; k++)
-			cp[k] = cells[k];
-		d->ops->table_row(d->f, cp, 5, doc_node_suspect(r, h));
-	}
-	d->ops->table_end(d->f);
-	free(v);
-}
-
 /* The result's section title; also its TOC entry. */
 static void doc_result_title(const struct doc *d, size_t i, char *buf,
 			     size_t len)
@@ -554,7 +433,6 @@ static void doc_result(const struct doc *d, size_t i, struct doc_verdict *v)
 	d->ops->heading(d->f, 3, "Run");
 	doc_meta(d, r, d->set->paths[i]);
 	doc_suspects(d, r);
-	doc_nodes(d, r);
 	d->ops->heading(d->f, 3, "Results");
 	doc_rows(d, r, b, v);
 	doc_verdict_text(v, text, sizeof(text));
@@ -621,9 +499,11 @@ static void doc_reason_item(const struct doc *d,
 	const struct report_rule *rule = &j->profile.rules[it->rule];
 	bool lat = rule->kind == REPORT_RULE_MAX_LAT;
 	char pair[96], size[32], text[512], by[48] = "";
+	/* A clear failure needs no "no interval available". */
+	const char *why = it->verdict == REPORT_FAIL ? NULL : it->why;
 
 	report_pair_name(r, row, pair, sizeof(pair));
-	doc_human_size(row->size_bytes, size, sizeof(size));
+	render_size_text(row->size_bytes, size, sizeof(size));
 	if (isfinite(it->value) && rule->limit > 0)
 		snprintf(by, sizeof(by), " (%+.1f %%)",
 			 (it->value / rule->limit - 1) * 100);
@@ -637,7 +517,7 @@ static void doc_reason_item(const struct doc *d,
 		 lat ? bench_stat_name((enum bench_stat_id)j->stat) : "",
 		 isfinite(it->value) ? it->value : 0.0, lat ? "us" : "MB/s",
 		 lat ? "<=" : ">=", rule->limit, lat ? "us" : "MB/s", by,
-		 it->why ? "; " : "", it->why ? it->why : "");
+		 why ? "; " : "", why ? why : "");
 	if (!isfinite(it->value))
 		snprintf(text, sizeof(text), "%s: %s %s, %s%s%s: %s [target]",
 			 report_verdict_name(it->verdict),
@@ -659,15 +539,21 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 	const struct render_judgement *j = d->o->judge;
 	char text[512], why[256];
 	size_t i, n = 0;
+	bool *done;
 
 	for (i = 0; i < d->set->count; i++)
 		if (json_object_get(d->set->items[i].run, "suspects"))
 			doc_suspects(d, &d->set->items[i]);
 	d->ops->heading(d->f, 3, "Reasons for the verdict");
 	d->ops->list_begin(d->f);
-	for (i = 0; j && i < j->check.n_items; i++)
-		if (j->check.items[i].verdict == REPORT_FAIL ||
-		    j->check.items[i].verdict == REPORT_INCONCLUSIVE) {
+	done = j ? calloc(j->check.n_items + 1, sizeof(*done)) : NULL;
+	/* Sweeps: one line per size, the pairs counted and the worst. */
+	if (done)
+		n = doc_sweep_reasons(d, done);
+	for (i = 0; done && i < j->check.n_items; i++)
+		if (!done[i] &&
+		    (j->check.items[i].verdict == REPORT_FAIL ||
+		     j->check.items[i].verdict == REPORT_INCONCLUSIVE)) {
 			/* A sweep may fail hundreds: the first ones, a count.
 			 */
 			if (n < DOC_REASONS_MAX)
@@ -705,6 +591,7 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 			 why);
 		d->ops->list_item(d->f, text);
 	}
+	free(done);
 	if (j && !n) {
 		snprintf(text, sizeof(text),
 			 "every judged size within its limit: %zu check(s), "

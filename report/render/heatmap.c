@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The heatmap of a sweep result (rows with a pair): the median latency of
- * every pair at the smallest size, ranks on both axes.
+ * The heatmap of a sweep result (rows with a pair): the latency of every
+ * pair at the smallest size (the statistic plotted and judged), hosts on
+ * both axes, suspects marked, the colour scale anchored to the cluster's
+ * median and the target.
  */
 #include <errno.h>
 #include <math.h>
@@ -61,11 +63,12 @@ static size_t heatmap_index(const int *ranks, size_t n, int rank)
 }
 
 static void heatmap_fill(const struct bench_result *r, size_t size,
-			 const int *ranks, size_t n, double *cells)
+			 const struct report_metric *m, const int *ranks,
+			 size_t n, double *cells)
 {
 	const struct bench_row *row;
+	struct report_point pt;
 	size_t i, a, b;
-	double v;
 
 	for (i = 0; i < n * n; i++)
 		cells[i] = NAN;
@@ -73,52 +76,175 @@ static void heatmap_fill(const struct bench_result *r, size_t size,
 		row = &r->rows[i];
 		if (row->rank_a < 0 || row->size_bytes != size)
 			continue;
-		v = isnan(row->lat_us.median) ? row->lat_us.mean
-					      : row->lat_us.median;
+		report_point_get(row, m, &pt);
 		a = heatmap_index(ranks, n, row->rank_a);
 		b = heatmap_index(ranks, n, row->rank_b);
-		cells[a * n + b] = cells[b * n + a] = v;
+		cells[a * n + b] = cells[b * n + a] = pt.value;
 	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The cluster's median: of every measured pair, each counted once. */
+static double heatmap_median(const double *cells, size_t n)
+{
+	double *v = calloc(n * n + 1, sizeof(*v)), med = NAN;
+	size_t i, k, c = 0;
+
+	if (!v)
+		return NAN;
+	for (i = 0; i < n; i++)
+		for (k = i + 1; k < n; k++)
+			if (!isnan(cells[i * n + k]))
+				v[c++] = cells[i * n + k];
+	qsort(v, c, sizeof(*v), cmp_double);
+	if (c)
+		med = c % 2 ? v[c / 2] : (v[c / 2 - 1] + v[c / 2]) / 2;
+	free(v);
+	return med;
+}
+
+/* Whether rank is an endpoint of ranks (its index into *idx). */
+static bool heatmap_find(const int *ranks, size_t n, json_int_t rank,
+			 size_t *idx)
+{
+	int k = (int)rank;
+	const int *p = rank == k
+			       ? bsearch(&k, ranks, n, sizeof(*ranks), cmp_int)
+			       : NULL;
+
+	if (p)
+		*idx = (size_t)(p - ranks);
+	return p != NULL;
+}
+
+/*
+ * Host labels, and run.suspects (ibpong-mpi's {nodes, links}): suspect
+ * nodes flagged, suspect links marked in both cells.
+ */
+static void heatmap_names(const struct bench_result *r, const int *ranks,
+			  size_t n, char (*labels)[48], bool *suspect,
+			  unsigned char *marks)
+{
+	const json_t *hosts = json_object_get(r->run, "hosts");
+	const json_t *sus = json_object_get(r->run, "suspects"), *it;
+	size_t i, a, b;
+	const char *h;
+
+	for (i = 0; i < n; i++) {
+		h = json_string_value(json_array_get(hosts, (size_t)ranks[i]));
+		if (h)
+			snprintf(labels[i], 48, "%.40s", h);
+		else
+			snprintf(labels[i], 48, "rank %d", ranks[i]);
+	}
+	json_array_foreach (json_object_get(sus, "nodes"), i, it)
+		if (heatmap_find(
+			    ranks, n,
+			    json_integer_value(json_object_get(it, "rank")),
+			    &a))
+			suspect[a] = true;
+	json_array_foreach (json_object_get(sus, "links"), i, it)
+		if (heatmap_find(ranks, n,
+				 json_integer_value(json_object_get(it, "a")),
+				 &a) &&
+		    heatmap_find(ranks, n,
+				 json_integer_value(json_object_get(it, "b")),
+				 &b))
+			marks[a * n + b] = marks[b * n + a] = 1;
+}
+
+/* Buffers of a heatmap of n endpoints. */
+struct heatmap_buf {
+	int *ranks;
+	double *cells;
+	char (*labels)[48];
+	const char **lp;
+	bool *suspect;
+	unsigned char *marks;
+};
+
+static int heatmap_alloc(struct heatmap_buf *b, size_t n)
+{
+	b->cells = calloc(n * n + 1, sizeof(*b->cells));
+	b->labels = calloc(n + 1, sizeof(*b->labels));
+	b->lp = calloc(n + 1, sizeof(*b->lp));
+	b->suspect = calloc(n + 1, sizeof(*b->suspect));
+	b->marks = calloc(n * n + 1, sizeof(*b->marks));
+	return b->cells && b->labels && b->lp && b->suspect && b->marks
+		       ? 0
+		       : -ENOMEM;
+}
+
+static void heatmap_free(struct heatmap_buf *b)
+{
+	free(b->ranks);
+	free(b->cells);
+	free(b->labels);
+	free(b->lp);
+	free(b->suspect);
+	free(b->marks);
 }
 
 int render_heatmap(const struct bench_result *r, const struct render_opts *o,
 		   unsigned idx, struct render_image *img, bool *drawn)
 {
-	struct report_heatmap hm = { .cblabel = "median latency [us]" };
-	char title[256], name[64];
-	size_t size = 0, n;
-	int *ranks;
-	double *cells;
+	struct report_heatmap hm = { 0 };
+	struct heatmap_buf b = { 0 };
+	const struct report_target *t;
+	struct report_metric m;
+	char title[256], name[64], cb[96], hs[24];
+	size_t size = 0, n, i;
 	int ret;
 
 	*drawn = false;
 	if (!heatmap_size(r, &size))
 		return 0;
-	ranks = calloc(2 * r->n_rows + 1, sizeof(*ranks));
-	if (!ranks)
+	b.ranks = calloc(2 * r->n_rows + 1, sizeof(*b.ranks));
+	if (!b.ranks)
 		return -ENOMEM;
-	n = heatmap_ranks(r, size, ranks);
-	cells = calloc(n * n + 1, sizeof(*cells));
-	if (!cells) {
-		free(ranks);
-		return -ENOMEM;
-	}
-	heatmap_fill(r, size, ranks, n, cells);
+	n = heatmap_ranks(r, size, b.ranks);
+	ret = heatmap_alloc(&b, n);
+	if (ret)
+		goto out;
+	report_metric_choose(r, o->stat, &m, NULL);
+	m.bandwidth = false;
+	heatmap_fill(r, size, &m, b.ranks, n, b.cells);
+	heatmap_names(r, b.ranks, n, b.labels, b.suspect, b.marks);
+	for (i = 0; i < n; i++)
+		b.lp[i] = b.labels[i];
+	t = report_target_find(o->targets, o->n_targets, size);
+	render_size_text(size, hs, sizeof(hs));
 	snprintf(title, sizeof(title),
-		 "%s %s: pair latency at %zu B "
-		 "(%zu ranks)",
-		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
-		 size, n);
-	hm.title = title;
-	hm.ranks = ranks;
-	hm.n = n;
-	hm.cells = cells;
+		 "%s %s: pair latency at %s (%zu endpoints)",
+		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?", hs,
+		 n);
+	snprintf(cb, sizeof(cb), "%s %s latency (us)", bench_stat_name(m.stat),
+		 bench_lat_kind_name(r->lat_kind));
+	hm = (struct report_heatmap){ .title = title,
+				      .cblabel = cb,
+				      .labels = b.lp,
+				      .suspect = b.suspect,
+				      .n = n,
+				      .cells = b.cells,
+				      .marks = b.marks,
+				      .median = heatmap_median(b.cells, n),
+				      .target = t ? t->max_us : NAN };
 	snprintf(name, sizeof(name), "plot%u-heatmap", idx);
 	ret = report_plot_heatmap(&hm, o->out_dir, name, o->format, img->path,
 				  sizeof(img->path));
-	snprintf(img->caption, sizeof(img->caption), "%s", title);
+	snprintf(img->caption, sizeof(img->caption),
+		 "%.160s; colour: pale at the cluster median (%.3g us), red at "
+		 "the %s (%.3g us)",
+		 title, hm.median, t ? "target" : "twice the median",
+		 t ? t->max_us : 2 * hm.median);
 	*drawn = !ret;
-	free(cells);
-	free(ranks);
+out:
+	heatmap_free(&b);
 	return ret;
 }

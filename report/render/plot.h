@@ -91,12 +91,20 @@ int report_plot_draw(const struct report_figure *fig, const char *dir,
 /* A sweep's matrix (report/gnuplot/heatmap.gp). */
 struct report_heatmap {
 	const char *title;
-	const char *cblabel; /* the colour bar: metric and unit */
-	const int *ranks;    /* n endpoint labels (ranks) */
+	const char *cblabel;	   /* the colour bar: metric and unit */
+	const char *const *labels; /* n endpoint labels (host names) */
+	const bool *suspect;	   /* n flags: a suspect node (outlined) */
 	size_t n;
-	const double *cells; /* n x n, row-major; NAN: not measured */
+	const double *cells;	    /* n x n, row-major; NAN: not measured */
+	const unsigned char *marks; /* n x n: a suspect link (circled) */
+	/*
+	 * The colour scale: the cluster's median is the healthy end, the
+	 * target (NAN: none; then twice the median) the alarming one, so
+	 * that a healthy cluster is all pale however small its spread.
+	 */
+	double median;
+	double target;
 };
-
 /*
  * Draw hm into dir/name.<ext> (its data in dir/name.dat); path as for
  * report_plot_draw. Returns 0, -EINVAL (no cell), -ENOENT, -ETIMEDOUT

@@ -96,6 +96,9 @@ struct render_writer_ops {
  */
 void render_slug(const char *text, char *buf, size_t len);
 
+/* A size for people: 4194304 -> "4 MiB", 512 -> "512 B". */
+void render_size_text(size_t size, char *buf, size_t len);
+
 extern const struct render_writer_ops render_md_ops;
 extern const struct render_writer_ops render_html_ops;
 

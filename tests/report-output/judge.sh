@@ -71,8 +71,11 @@ dom "$WORK/clean" clean
 dom "$WORK/failing" failing
 dom "$WORK/sweep" sweep
 # The per-node table flags the slow node.
-grep -Eq '^\| [*]*node5[*]* \| 7 \| 10[0-9.]+ \| 10[0-9.]+ \| SUSPECT \|$' \
+grep -Eq '^\| [*]*node5[*]* \| 5 \| 7 \| 10[0-9.]+ \| 6[0-9.]+x \| node[0-9] 10[0-9.]+ \| 7 of 7 \| SUSPECT \(score 425.3\) \|$' \
 	"$WORK/sweep/report.md" || fail "per-node table lacks node5 SUSPECT"
+# Instead of every pair x size row: no row names a healthy pair.
+grep -q 'node0-node1' "$WORK/sweep/report.md" &&
+	fail "the sweep report lists every pair x size row"
 # A trend: the same test over several runs, by date.
 "$EXE" render --out "$WORK/trend" --title "Trend" "$DATA/lat-base.json" \
 	"$DATA/lat-noise.json" "$DATA/lat-improve.json" \
@@ -99,16 +102,43 @@ if [ -n "$CHROMIUM" ]; then
 	summary sweep sweep
 	grep -q 'Sweep suspects' "$WORK/sweep.sum" ||
 		fail "sweep suspects not in the summary"
+	# Suspects first (hosts, reason, evidence), before the reasons.
+	grep -q '<li>slow node node5 (rank 5): the median of its pairs 101.56 us, 64.3x the cluster median 1.58 us (robust score 425.3, threshold 5.0)</li>' \
+		"$WORK/sweep.sum" || fail "the suspect lacks host, reason or evidence"
+	[ "$(grep -n 'Sweep suspects' "$WORK/sweep.sum" | head -1 | cut -d: -f1)" -lt \
+		"$(grep -n 'Reasons for the verdict' "$WORK/sweep.sum" | cut -d: -f1)" ] ||
+		fail "the suspects are not first"
+	# The failing pairs grouped per size, the common host named.
+	grep -q 'FAIL: sweep-8.json latency, 0 B: 7 of 28 pairs beyond the limit &lt;= 10.00 us, every one with node5 (rank 5); worst node5-node7 102.64 us (+926.4 %) \[target\]' \
+		"$WORK/sweep.sum" || fail "the sweep's reason lacks pairs, host or margin"
+	# The heatmap labelled by host with the suspect marked.
+	grep -q 'node5 (!)' "$WORK/sweep.dom" || fail "heatmap: suspect not marked"
+	# The clean run: PASS and why.
+	summary clean clean
+	grep -q 'Overall verdict: <strong class="pass">PASS</strong>' \
+		"$WORK/clean.sum" || fail "clean run: no PASS in the summary"
+	grep -q 'every judged size within its limit' "$WORK/clean.sum" ||
+		fail "clean run: no reason for PASS"
 	for s in clean failing sweep trend; do
 		[ -s "$SHOTS/$s.png" ] || fail "no screenshot $s"
 	done
 fi
-# Without gnuplot: the tables-only report, and a line saying so.
-IBPONG_GNUPLOT=/nonexistent/gnuplot "$EXE" render --out "$WORK/nogp" \
+# Without gnuplot (a PATH that lacks it): the tables-only report, and one
+# line saying so, no error line.
+mkdir -p "$WORK/nogp-bin"
+PATH=$WORK/nogp-bin "$EXE" render --out "$WORK/nogp" \
 	"$DATA/lat-base.json" >/dev/null 2>"$WORK/nogp.err" ||
 	fail "render without gnuplot failed: $(cat "$WORK/nogp.err")"
 grep -q 'Plots were skipped: gnuplot was not found' "$WORK/nogp/report.md" ||
 	fail "no line saying the plots were skipped"
+[ "$(wc -l <"$WORK/nogp.err")" = 1 ] && grep -q 'plots skipped' "$WORK/nogp.err" ||
+	fail "without gnuplot, not one line: $(cat "$WORK/nogp.err")"
+grep -q 'error' "$WORK/nogp.err" && fail "without gnuplot, an error line"
+ls "$WORK/nogp" | grep -q '\.svg$' && fail "without gnuplot, an image"
+IBPONG_GNUPLOT=/nonexistent/gnuplot "$EXE" render --out "$WORK/nogp2" \
+	"$DATA/lat-base.json" >/dev/null 2>"$WORK/nogp.err" ||
+	fail "render with IBPONG_GNUPLOT missing failed"
+grep -q 'error' "$WORK/nogp.err" && fail "IBPONG_GNUPLOT missing: an error line"
 grep -q '| 4 KiB |' "$WORK/nogp/report.md" || fail "sizes not human"
 # An interrupted sweep is marked at the top, before any verdict.
 python3 - "$DATA/sweep-8.json" "$WORK/part.json" <<'PY'
