@@ -33,6 +33,8 @@ struct bench_guard {
 	bool stop;
 	struct bench_guard_cfg cfg;
 	char *json_path;
+	bench_guard_writer_fn writer; /* NULL: guard_write_text */
+	void *writer_arg;
 	int stall_code;
 	/* the phase: seq changes on every bench_guard_phase */
 	uint64_t seq;
@@ -114,6 +116,25 @@ int bench_result_mark_incomplete(struct bench_result *r, const char *reason,
 	return 0;
 }
 
+static int guard_write_text(json_t *doc, const char *path, void *arg)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	int ret = text ? bench_write_file_atomic(path, text, strlen(text))
+		       : -ENOMEM;
+
+	(void)arg;
+	free(text);
+	return ret;
+}
+
+/* The snapshot to its file; the lock is held. */
+static int guard_write_doc(struct bench_guard *g, json_t *doc)
+{
+	if (g->writer)
+		return g->writer(doc, g->json_path, g->writer_arg);
+	return guard_write_text(doc, g->json_path, NULL);
+}
+
 /*
  * Write the snapshot marked incomplete; the lock is held. Returns what
  * the final line says about the file.
@@ -121,7 +142,6 @@ int bench_result_mark_incomplete(struct bench_result *r, const char *reason,
 static void guard_write(struct bench_guard *g, const char *reason,
 			const char *detail, char *said, size_t len)
 {
-	char *text;
 	int ret;
 
 	snprintf(said, len, "no result file");
@@ -133,12 +153,8 @@ static void guard_write(struct bench_guard *g, const char *reason,
 		return;
 	ret = bench_result_doc_mark_incomplete(g->doc, reason, detail, g->done,
 					       g->planned);
-	text = ret ? NULL
-		   : json_dumps(g->doc,
-				JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	ret = text ? bench_write_file_atomic(g->json_path, text, strlen(text))
-		   : -ENOMEM;
-	free(text);
+	if (!ret)
+		ret = guard_write_doc(g, g->doc);
 	if (ret)
 		snprintf(said, len, "cannot write %s: %s", g->json_path,
 			 strerror(-ret));
@@ -309,6 +325,17 @@ void bench_guard_set_json(struct bench_guard *g, const char *path)
 	pthread_mutex_unlock(&g->lock);
 }
 
+void bench_guard_set_writer(struct bench_guard *g, bench_guard_writer_fn fn,
+			    void *arg)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->writer = fn;
+	g->writer_arg = arg;
+	pthread_mutex_unlock(&g->lock);
+}
+
 void bench_guard_set_quiet(struct bench_guard *g, bool quiet)
 {
 	if (!g)
@@ -428,7 +455,6 @@ static void guard_provisional(struct bench_guard *g, json_t *doc, size_t done,
 			      size_t planned)
 {
 	double t0 = guard_now_s();
-	char *text;
 
 	if (!g->json_path ||
 	    (g->written_s > 0 && t0 - g->written_s < 10 * g->write_cost_s))
@@ -436,13 +462,10 @@ static void guard_provisional(struct bench_guard *g, json_t *doc, size_t done,
 	if (bench_result_doc_mark_incomplete(
 		    doc, "in progress", "the run has not ended", done, planned))
 		return;
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	if (text &&
-	    !bench_write_file_atomic(g->json_path, text, strlen(text))) {
+	if (!guard_write_doc(g, doc)) {
 		g->written_s = guard_now_s();
 		g->write_cost_s = g->written_s - t0;
 	}
-	free(text);
 }
 
 int bench_guard_snapshot(struct bench_guard *g, const struct bench_result *r,

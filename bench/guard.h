@@ -77,6 +77,15 @@ void bench_guard_set_timeout(struct bench_guard *g, double timeout_s);
  * the launcher signals every rank, rank 0 speaks for the job).
  */
 void bench_guard_set_quiet(struct bench_guard *g, bool quiet);
+/*
+ * How the snapshot is written (guard thread, lock held): fn(doc, path,
+ * arg) writes doc to path atomically and returns 0 or a negative errno.
+ * A sweep writes its summary with the rows of its rows file. NULL: doc
+ * as one JSON text (the default).
+ */
+typedef int (*bench_guard_writer_fn)(json_t *doc, const char *path, void *arg);
+void bench_guard_set_writer(struct bench_guard *g, bench_guard_writer_fn fn,
+			    void *arg);
 /* Turn the stall watchdog on or off (signals are always handled). */
 void bench_guard_set_watch(struct bench_guard *g, bool on);
 /* The exit code of a stall (BENCH_EXIT_RUNTIME unless set). */

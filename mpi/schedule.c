@@ -307,7 +307,7 @@ static void plan_add(struct mpi_plan *p, int a, int b, int ent, bool control)
 		.b = b,
 		.entity = ent,
 		.control = control,
-		.fig = { NAN, NAN, NAN, NAN },
+		.fig = { NAN, NAN, NAN, NAN, NAN },
 	};
 }
 

@@ -124,18 +124,26 @@ static int sweep_endpoints(struct sweep *sw)
 }
 
 /*
- * The sizes of the figures: latency at --outlier-size or the smallest,
- * bandwidth at the largest when it is another size.
+ * The sizes of the figures: latency at --outlier-size or the smallest
+ * (none for bw and bibw), bandwidth at the largest (of a latency test:
+ * when it is another size).
  */
 static void sweep_fig_sizes(struct sweep *sw)
 {
 	const struct bench_sizes *sz = &sw->o->sizes;
+	bool bw_test =
+		sw->o->test == BENCH_TEST_BW || sw->o->test == BENCH_TEST_BIBW;
+	size_t largest = sz->count ? sz->bytes[sz->count - 1] : 0;
 
 	sw->lat_size = sw->so->outlier_size_set ? sw->so->outlier_size
 		       : sz->count		? sz->bytes[0]
 						: 0;
-	sw->bw_size = sz->count && sz->bytes[sz->count - 1] != sw->lat_size
-			      ? sz->bytes[sz->count - 1]
+	/* a bandwidth test's latency is a window's time: not judged */
+	if (bw_test && !sw->so->outlier_size_set)
+		sw->lat_size = SIZE_MAX;
+	/* one size of a latency test: its bandwidth is its latency again */
+	sw->bw_size = sz->count && (bw_test || largest != sw->lat_size)
+			      ? largest
 			      : SIZE_MAX;
 }
 
@@ -210,6 +218,7 @@ static void sweep_free(struct sweep *sw)
 	mpi_figs_free(&sw->figs);
 	mpi_model_free(&sw->model);
 	mpi_plan_free(&sw->plan);
+	sweep_stream_close(sw);
 	json_decref(sw->failed_pairs);
 	json_decref(sw->failed_ranks);
 	if (sw->ctl != MPI_COMM_NULL)
@@ -327,17 +336,20 @@ static int sweep_send_report(struct sweep *sw, long k,
 	return ret;
 }
 
-/* Wait for rank 0's verdict: the ranks that left the sweep this round. */
+/*
+ * Wait for rank 0's verdict: the ranks that left the sweep this round,
+ * then whether the sweep stops here (--time-budget).
+ */
 static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 {
-	int32_t *left = calloc((size_t)sw->world + 1, sizeof(*left));
+	int32_t *left = calloc((size_t)sw->world + 2, sizeof(*left));
 	MPI_Request req;
 	char what[64];
 	int i, ret;
 
 	if (!left)
 		return -ENOMEM;
-	if (MPI_Irecv(left, sw->world + 1, MPI_INT32_T, 0,
+	if (MPI_Irecv(left, sw->world + 2, MPI_INT32_T, 0,
 		      sweep_tag(k, SWEEP_TAG_VERDICT), sw->ctl,
 		      &req) != MPI_SUCCESS) {
 		free(left);
@@ -353,27 +365,12 @@ static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 	for (i = 0; i < left[0] && i < sw->world; i++)
 		if (left[1 + i] > 0 && left[1 + i] < sw->world)
 			sw->alive[left[1 + i]] = 0;
+	if (left[0] >= 0 && left[0] < sw->world && left[1 + left[0]])
+		sw->stop = true; /* --time-budget spent */
+	if (k < sw->sched.n_rounds)
+		sw->st.done[k] = 1;
 	free(left);
 	return 0;
-}
-
-/*
- * What rank 0's watchdog writes if the sweep ends early, and what the
- * file on disk says between rounds: the rows so far, marked incomplete.
- */
-static int sweep_snapshot(struct sweep *sw, long rounds_done)
-{
-	size_t planned = (size_t)sw->sched.n_pairs * sw->n_sizes;
-	char detail[96];
-	int ret;
-
-	snprintf(detail, sizeof(detail), "%ld of %ld rounds done", rounds_done,
-		 sw->sched.n_rounds);
-	ret = bench_result_mark_incomplete(sw->r, "in progress", detail,
-					   planned);
-	if (!ret)
-		ret = bench_guard_snapshot(sw->o->guard, sw->r, planned);
-	return ret;
 }
 
 /* One round on this rank. */
@@ -390,8 +387,6 @@ int sweep_round_run(struct sweep *sw, long k)
 	bench_guard_phase(sw->o->guard, -1, NULL, 0, "round %ld's reports", k);
 	if (sw->me == 0) {
 		ret = sweep_round_collect(sw, k, &rep, &r, start);
-		if (!ret)
-			ret = sweep_snapshot(sw, k + 1);
 	} else {
 		/* rank 0's pair may last as long as ours, then it waits */
 		deadline = bench_mono_s() + 2 * sw->max_pair_s +
@@ -408,16 +403,20 @@ int sweep_round_run(struct sweep *sw, long k)
 	return ret;
 }
 
-static int sweep_rounds(struct sweep *sw, long *done)
+/* The schedule's rounds of --rounds that are not done yet. */
+static int sweep_rounds(struct sweep *sw)
 {
-	long k;
+	long k, last = sw->so->round_last;
 	int ret = 0;
 
-	for (k = 0; k < sw->sched.n_rounds && !ret; k++) {
+	if (last < 0 || last >= sw->sched.n_rounds)
+		last = sw->sched.n_rounds - 1;
+	for (k = sw->so->round_first; k <= last && !ret && !sw->stop; k++) {
 		if (!sw->alive[sw->me])
 			break; /* rank 0 has given up on this rank */
+		if (sw->st.done[k])
+			continue; /* --resume: done before */
 		ret = sweep_round_run(sw, k);
-		*done = k + 1;
 	}
 	return ret;
 }
@@ -427,7 +426,7 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 {
 	struct bench_result r;
 	struct sweep sw = { .o = o, .so = so, .bs = bs, .ctl = MPI_COMM_NULL };
-	long done = 0, retest_done = 0;
+	long retest_done = 0;
 	int ret, code = BENCH_EXIT_RUNTIME;
 
 	bench_result_init(&r);
@@ -438,7 +437,8 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 	ret = sweep_setup(&sw);
 	if (!ret && so->print_schedule) {
 		if (sw.me == 0)
-			code = mpi_sweep_print_schedule(so, sw.n_ep, stdout);
+			code = mpi_sweep_print_schedule(so, sw.n_ep,
+							o->sizes.count, stdout);
 		else
 			code = BENCH_EXIT_OK;
 		goto out;
@@ -455,9 +455,17 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 	if (!ret)
 		ret = bench_run_describe(&r, o, bs, &sw.clk);
 	if (!ret && sw.me == 0)
-		ret = sweep_describe(&sw, 0);
+		ret = sweep_describe(&sw, true, false);
+	if (!ret) {
+		ret = sweep_stream_open(&sw);
+		if (ret == -EINVAL) {
+			code = BENCH_EXIT_USAGE; /* a bad --resume file */
+			goto out;
+		}
+	}
+	/* the summary, and the watchdog's snapshot, from here on */
 	if (!ret && sw.me == 0)
-		ret = sweep_snapshot(&sw, 0);
+		ret = sweep_describe(&sw, false, false);
 	/*
 	 * Only rank 0 ends the job on a stall: another rank blocked by a
 	 * silent partner is left to rank 0's deadlines, which record it
@@ -465,13 +473,12 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 	 */
 	bench_guard_set_watch(o->guard, sw.me == 0);
 	if (!ret)
-		ret = sweep_rounds(&sw, &done);
+		ret = sweep_rounds(&sw);
 	if (!ret)
 		ret = sweep_confirm(&sw, sw.sched.n_rounds, &retest_done);
 	bench_guard_set_watch(o->guard, true);
 	if (sw.me == 0) {
-		json_object_del(r.run, "incomplete");
-		code = sweep_finish(&sw, done, ret);
+		code = sweep_finish(&sw, ret); /* the final summary */
 		bench_guard_done(o->guard);
 	} else
 		code = ret ? BENCH_EXIT_RUNTIME : BENCH_EXIT_OK;

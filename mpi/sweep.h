@@ -48,6 +48,11 @@ struct mpi_sweep_opts {
 	size_t outlier_size;	  /* message size judged for outliers */
 	bool outlier_size_set;	  /* else the smallest size of the run */
 	unsigned retest_budget;	  /* pairs the confirmation may measure */
+	const char *resume;	  /* --resume FILE: the --json of a sweep */
+	long round_first;	  /* --rounds A:B, inclusive; 0 */
+	long round_last;	  /* -1: to the end */
+	double time_budget_s;	  /* --time-budget: no round starts later;
+				   * 0: none */
 	bool print_schedule;	  /* --print-schedule: no measurement */
 	long simulate_nodes;	  /* > 0: schedule for this many nodes */
 	/* testing hooks (doc/sweeps.md): never in production runs */
@@ -141,6 +146,7 @@ struct mpi_sweep_view {
 /* The figures of one pair that the model judges. NAN: not measured. */
 struct mpi_fig {
 	float lat_us;  /* median latency at the latency size */
+	float mean_us; /* its mean: the tail's mass */
 	float p99_us;  /* its p99 */
 	float max_us;  /* its true max */
 	float bw_MBps; /* bandwidth at the bandwidth size, MB = 10^6 B */
@@ -148,7 +154,7 @@ struct mpi_fig {
 
 /*
  * The figures of every pair, dense over the n(n-1)/2 endpoint pairs
- * (mpi/outliers.c): 16 B per pair, the whole of what rank 0 keeps per
+ * (mpi/outliers.c): 20 B per pair, the whole of what rank 0 keeps per
  * pair (the rows stream to disk).
  */
 struct mpi_figs {
@@ -181,8 +187,8 @@ const char *mpi_reason_name(enum mpi_reason r);
 /* The metrics the model fits, each as pair = mu + node_a + node_b + link. */
 enum mpi_metric {
 	MPI_METRIC_LAT,	 /* median latency: larger is worse */
-	MPI_METRIC_TAIL, /* p99 - median: larger is worse */
-	MPI_METRIC_BW,	 /* bandwidth: smaller is worse */
+	MPI_METRIC_TAIL, /* mean - median: larger is worse */
+	MPI_METRIC_BW,	 /* time per byte, 1000 / bandwidth (ns/B) */
 	MPI_METRIC_NR,
 };
 
@@ -230,6 +236,8 @@ int mpi_model_fit(const struct mpi_figs *f, const struct mpi_model_cfg *cfg,
 void mpi_model_free(struct mpi_model *m);
 /* A metric's figure of one pair (NAN when not measured). */
 double mpi_fig_metric(const struct mpi_fig *f, enum mpi_metric k);
+/* A metric's figure the way a person reads it: bandwidth in MB/s. */
+double mpi_metric_show(enum mpi_metric k, double x);
 /*
  * How bad pair (a, b)'s figure x is, in units of the scale, against the
  * fit: for a node suspect a (b its good partner) the node term it implies,
@@ -299,8 +307,11 @@ int mpi_sweep_matrices(const struct bench_result *r,
  */
 int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 		   const struct mpi_sweep_opts *so);
-/* --print-schedule: the schedule on f without measuring; exit code. */
+/*
+ * --print-schedule: the schedule and the memory a rank needs for it (for
+ * n_sizes sizes) on f, without measuring; an exit code.
+ */
 int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ranks,
-			     FILE *f);
+			     size_t n_sizes, FILE *f);
 
 #endif

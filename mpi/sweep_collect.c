@@ -141,7 +141,7 @@ static int pair_rows(struct sweep *sw, const struct collect *c, long k,
 	int ra = sw->ep_rank[p->a], rb = sw->ep_rank[p->b];
 	const struct sweep_report *a = report_of(c, ra);
 	struct bench_row *rows = (struct bench_row *)(c->buf[ra] + sizeof(*a));
-	int i, ret;
+	int i, ret = 0;
 
 	for (i = 0; i < a->n_rows; i++) {
 		rows[i].rank_a = ra;
@@ -152,11 +152,12 @@ static int pair_rows(struct sweep *sw, const struct collect *c, long k,
 		sweep_print_retest(sw, k, rows, (size_t)a->n_rows);
 		return 0;
 	}
-	for (i = 0; i < a->n_rows; i++) {
+	if (sw->st.f) /* the rows go to disk, not to memory */
+		ret = sweep_stream_pair(sw, k, p, rows, (size_t)a->n_rows);
+	for (i = 0; !sw->st.f && i < a->n_rows && !ret; i++)
 		ret = bench_result_add_row(sw->r, &rows[i]);
-		if (ret)
-			return ret;
-	}
+	if (ret)
+		return ret;
 	sw->n_done++;
 	sweep_print_pair(sw, k, rows, (size_t)a->n_rows);
 	return 0;
@@ -210,13 +211,14 @@ static int collect_judge(struct sweep *sw, const struct collect *c, long k)
 
 /*
  * The verdict to every rank still in the sweep: the ranks that left it
- * in this round ([n, rank...], almost always [0]), so that a round costs
+ * in this round, then whether to stop ([n, rank..., stop], almost always
+ * [0, 0]), so that a round costs
  * rank 0 N small messages, not N copies of an N-byte table.
  */
 static void collect_verdict(struct sweep *sw, const struct collect *c, long k)
 {
 	MPI_Request *req = calloc((size_t)sw->world, sizeof(*req));
-	int32_t *left = calloc((size_t)sw->world + 1, sizeof(*left));
+	int32_t *left = calloc((size_t)sw->world + 2, sizeof(*left));
 	bool in_flight = false;
 	int i;
 
@@ -225,10 +227,11 @@ static void collect_verdict(struct sweep *sw, const struct collect *c, long k)
 	for (i = 1; i < sw->world; i++)
 		if (c->before[i] && !sw->alive[i])
 			left[1 + left[0]++] = i;
+	left[1 + left[0]] = sw->stop;
 	for (i = 1; i < sw->world; i++) {
 		req[i] = MPI_REQUEST_NULL;
 		if (sw->alive[i] && c->got[i])
-			MPI_Isend(left, 1 + left[0], MPI_INT32_T, i,
+			MPI_Isend(left, 2 + left[0], MPI_INT32_T, i,
 				  sweep_tag(k, SWEEP_TAG_VERDICT), sw->ctl,
 				  &req[i]);
 	}
@@ -245,6 +248,28 @@ out:
 	free(req);
 	if (!in_flight) /* else MPI may still read it: leak a few bytes */
 		free(left);
+}
+
+/*
+ * A schedule round is done: on disk (its closing line, then the summary),
+ * and, with --time-budget, whether another round of the longest kind seen
+ * still fits.
+ */
+static int collect_round_done(struct sweep *sw, long k, double round_start)
+{
+	double now = bench_mono_s();
+	int ret = 0;
+
+	sw->st.done[k] = 1;
+	sw->rounds_done++;
+	if (now - round_start > sw->max_round_s)
+		sw->max_round_s = now - round_start;
+	if (sw->so->time_budget_s &&
+	    now - sw->start_s + sw->max_round_s > sw->so->time_budget_s)
+		sw->stop = true;
+	if (sw->st.f)
+		ret = sweep_stream_round(sw, k);
+	return ret ? ret : sweep_describe(sw, false, false);
 }
 
 int sweep_round_collect(struct sweep *sw, long k,
@@ -268,7 +293,7 @@ int sweep_round_collect(struct sweep *sw, long k,
 	collect_wait(sw, &c, round_start);
 	ret = collect_judge(sw, &c, k);
 	if (!ret && k < sw->sched.n_rounds)
-		ret = sweep_describe(sw, k + 1);
+		ret = collect_round_done(sw, k, round_start);
 	collect_verdict(sw, &c, k);
 out:
 	collect_free(&c);

@@ -67,6 +67,21 @@ struct sweep_pair {
  */
 int sweep_pair_run(const struct sweep_pair *sp, struct bench_result *r);
 
+/*
+ * The rows file beside --json (mpi/sweep_stream.c): JSON Lines, a header,
+ * a line per measured pair with its rows, a line per finished round with
+ * its failures; append-only, so that rank 0 keeps no rows and an
+ * interrupted sweep keeps every round it finished.
+ */
+struct sweep_stream {
+	FILE *f;	     /* rank 0: appending; NULL: no --json */
+	char *path;	     /* the rows file */
+	const char *json;    /* the summary, --json or --resume */
+	unsigned char *done; /* schedule round -> done; every rank */
+	size_t pairs_mark;   /* failed_pairs already written */
+	size_t ranks_mark;   /* failed_ranks already written */
+};
+
 /* The sweep's state on every rank. */
 struct sweep {
 	const struct bench_opts *o;
@@ -94,7 +109,13 @@ struct sweep {
 	json_t *failed_pairs;
 	json_t *failed_ranks;
 	unsigned long n_done; /* pairs measured */
+	unsigned long
+		n_done_before; /* of which by the job --resume continues */
 	double start_s;
+	long rounds_done;	/* schedule rounds done (this job and before) */
+	bool stop;		/* --time-budget spent: no more rounds */
+	double max_round_s;	/* longest round seen */
+	struct sweep_stream st; /* rows to disk, --resume */
 	struct mpi_figs figs;	/* every pair's figures */
 	struct mpi_model model; /* fitted after the sweep's rounds */
 	struct mpi_plan plan;	/* the confirmation */
@@ -126,13 +147,35 @@ void sweep_record_fig(struct sweep *sw, long k, int ea, int eb,
 int sweep_confirm(struct sweep *sw, long first_round, long *done);
 int sweep_endpoint_of(const struct sweep *sw, int rank);
 
+/* mpi/sweep_stream.c */
+/*
+ * Every rank, after the setup: rank 0 creates the rows file (or, with
+ * --resume, reads it back: figures, failures, rounds done) and every rank
+ * learns which rounds are done. 0, -EINVAL (a bad or foreign --resume
+ * file, after one line) or another negative errno.
+ */
+int sweep_stream_open(struct sweep *sw);
+void sweep_stream_close(struct sweep *sw);
+/* Rank 0: a measured pair's rows, and the end of a schedule round. */
+int sweep_stream_pair(struct sweep *sw, long k, const struct mpi_pair *p,
+		      const struct bench_row *rows, size_t n);
+int sweep_stream_round(struct sweep *sw, long k);
+/*
+ * Rank 0, between rounds: run.incomplete ("in progress", the rounds done)
+ * and the watchdog's snapshot of the sweep so far (without rows when they
+ * are on disk: the guard's writer copies them in from the rows file).
+ */
+int sweep_stream_snapshot(struct sweep *sw);
+/* Rank 0: the summary --json, the rows copied in from the rows file. */
+int sweep_stream_summary(struct sweep *sw, bool final);
+
 /* mpi/sweep_verdict.c: verdicts, NHC lines, the exit code (rank 0). */
 int sweep_verdicts(struct sweep *sw, FILE *f, int *code);
 
 /* mpi/sweep_out.c */
 void sweep_view(const struct sweep *sw, struct mpi_sweep_view *v);
-/* run.sweep, run.slurm, run.failed_*, on rank 0 */
-int sweep_describe(struct sweep *sw, long rounds_done);
+/* run.sweep, run.slurm, run.failed_*, --json on rank 0 (first: once) */
+int sweep_describe(struct sweep *sw, bool first, bool final);
 /* Record a failed pair (rank 0). */
 int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
 		    const char *reason);
@@ -144,6 +187,6 @@ void sweep_print_pair(const struct sweep *sw, long round,
 void sweep_print_retest(const struct sweep *sw, long round,
 			const struct bench_row *rows, size_t n);
 /* The end: suspects, matrices, final --json; returns the exit code. */
-int sweep_finish(struct sweep *sw, long rounds_done, int failed);
+int sweep_finish(struct sweep *sw, int failed);
 
 #endif

@@ -29,6 +29,9 @@ enum {
 	OPT_HANG,
 	OPT_KILL,
 	OPT_RETEST_BUDGET,
+	OPT_RESUME,
+	OPT_ROUNDS,
+	OPT_TIME_BUDGET,
 	OPT_LINK_DELAY,
 	OPT_SPIKES,
 };
@@ -68,6 +71,12 @@ const struct bench_opt mpi_sweep_opts_table[] = {
 	  OPT_THRESHOLD },
 	{ "outlier-mad-floor", 0, "F", "MAD at least F x median (default 0.1)",
 	  OPT_MAD_FLOOR },
+	{ "resume", 0, "FILE", "continue the interrupted sweep of --json FILE",
+	  OPT_RESUME },
+	{ "rounds", 0, "A:B", "run rounds A to B of the schedule only (from 0)",
+	  OPT_ROUNDS },
+	{ "time-budget", 0, "SEC", "start no round after SEC seconds",
+	  OPT_TIME_BUDGET },
 	{ "print-schedule", 0, NULL,
 	  "print the rounds, measure nothing (also --dry-run)",
 	  OPT_PRINT_SCHEDULE },
@@ -114,6 +123,7 @@ void mpi_sweep_opts_init(struct mpi_sweep_opts *so)
 	so->link_rank_a = so->link_rank_b = -1;
 	so->spike_rank = -1;
 	so->retest_budget = RETEST_BUDGET_DEFAULT;
+	so->round_last = -1;
 	so->kill_rank = -1;
 }
 
@@ -219,6 +229,31 @@ static int handle_shape(struct mpi_sweep_opts *so, int opt, const char *arg)
 	return 1;
 }
 
+/* --rounds A:B (inclusive), A: or A */
+static int handle_rounds(struct mpi_sweep_opts *so, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char head[32];
+
+	if ((colon ? (size_t)(colon - arg) : strlen(arg)) >= sizeof(head))
+		goto bad;
+	snprintf(head, sizeof(head), "%.*s",
+		 (int)(colon ? (size_t)(colon - arg) : strlen(arg)), arg);
+	if (parse_long(head, 0, LONG_MAX, &so->round_first))
+		goto bad;
+	so->round_last = so->round_first;
+	if (colon && !colon[1])
+		so->round_last = -1;
+	else if (colon && parse_long(colon + 1, 0, LONG_MAX, &so->round_last))
+		goto bad;
+	if (so->round_last >= 0 && so->round_last < so->round_first)
+		goto bad;
+	return 0;
+bad:
+	return bench_opts_bad("rounds", arg,
+			      "A:B, A: or A (round numbers from 0, A <= B)");
+}
+
 /* "RANK:N:M" of --inject-link-delay and --inject-spikes. */
 static int handle_two(struct mpi_sweep_opts *so, int opt, const char *arg)
 {
@@ -270,6 +305,16 @@ static int handle_other(struct mpi_sweep_opts *so, int opt, const char *arg)
 	case OPT_LINK_DELAY:
 	case OPT_SPIKES:
 		return handle_two(so, opt, arg);
+	case OPT_RESUME:
+		so->resume = arg;
+		return 0;
+	case OPT_ROUNDS:
+		return handle_rounds(so, arg);
+	case OPT_TIME_BUDGET:
+		if (parse_double(arg, 0.001, &so->time_budget_s))
+			return bench_opts_bad("time-budget", arg,
+					      "seconds, more than 0");
+		return 0;
 	case OPT_RETEST_BUDGET:
 		if (parse_long(arg, 0, RETEST_BUDGET_MAX, &v))
 			return bench_opts_bad("retest-budget", arg,
@@ -343,6 +388,12 @@ int mpi_sweep_opts_finish(struct mpi_sweep_opts *so, const struct bench_opts *o)
 		bench_err("--inject-delay, --inject-hang and --inject-kill are "
 			  "hooks of sweeps: they need --pairs "
 			  "ring|all|neighbors");
+		return -EINVAL;
+	}
+	if (so->resume && o->json_path && strcmp(so->resume, o->json_path)) {
+		bench_err("--resume %s continues that sweep and writes it: "
+			  "leave out --json, or give the same file",
+			  so->resume);
 		return -EINVAL;
 	}
 	if (so->simulate_nodes && !so->print_schedule) {

@@ -70,25 +70,43 @@ static json_t *sweep_endpoints_json(const struct sweep *sw)
 	return a;
 }
 
-static json_t *sweep_json(const struct sweep *sw, long rounds_done)
+static json_t *sweep_json(const struct sweep *sw)
 {
 	const struct mpi_sweep_opts *so = sw->so;
+	json_t *o;
 
-	return json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:s?, "
-			 "s:o}",
-			 "pairs", mpi_pairs_name(so->pairs), "transport",
-			 so->eng ? so->eng->name : "mpi", "endpoints", sw->n_ep,
-			 "per_node", (int)so->per_node, "concurrency",
-			 (int)so->concurrency, "rounds",
-			 (json_int_t)sw->sched.n_rounds, "rounds_done",
-			 (json_int_t)rounds_done, "pairs_total",
-			 (json_int_t)sw->sched.n_pairs, "pairs_measured",
-			 (json_int_t)sw->n_done, "node_id_from",
-			 so->node_id_env, "nodes", sweep_endpoints_json(sw));
+	o = json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:s?, "
+		      "s:o}",
+		      "pairs", mpi_pairs_name(so->pairs), "transport",
+		      so->eng ? so->eng->name : "mpi", "endpoints", sw->n_ep,
+		      "per_node", (int)so->per_node, "concurrency",
+		      (int)so->concurrency, "rounds",
+		      (json_int_t)sw->sched.n_rounds, "rounds_done",
+		      (json_int_t)sw->rounds_done, "pairs_total",
+		      (json_int_t)sw->sched.n_pairs, "pairs_measured",
+		      (json_int_t)sw->n_done, "node_id_from", so->node_id_env,
+		      "nodes", sweep_endpoints_json(sw));
+	if (o && sw->st.path)
+		json_object_set_new(o, "rows_file", json_string(sw->st.path));
+	if (o && (so->round_first || so->round_last >= 0))
+		json_object_set_new(
+			o, "rounds_asked",
+			json_pack("[I, I]", (json_int_t)so->round_first,
+				  (json_int_t)(so->round_last < 0
+						       ? sw->sched.n_rounds - 1
+						       : so->round_last)));
+	if (o && so->time_budget_s)
+		json_object_set_new(o, "time_budget_s",
+				    json_real(so->time_budget_s));
+	if (o)
+		json_object_set_new(o, "stopped",
+				    sw->stop ? json_string("time-budget")
+					     : json_null());
+	return o;
 }
 
 /* run.* of the sweep on rank 0, then --json (after every round). */
-int sweep_describe(struct sweep *sw, long rounds_done)
+int sweep_describe(struct sweep *sw, bool first, bool final)
 {
 	json_t *run = sw->r->run;
 	int ret;
@@ -105,23 +123,23 @@ int sweep_describe(struct sweep *sw, long rounds_done)
 		sw->r->test_name = strdup(bench_test_name(sw->o->test));
 	sw->r->test = sw->o->test;
 	if (!sw->r->tool || !sw->r->test_name ||
-	    json_object_set_new(run, "sweep", sweep_json(sw, rounds_done)) ||
+	    json_object_set_new(run, "sweep", sweep_json(sw)) ||
 	    json_object_set(run, "failed_pairs", sw->failed_pairs) ||
 	    json_object_set(run, "failed_ranks", sw->failed_ranks))
 		return -ENOMEM;
 	/* the launcher's library, whatever measures */
-	ret = rounds_done ? 0 : mpi_engine_ops.describe(NULL, run);
+	ret = first ? mpi_engine_ops.describe(NULL, run) : 0;
 	json_object_set_new(
 		run, "transport",
 		json_string(sw->so->eng ? sw->so->eng->name : "mpi"));
-	ret = ret || rounds_done ? ret : describe_slurm(run);
-	if (ret || !sw->o->json_path)
+	ret = ret || !first ? ret : describe_slurm(run);
+	if (!ret && final)
+		json_object_del(run, "incomplete");
+	else if (!ret && !first)
+		ret = sweep_stream_snapshot(sw);
+	if (ret || !sw->st.f)
 		return ret;
-	ret = bench_result_write_file(sw->r, sw->o->json_path);
-	if (ret)
-		bench_err("--json %s: cannot write the result: %s",
-			  sw->o->json_path, strerror(-ret));
-	return ret;
+	return sweep_stream_summary(sw, final);
 }
 
 int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
@@ -178,7 +196,7 @@ void sweep_print_pair(const struct sweep *sw, long round,
 		return;
 	first = &rows[0];
 	last = &rows[n - 1];
-	if (sw->n_done == 1)
+	if (sw->n_done == sw->n_done_before + 1)
 		printf("# %5s %6s %6s  %-20s %-20s %8s %12s %8s %12s\n",
 		       "round", "rank_a", "rank_b", "node_a", "node_b", "bytes",
 		       "median[us]", "bytes", "MB/s");
@@ -189,7 +207,35 @@ void sweep_print_pair(const struct sweep *sw, long round,
 	fflush(stdout);
 }
 
-int sweep_finish(struct sweep *sw, long rounds_done, int failed)
+/*
+ * The matrices from the summary just written (the rows are on disk, not
+ * in memory), or from the rows in memory without --json.
+ */
+static int sweep_write_matrices(struct sweep *sw,
+				const struct mpi_sweep_view *v)
+{
+	struct bench_result back;
+	char err[256];
+	int ret;
+
+	if (!sw->st.f)
+		return sw->r->n_rows ? mpi_sweep_matrices(sw->r, v,
+							  &sw->so->matrix_sizes,
+							  sw->so->matrix_dir)
+				     : 0;
+	bench_result_init(&back);
+	ret = bench_result_read_file(sw->st.json, &back, err, sizeof(err));
+	if (ret)
+		bench_err("--matrix-dir: cannot read back %s: %s", sw->st.json,
+			  err);
+	else if (back.n_rows)
+		ret = mpi_sweep_matrices(&back, v, &sw->so->matrix_sizes,
+					 sw->so->matrix_dir);
+	bench_result_free(&back);
+	return ret;
+}
+
+int sweep_finish(struct sweep *sw, int failed)
 {
 	struct mpi_sweep_view v;
 	size_t nf = json_array_size(sw->failed_pairs) +
@@ -200,14 +246,12 @@ int sweep_finish(struct sweep *sw, long rounds_done, int failed)
 	ret = sweep_verdicts(sw, stdout, &code);
 	if (ret)
 		failed = ret;
-	if (sw->so->matrix_dir && sw->r->n_rows &&
-	    mpi_sweep_matrices(sw->r, &v, &sw->so->matrix_sizes,
-			       sw->so->matrix_dir))
+	ret = sw->failed_pairs ? sweep_describe(sw, false, true) : -ENOMEM;
+	if (!ret && sw->so->matrix_dir && sweep_write_matrices(sw, &v))
 		failed = failed ?: -EIO;
-	ret = sw->failed_pairs ? sweep_describe(sw, rounds_done) : -ENOMEM;
 	printf("# sweep: %s, %d endpoints, %ld of %ld rounds, %lu of %llu "
 	       "pairs measured, %zu failure(s), %.2f s\n",
-	       mpi_pairs_name(sw->so->pairs), sw->n_ep, rounds_done,
+	       mpi_pairs_name(sw->so->pairs), sw->n_ep, sw->rounds_done,
 	       sw->sched.n_rounds, sw->n_done,
 	       (unsigned long long)sw->sched.n_pairs, nf,
 	       bench_mono_s() - sw->start_s);
@@ -217,7 +261,60 @@ int sweep_finish(struct sweep *sw, long rounds_done, int failed)
 	return code;
 }
 
-int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep, FILE *f)
+/* Bytes, the way a person reads them (10^3 steps). */
+static const char *human(double b, char *buf, size_t len)
+{
+	static const char *const unit[] = { "B", "KB", "MB", "GB", "TB" };
+	int u = 0;
+
+	while (b >= 1000 && u < 4) {
+		b /= 1000;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+	return buf;
+}
+
+/*
+ * What a rank holds for a sweep of this schedule (doc/sweeps.md, "Scale"),
+ * counted from the structures: one rank per node, n_sizes sizes.
+ */
+static void sweep_print_memory(const struct mpi_sched *s, size_t n_sizes,
+			       FILE *f)
+{
+	double n = s->n, sched = (double)(s->n_base + 1) * sizeof(long);
+	double names = n * (2 * sizeof(char *) + 2 * 32); /* ~20 B names */
+	double xchg = n * 2 * SWEEP_NODE_SLOT;		  /* transient */
+	double small = n * (1 + sizeof(int) + 2 * sizeof(int32_t));
+	double rows = (double)n_sizes * sizeof(struct bench_row);
+	double report = sizeof(struct sweep_report) + rows;
+	double round0 = n * (report + sizeof(MPI_Request) + 2 + sizeof(void *));
+	double figs = (double)s->n_pairs * sizeof(struct mpi_fig);
+	double fit = (double)s->n_pairs * sizeof(float) +
+		     n * (MPI_METRIC_NR + 2) * sizeof(double);
+	char b[6][32];
+
+	fprintf(f,
+		"# memory per rank: %s (schedule %s, names %s, flags and "
+		"verdict buffer %s, its pair's rows %s); %s more during the "
+		"names' exchange at the start\n",
+		human(sched + names + small + 2 * report, b[0], 32),
+		human(sched, b[1], 32), human(names, b[2], 32),
+		human(small, b[3], 32), human(2 * report, b[4], 32),
+		human(xchg, b[5], 32));
+	fprintf(f,
+		"# rank 0 also: the round's reports %s, the figures %s (%zu B "
+		"x %llu pairs), %s more while the model is fitted; no rows "
+		"(%zu B x %zu sizes x %llu pairs = %s): they stream to disk\n",
+		human(round0, b[0], 32), human(figs, b[1], 32),
+		sizeof(struct mpi_fig), (unsigned long long)s->n_pairs,
+		human(fit, b[2], 32), sizeof(struct bench_row), n_sizes,
+		(unsigned long long)s->n_pairs,
+		human((double)s->n_pairs * rows, b[3], 32));
+}
+
+int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep,
+			     size_t n_sizes, FILE *f)
 {
 	int n = so->simulate_nodes ? (int)so->simulate_nodes : n_ep;
 	struct mpi_sched s;
@@ -232,11 +329,7 @@ int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep, FILE *f)
 		"%zu pairs per round\n",
 		mpi_pairs_name(so->pairs), n, s.n_rounds,
 		(unsigned long long)s.n_pairs, s.max_per_round);
-	fprintf(f,
-		"# schedule per rank: %zu B; rank 0 holds %llu rows of "
-		"%zu B per message size\n",
-		(size_t)(s.n_base + 1) * sizeof(long),
-		(unsigned long long)s.n_pairs, sizeof(struct bench_row));
+	sweep_print_memory(&s, n_sizes, f);
 	p = calloc(s.max_per_round + 1, sizeof(*p));
 	for (r = 0; p && s.n_pairs <= SCHEDULE_LIST_MAX && r < s.n_rounds;
 	     r++) {

@@ -49,16 +49,28 @@ static const char *metric_unit(enum mpi_metric k)
 	return k == MPI_METRIC_BW ? "MB/s" : "us";
 }
 
+/* The unit of terms, MADs and scales: bandwidth is fitted as ns/B. */
+static const char *fit_unit(enum mpi_metric k)
+{
+	return k == MPI_METRIC_BW ? "ns/B" : "us";
+}
+
 static const char *metric_what(enum mpi_metric k)
 {
 	return k == MPI_METRIC_LAT    ? "latency"
-	       : k == MPI_METRIC_TAIL ? "p99-median"
+	       : k == MPI_METRIC_TAIL ? "mean-median"
 				      : "bandwidth";
 }
 
 static size_t metric_size(const struct sweep *sw, enum mpi_metric k)
 {
 	return k == MPI_METRIC_BW ? sw->bw_size : sw->lat_size;
+}
+
+/* JSON has no NAN: -1 for a figure not measured. */
+static double nan_as(double x)
+{
+	return isnan(x) ? -1.0 : x;
 }
 
 /* One retest of suspect s as evidence; its score into *score. */
@@ -74,14 +86,18 @@ static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
 		*score = mpi_model_node_score(m, s->metric, partner, x);
 	else
 		*score = mpi_model_link_score(m, s->metric, s->a, s->b, x);
-	return json_pack(
-		"{s:i, s:i, s:s, s:b, s:b, s:f, s:f, s:f, s:f}", "rank",
-		vd->v.ep_rank[t->a], "partner_rank", vd->v.ep_rank[partner],
-		"partner_host", vd->v.hosts[vd->v.ep_rank[partner]], "control",
-		t->control, "measured", t->measured, "value",
-		isnan(x) ? -1.0 : x, "score", isnan(*score) ? 0.0 : *score,
-		"p99_us", isnan(t->fig.p99_us) ? -1.0 : t->fig.p99_us, "max_us",
-		isnan(t->fig.max_us) ? -1.0 : t->fig.max_us);
+	return json_pack("{s:i, s:i, s:s, s:b, s:b, s:f, s:f, s:f, s:f, s:f, "
+			 "s:f}",
+			 "rank", vd->v.ep_rank[t->a], "partner_rank",
+			 vd->v.ep_rank[partner], "partner_host",
+			 vd->v.hosts[vd->v.ep_rank[partner]], "control",
+			 t->control, "measured", t->measured, "value",
+			 nan_as(mpi_metric_show(s->metric, x)), "score",
+			 isnan(*score) ? 0.0 : *score, "median_us",
+			 nan_as(t->fig.lat_us), "mean_us",
+			 nan_as(t->fig.mean_us), "p99_us",
+			 nan_as(t->fig.p99_us), "max_us",
+			 nan_as(t->fig.max_us));
 }
 
 /*
@@ -105,7 +121,9 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 			struct eval *ev)
 {
 	const struct mpi_plan *p = &vd->sw->plan;
+	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
 	double thr = vd->sw->so->outlier_threshold, sc;
+	double ctl_max = -INFINITY, link_min = INFINITY;
 	int ent = mpi_plan_entity(p, s);
 
 	memset(ev, 0, sizeof(*ev));
@@ -123,12 +141,16 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 		if (!t->measured)
 			continue;
 		if (t->control) {
-			ev->ctl_bad |= sc > thr;
+			if (sc > thr)
+				ctl_max = fmax(ctl_max, sc * fit->node_scale);
 			continue;
 		}
 		ev->n_ret++;
 		ev->n_rep += sc > thr;
+		link_min = fmin(link_min, sc * fit->link_scale);
 	}
+	/* the end itself is bad when it explains half the link's excess */
+	ev->ctl_bad = ctl_max > 0.5 * link_min;
 	eval_status(ev);
 	return 0;
 }
@@ -139,18 +161,20 @@ static json_t *reason_json(const struct verdicts *vd,
 	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
 
 	return json_pack(
-		"{s:s, s:s, s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, "
+		"{s:s, s:s, s:s, s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, "
 		"s:f, s:i, s:i, s:i, s:b, s:O}",
 		"code", mpi_reason_name(s->reason), "status",
 		status_names[ev->status], "metric", metric_what(s->metric),
-		"unit", metric_unit(s->metric), "size_bytes",
-		(json_int_t)metric_size(vd->sw, s->metric), "score", s->score,
-		"value", s->value, "expected", s->expected, "term", s->term,
-		"cluster_median", fit->median, "scale",
-		s->b < 0 ? fit->node_scale : fit->link_scale, "retests_planned",
-		ev->n_plan, "retests_measured", ev->n_ret, "reproduced",
-		ev->n_rep, "endpoint_bad_elsewhere", ev->ctl_bad, "retests",
-		ev->retests);
+		"unit", metric_unit(s->metric), "fit_unit", fit_unit(s->metric),
+		"size_bytes", (json_int_t)metric_size(vd->sw, s->metric),
+		"score", s->score, "value",
+		mpi_metric_show(s->metric, s->value), "expected",
+		mpi_metric_show(s->metric, s->expected), "term", s->term,
+		"cluster_median", mpi_metric_show(s->metric, fit->median),
+		"scale", s->b < 0 ? fit->node_scale : fit->link_scale,
+		"retests_planned", ev->n_plan, "retests_measured", ev->n_ret,
+		"reproduced", ev->n_rep, "endpoint_bad_elsewhere", ev->ctl_bad,
+		"retests", ev->retests);
 }
 
 /*
@@ -179,12 +203,14 @@ static void verdict_line(const struct verdicts *vd, const struct mpi_suspect *s,
 		snprintf(what, sizeof(what),
 			 "%zu B %s %.1f %s, expected %.1f %s",
 			 metric_size(vd->sw, s->metric), metric_what(s->metric),
-			 s->value, u, s->expected, u);
+			 mpi_metric_show(s->metric, s->value), u,
+			 mpi_metric_show(s->metric, s->expected), u);
 	else
 		snprintf(what, sizeof(what),
 			 "%zu B %s %.1f %s, cluster median %.1f %s",
 			 metric_size(vd->sw, s->metric), metric_what(s->metric),
-			 s->value, u, fit->median, u);
+			 mpi_metric_show(s->metric, s->value), u,
+			 mpi_metric_show(s->metric, fit->median), u);
 	if (ev->status == VERDICT_CONFIRMED)
 		fprintf(f, "%s | ERROR: ibpong: %s %s, confirmed with %d %s\n",
 			who, mpi_reason_name(s->reason), what, ev->n_rep,
@@ -386,12 +412,15 @@ static json_t *cluster_json(const struct sweep *sw)
 			continue;
 		json_object_set_new(
 			c, metric_what(mk),
-			json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
-				  "unit", metric_unit(mk), "size_bytes",
+			json_pack("{s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, "
+				  "s:f}",
+				  "unit", metric_unit(mk), "fit_unit",
+				  fit_unit(mk), "size_bytes",
 				  (json_int_t)metric_size(sw, mk), "median",
-				  fit->median, "mu", fit->mu, "node_mad",
-				  fit->node_mad, "node_scale", fit->node_scale,
-				  "link_mad", fit->link_mad, "link_scale",
+				  mpi_metric_show(mk, fit->median), "mu",
+				  fit->mu, "node_mad", fit->node_mad,
+				  "node_scale", fit->node_scale, "link_mad",
+				  fit->link_mad, "link_scale",
 				  fit->link_scale));
 	}
 	return c;

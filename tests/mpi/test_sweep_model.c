@@ -55,10 +55,11 @@ static void cluster(struct mpi_figs *f, enum fault fault)
 			if (fault == SLOW_LINK && link)
 				lat *= 2.8;
 			if (fault == LOSSY_NODE && node)
-				tail = 3000; /* p99 3 ms, median fine */
+				tail = 3000; /* p99 3 ms, mean + 300 us */
 			if (fault == CAPPED_LINK && link)
 				bw /= 4;
 			x->lat_us = (float)lat;
+			x->mean_us = (float)(lat + tail / 10);
 			x->p99_us = (float)(lat + tail);
 			x->max_us = (float)(lat + 3 * tail);
 			x->bw_MBps = (float)bw;
@@ -113,15 +114,15 @@ static void check_sparse(void)
 	struct mpi_figs f;
 
 	cluster(&f, SLOW_NODE);
-	*mpi_figs_at(&f, 7, 0) = (struct mpi_fig){ NAN, NAN, NAN, NAN };
-	*mpi_figs_at(&f, 3, 4) = (struct mpi_fig){ NAN, NAN, NAN, NAN };
+	*mpi_figs_at(&f, 7, 0) = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN };
+	*mpi_figs_at(&f, 3, 4) = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN };
 	CHECK(mpi_model_fit(&f, &cfg, &m) == 0 && m.n_sus == 1 &&
 		      m.sus[0].a == 7,
 	      "sparse: node 7 still found");
 	mpi_model_free(&m);
 	mpi_figs_free(&f);
 	mpi_figs_init(&f, 2);
-	*mpi_figs_at(&f, 0, 1) = (struct mpi_fig){ 2, 3, 4, 5 };
+	*mpi_figs_at(&f, 0, 1) = (struct mpi_fig){ 2, 3, 4, 5, 6 };
 	CHECK(mpi_model_fit(&f, &cfg, &m) == 0 && m.n_sus == 0 &&
 		      !m.fit[MPI_METRIC_LAT].ok,
 	      "2 endpoints: no fit");
