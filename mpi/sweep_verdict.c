@@ -141,8 +141,7 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 		if (!t->measured)
 			continue;
 		if (t->control) {
-			if (sc > thr)
-				ctl_max = fmax(ctl_max, sc * fit->node_scale);
+			ctl_max = fmax(ctl_max, sc * fit->node_scale);
 			continue;
 		}
 		ev->n_ret++;
