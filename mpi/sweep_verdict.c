@@ -380,6 +380,52 @@ static int verdicts_failed_pairs(struct verdicts *vd, json_t *links)
 	return 0;
 }
 
+/* The first CONFIRMED reason of a verdict entry. */
+static const json_t *entry_confirmed(const json_t *entry)
+{
+	const json_t *r;
+	size_t i;
+
+	json_array_foreach (json_object_get(entry, "reasons"), i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "status"))
+				    ?: "",
+			    "CONFIRMED"))
+			return r;
+	return NULL;
+}
+
+/*
+ * One blamed entry in run.suspects' shape (the reporter's): nodes {node,
+ * rank, host, score, median_us}, links {a, b, host_a, host_b, node_a,
+ * node_b, score, latency_us}, with the reason's code and value.
+ */
+static json_t *suspect_item(const json_t *e)
+{
+	const json_t *r = entry_confirmed(e);
+	double score = json_number_value(json_object_get(r, "score"));
+	double value = json_number_value(json_object_get(r, "value"));
+	bool lat =
+		!strcmp(json_string_value(json_object_get(r, "metric")) ?: "",
+			"latency");
+	const char *code = json_string_value(json_object_get(r, "code"));
+
+	if (json_object_get(e, "node"))
+		return json_pack("{s:O, s:O, s:O, s:f, s:f, s:s?, s:f}", "node",
+				 json_object_get(e, "node"), "rank",
+				 json_object_get(e, "rank"), "host",
+				 json_object_get(e, "host"), "score", score,
+				 "median_us", lat ? value : 0.0, "code", code,
+				 "value", value);
+	return json_pack(
+		"{s:O, s:O, s:O, s:O, s:O, s:O, s:f, s:f, s:s?, s:f}", "a",
+		json_object_get(e, "rank_a"), "b", json_object_get(e, "rank_b"),
+		"host_a", json_object_get(e, "host_a"), "host_b",
+		json_object_get(e, "host_b"), "node_a",
+		json_object_get(e, "node_a"), "node_b",
+		json_object_get(e, "node_b"), "score", score, "latency_us",
+		lat ? value : 0.0, "code", code, "value", value);
+}
+
 /* run.suspects: what is blamed (CONFIRMED), for the reporter. */
 static json_t *suspects_json(const struct verdicts *vd, json_t *blamed)
 {
@@ -388,8 +434,9 @@ static json_t *suspects_json(const struct verdicts *vd, json_t *blamed)
 	size_t i;
 
 	json_array_foreach (blamed, i, x)
-		json_array_append(json_object_get(x, "node") ? nodes : links,
-				  x);
+		json_array_append_new(json_object_get(x, "node") ? nodes
+								 : links,
+				      suspect_item(x));
 	return json_pack(
 		"{s:I, s:s, s:f, s:f, s:f, s:f, s:o, s:o}", "size_bytes",
 		(json_int_t)vd->sw->lat_size, "statistic", "latency_us.median",
