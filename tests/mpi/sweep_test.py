@@ -17,9 +17,11 @@ import csv
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -398,6 +400,76 @@ def case_rounds(ctx):
     ctx.expect(rc == 0 and sw["rounds_done"] == 1 and
                sw["stopped"] == "time-budget" and len(pairs_of(doc)) == 3,
                f"--time-budget: one round, {sw}")
+
+
+def case_stall(ctx):
+    # Rank 1 stopped (SIGSTOP) inside its pair with rank 0 in round 2 (4
+    # endpoints: (0,3),(1,2); (0,2),(1,3); (0,1),(2,3)): rank 0 blocks
+    # in a transfer, its watchdog writes the summary with the rows of the
+    # rows file (rounds 0 and 1), names rank 1, and ends the job (exit 3).
+    path = ctx.json_path("stall.json")
+    rows = path[:-len(".json")] + ".rows.jsonl"
+    d = os.path.join(ctx.tmp, "pids")
+    os.makedirs(d)
+    e = dict(os.environ)
+    e.update(MPI_ENV)
+    e.update(asan_env())
+    wrap = f'echo $$ > {d}/$OMPI_COMM_WORLD_RANK; exec "$0" "$@"'
+    cmd = [ctx.mpirun, "-np", "4", "sh", "-c", wrap, ctx.exe, "--json",
+           path, "--pairs", "all", "--sizes", "1:64K", "--iters", "2000",
+           "--max-time-per-size", "1", "--timeout", "3"] + NODE + NO_OUTLIERS
+    print("+", " ".join(cmd), flush=True)
+    p = subprocess.Popen(cmd, env=e, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    stopped = None
+    end = time.monotonic() + 120
+    while time.monotonic() < end and p.poll() is None and not stopped:
+        try:
+            with open(rows, encoding="utf-8") as f:
+                closed = sum('"round_done"' in ln for ln in f)
+        except OSError:
+            closed = 0
+        if closed >= 2:
+            time.sleep(0.5)  # into round 2's transfers
+            with open(os.path.join(d, "1")) as f:
+                stopped = int(f.read())
+            os.kill(stopped, signal.SIGSTOP)
+        time.sleep(0.02)
+    try:
+        out, err = p.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+    if stopped:
+        try:
+            os.kill(stopped, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    ctx.last = (cmd, p.returncode, out, err)
+    ctx.expect(stopped, "rounds 0 and 1 closed before rank 1 was stopped")
+    ctx.expect(p.returncode == 3, "a stalled rank: exit 3")
+    ctx.expect("rank 1 (host" in err and "stopped answering" in err,
+               "the watchdog names rank 1")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    run = doc["run"]
+    inc = run.get("incomplete") or {}
+    ctx.expect(inc.get("reason") == "peer stopped answering",
+               f"the summary marked incomplete: {inc}")
+    ctx.expect(1 in [r["rank"] for r in run["failed_ranks"]],
+               f"rank 1 in failed_ranks: {run['failed_ranks']}")
+    ctx.expect({(0, 1)} <= {(q["rank_a"], q["rank_b"])
+                            for q in run["failed_pairs"]},
+               f"pair 0-1 in failed_pairs: {run['failed_pairs']}")
+    head, pairs, rounds = rows_file(ctx, "stall.json")
+    got = pairs_of(doc)
+    ctx.expect({(0, 3), (1, 2), (0, 2), (1, 3)} <= set(got) and
+               len(doc["results"]) == len(got) * 17 and
+               sorted(got) == sorted((q["a"], q["b"]) for q in pairs),
+               f"the rows of the rows file in the summary: {got}")
+    ctx.expect(inc.get("sizes_done") == len(doc["results"]),
+               f"sizes_done {inc.get('sizes_done')}")
 
 
 def case_print_schedule(ctx):
