@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "render/render.h"
 #include "exit.h"
 #include "history/history.h"
 #include "log.h"
@@ -17,8 +19,9 @@
 
 /* Columns of past runs printed before the latest. */
 #define TREND_COLUMNS_MAX 8
-/* Sizes drawn in a trend plot (evenly picked). */
-#define TREND_PLOT_SIZES 6
+/* Sizes drawn in a trend plot (evenly picked), regressed ones added. */
+#define TREND_PLOT_SIZES     6
+#define TREND_PLOT_SIZES_MAX 10
 
 /* One series: runs of the same tool and test, oldest first. */
 struct trend {
@@ -72,6 +75,34 @@ static void trend_header(const struct trend *t, size_t first, size_t nb)
 	       "verdict");
 }
 
+/*
+ * The verdict of one size of the latest run against the rolling
+ * baseline of the nb runs before it; *base gets the baseline's point,
+ * *cand the latest's. The one place where history judges a size: its
+ * table and its plot's regression marks agree.
+ */
+static enum report_cmp_verdict
+trend_judge(const struct report_history_params *p, const struct trend *t,
+	    const struct bench_row *latest, size_t nb,
+	    struct report_point *base, struct report_point *cand)
+{
+	struct report_point pts[nb ? nb : 1];
+	const struct bench_row *row;
+	size_t i, k = 0;
+
+	for (i = t->n - 1 - nb; i < t->n - 1; i++) {
+		row = report_row_find(&t->set->items[t->members[i]],
+				      latest->size_bytes, latest->rank_a,
+				      latest->rank_b);
+		if (row)
+			report_point_get(row, &t->metric, &pts[k++]);
+	}
+	report_point_aggregate(pts, k, base);
+	report_point_get(latest, &t->metric, cand);
+	return report_cmp_judge(&p->rule, t->metric.bandwidth, base, cand,
+				NULL);
+}
+
 /* Print one size; returns its verdict. */
 static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 					 const struct trend *t,
@@ -79,10 +110,10 @@ static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 					 size_t first, size_t nb,
 					 unsigned *no_ci)
 {
-	struct report_point pts[nb ? nb : 1], base, cand, pt;
+	struct report_point base, cand, pt;
 	const struct bench_row *row;
 	enum report_cmp_verdict v;
-	size_t i, k = 0;
+	size_t i;
 
 	printf("%10zu", latest->size_bytes);
 	for (i = first; i < t->n; i++) {
@@ -97,16 +128,7 @@ static enum report_cmp_verdict trend_row(const struct report_history_params *p,
 		else
 			printf(" %10.3f", pt.value);
 	}
-	for (i = t->n - 1 - nb; i < t->n - 1; i++) {
-		row = report_row_find(&t->set->items[t->members[i]],
-				      latest->size_bytes, latest->rank_a,
-				      latest->rank_b);
-		if (row)
-			report_point_get(row, &t->metric, &pts[k++]);
-	}
-	report_point_aggregate(pts, k, &base);
-	report_point_get(latest, &t->metric, &cand);
-	v = report_cmp_judge(&p->rule, t->metric.bandwidth, &base, &cand, NULL);
+	v = trend_judge(p, t, latest, nb, &base, &cand);
 	if (isnan(base.value))
 		printf(" %10s %7s", "-", "-");
 	else
@@ -147,7 +169,24 @@ static void trend_print(const struct report_history_params *p,
 	printf("\n");
 }
 
-/* One plotted line: the value of one size across the runs. */
+/* "run 12 2026-11-20T02:00:00Z" -> its time in seconds; NAN if none. */
+static double trend_run_time(const char *path)
+{
+	const char *at = strchr(path, ' ');
+	struct tm tm;
+	char *end;
+
+	at = at ? strchr(at + 1, ' ') : NULL;
+	memset(&tm, 0, sizeof(tm));
+	if (!at)
+		return NAN;
+	end = strptime(at + 1, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		end = strptime(at + 1, "%Y-%m-%d", &tm);
+	return end ? (double)timegm(&tm) : NAN;
+}
+
+/* One plotted line: the value of one size across the runs, by date. */
 static int trend_series(const struct trend *t, size_t size,
 			struct report_series *s)
 {
@@ -155,12 +194,7 @@ static int trend_series(const struct trend *t, size_t size,
 	char title[48];
 	size_t i;
 
-	if (size >= (1u << 20) && !(size % (1u << 20)))
-		snprintf(title, sizeof(title), "%zu MiB", size >> 20);
-	else if (size >= 1024 && !(size % 1024))
-		snprintf(title, sizeof(title), "%zu KiB", size >> 10);
-	else
-		snprintf(title, sizeof(title), "%zu B", size);
+	render_size_text(size, title, sizeof(title));
 	s->title = strdup(title);
 	s->pts = calloc(t->n, sizeof(*s->pts));
 	if (!s->title || !s->pts)
@@ -172,28 +206,108 @@ static int trend_series(const struct trend *t, size_t size,
 		pt.value = NAN;
 		if (row)
 			report_point_get(row, &t->metric, &pt);
-		s->pts[s->n].x = (double)(i + 1);
+		s->pts[s->n].x = trend_run_time(t->set->paths[t->members[i]]);
 		s->pts[s->n++].y = pt.value;
 	}
 	return 0;
 }
 
-static int trend_xtics(const struct trend *t, char *buf, size_t len)
+/* The sizes drawn: evenly spread, the smallest and largest, and every
+ * regressed size (up to TREND_PLOT_SIZES_MAX in all). */
+static size_t trend_sizes(const struct report_history_params *p,
+			  const struct trend *t, size_t nb, size_t *sizes)
 {
-	char name[24];
+	const struct bench_result *latest =
+		&t->set->items[t->members[t->n - 1]];
+	struct report_point base, cand;
+	size_t i, k, n = latest->n_rows, m = 0;
+
+	for (i = 0; i < TREND_PLOT_SIZES && i < n; i++)
+		sizes[m++] =
+			latest->rows[n <= TREND_PLOT_SIZES
+					     ? i
+					     : i * (n - 1) /
+						       (TREND_PLOT_SIZES - 1)]
+				.size_bytes;
+	for (i = 0; i < n && m < TREND_PLOT_SIZES_MAX; i++) {
+		if (trend_judge(p, t, &latest->rows[i], nb, &base, &cand) !=
+		    REPORT_CMP_REGRESSION)
+			continue;
+		for (k = 0; k < m && sizes[k] != latest->rows[i].size_bytes;
+		     k++)
+			;
+		if (k == m)
+			sizes[m++] = latest->rows[i].size_bytes;
+	}
+	for (i = 1; i < m; i++) /* ascending, for the legend */
+		for (k = i; k > 0 && sizes[k - 1] > sizes[k]; k--) {
+			size_t x = sizes[k];
+
+			sizes[k] = sizes[k - 1];
+			sizes[k - 1] = x;
+		}
+	return m;
+}
+
+/*
+ * The baseline of each drawn size (a dashed segment over the baseline
+ * runs' dates to the latest) and the regressed sizes of the latest run
+ * (circled).
+ */
+static void trend_marks(const struct report_history_params *p,
+			const struct trend *t, size_t nb, const size_t *sizes,
+			size_t n, struct report_xy *segs, size_t *n_segs,
+			struct report_xy *marks, size_t *n_marks)
+{
+	const struct bench_result *latest =
+		&t->set->items[t->members[t->n - 1]];
+	double x0 = trend_run_time(t->set->paths[t->members[t->n - 1 - nb]]);
+	double x1 = trend_run_time(t->set->paths[t->members[t->n - 1]]);
+	struct report_point base, cand;
+	enum report_cmp_verdict v;
+	const struct bench_row *row;
+	size_t i;
+
+	*n_segs = *n_marks = 0;
+	for (i = 0; i < n && nb; i++) {
+		row = report_row_find(latest, sizes[i], -1, -1);
+		if (!row)
+			continue;
+		v = trend_judge(p, t, row, nb, &base, &cand);
+		if (isfinite(base.value) && base.value > 0) {
+			segs[(*n_segs)++] =
+				(struct report_xy){ x0, base.value };
+			segs[(*n_segs)++] =
+				(struct report_xy){ x1, base.value };
+		}
+		if (v == REPORT_CMP_REGRESSION && isfinite(cand.value))
+			marks[(*n_marks)++] =
+				(struct report_xy){ x1, cand.value };
+	}
+}
+
+/* Labels every run of the series shares ("cluster=hb120"), or "". */
+static void trend_labels(const struct trend *t, char *buf, size_t len)
+{
+	const struct bench_result *r = &t->set->items[t->members[0]];
+	const json_t *v;
+	const char *key, *x;
 	size_t i, off = 0;
 
-	off += (size_t)snprintf(buf, len, "(");
-	for (i = 0; i < t->n && off < len; i++) {
-		trend_run_name(t->set->paths[t->members[i]], name,
-			       sizeof(name));
-		off += (size_t)snprintf(buf + off, len - off, "%s\"%s\" %zu",
-					i ? ", " : "", name, i + 1);
+	buf[0] = '\0';
+	json_object_foreach (json_object_get(r->run, "labels"), key, v) {
+		for (i = 1; i < t->n; i++) {
+			x = bench_result_label(&t->set->items[t->members[i]],
+					       key);
+			if (!x || !json_is_string(v) ||
+			    strcmp(x, json_string_value(v)))
+				break;
+		}
+		if (i == t->n && json_is_string(v) && off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s=%s",
+						off ? ", " : "", key,
+						json_string_value(v));
 	}
-	if (off + 2 > len)
-		return -ENOSPC;
-	snprintf(buf + off, len - off, ")");
-	return 0;
 }
 
 static int trend_plot(const struct report_history_params *p,
@@ -201,28 +315,48 @@ static int trend_plot(const struct report_history_params *p,
 {
 	const struct bench_result *latest =
 		&t->set->items[t->members[t->n - 1]];
-	struct report_series s[TREND_PLOT_SIZES] = { { 0 } };
+	struct report_series s[TREND_PLOT_SIZES_MAX] = { { 0 } };
+	struct report_xy segs[2 * TREND_PLOT_SIZES_MAX],
+		marks[TREND_PLOT_SIZES_MAX];
 	struct report_figure fig = { .kind = "trend", .series = s };
-	char ylabel[64], title[160], name[32], path[4096], xtics[4096];
-	size_t i, k, n = latest->n_rows;
+	char ylabel[96], title[320], name[32], path[4096], labels[160];
+	char segs_title[96];
+	size_t sizes[TREND_PLOT_SIZES_MAX], i, n;
+	size_t nb = t->n - 1 < p->baseline ? t->n - 1 : p->baseline;
 	int ret = 0;
 
-	/* Evenly spread sizes, the smallest and the largest included. */
-	for (i = 0; i < TREND_PLOT_SIZES && i < n && !ret; i++) {
-		k = n <= TREND_PLOT_SIZES
-			    ? i
-			    : i * (n - 1) / (TREND_PLOT_SIZES - 1);
-		ret = trend_series(t, latest->rows[k].size_bytes,
-				   &s[fig.n_series++]);
-	}
-	snprintf(title, sizeof(title), "%s %s: history",
+	n = trend_sizes(p, t, nb, sizes);
+	for (i = 0; i < n && !ret; i++)
+		ret = trend_series(t, sizes[i], &s[fig.n_series++]);
+	trend_marks(p, t, nb, sizes, n, segs, &fig.n_segs, marks, &fig.n_marks);
+	fig.segs = segs;
+	fig.marks = marks;
+	snprintf(segs_title, sizeof(segs_title), "baseline: median of %zu runs",
+		 nb);
+	fig.segs_title = segs_title;
+	fig.marks_title = "regression (latest)";
+	trend_labels(t, labels, sizeof(labels));
+	snprintf(title, sizeof(title), "%s %s: history by run date%s%s%s",
 		 latest->tool ? latest->tool : "?",
-		 latest->test_name ? latest->test_name : "?");
+		 latest->test_name ? latest->test_name : "?",
+		 labels[0] ? " (" : "", labels, labels[0] ? ")" : "");
 	fig.title = title;
-	fig.ylabel = report_metric_label(&t->metric, ylabel, sizeof(ylabel));
-	fig.xlabel = "run";
-	if (!ret && !trend_xtics(t, xtics, sizeof(xtics)))
-		fig.xtics = xtics;
+	report_metric_label(&t->metric, ylabel, sizeof(ylabel));
+	if (!t->metric.bandwidth)
+		snprintf(ylabel, sizeof(ylabel), "%s %s latency (us)",
+			 bench_stat_name(t->metric.stat),
+			 bench_lat_kind_name(latest->lat_kind));
+	fig.ylabel = ylabel;
+	fig.xlabel = "run start time (UTC)";
+	fig.xtime = true;
+	/* Hours only where the runs lie within two days. */
+	fig.timeformat =
+		trend_run_time(t->set->paths[t->members[t->n - 1]]) -
+					trend_run_time(
+						t->set->paths[t->members[0]]) <
+				2 * 86400
+			? "%m-%d %H:%M"
+			: "%Y-%m-%d";
 	snprintf(name, sizeof(name), "trend-%u", idx);
 	if (!ret)
 		ret = report_plot_draw(&fig, p->plot_dir, name, p->format, path,

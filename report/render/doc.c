@@ -24,6 +24,7 @@ struct doc_verdict {
 	unsigned checked;     /* sizes with a target */
 	unsigned regressions; /* sizes regressed against the baseline */
 	unsigned compared;    /* sizes compared with the baseline */
+	char regressed[240];  /* "256 B +5.2 %, 1 KiB +9.1 %" */
 };
 
 void render_size_text(size_t size, char *buf, size_t len)
@@ -138,6 +139,19 @@ static bool doc_row_base(const struct doc *d, const struct bench_result *b,
 	snprintf(verdict, DOC_CELL, "%s", report_cmp_verdict_name(vd));
 	v->compared += vd != REPORT_CMP_NA;
 	v->regressions += vd == REPORT_CMP_REGRESSION;
+	if (vd == REPORT_CMP_REGRESSION && row->rank_a < 0) {
+		size_t off = strlen(v->regressed);
+		char hs[24];
+
+		render_size_text(row->size_bytes, hs, sizeof(hs));
+		if (off + 40 < sizeof(v->regressed))
+			snprintf(v->regressed + off, sizeof(v->regressed) - off,
+				 "%s%s %+.1f %%", off ? ", " : "", hs,
+				 (pc.value / pb.value - 1) * 100);
+		else if (!strstr(v->regressed, ", ..."))
+			snprintf(v->regressed + off, sizeof(v->regressed) - off,
+				 ", ...");
+	}
 	return vd == REPORT_CMP_REGRESSION;
 }
 
@@ -410,6 +424,26 @@ static void doc_verdict_text(const struct doc_verdict *v, char *buf, size_t len)
 		snprintf(buf, len, "no --max-latency target and no baseline");
 }
 
+/* A sweep's "2 sizes x 28 pairs" (kept as is for other results). */
+static void doc_sweep_sizes(const struct bench_result *r, char *buf, size_t len)
+{
+	size_t i, k, sizes = 0, pairs = 0;
+
+	for (i = 0; i < r->n_rows; i++) {
+		if (r->rows[i].rank_a < 0)
+			return;
+		for (k = 0;
+		     k < i && r->rows[k].size_bytes != r->rows[i].size_bytes;
+		     k++)
+			;
+		sizes += k == i;
+	}
+	if (!sizes)
+		return;
+	pairs = r->n_rows / sizes;
+	snprintf(buf, len, "%zu x %zu pairs", sizes, pairs);
+}
+
 /* The result's section title; also its TOC entry. */
 static void doc_result_title(const struct doc *d, size_t i, char *buf,
 			     size_t len)
@@ -467,6 +501,7 @@ static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 			 r->test_name ? r->test_name : "?",
 			 bench_test_name(r->test));
 		snprintf(cells[4], sizeof(cells[4]), "%zu", r->n_rows);
+		doc_sweep_sizes(r, cells[4], sizeof(cells[4]));
 		snprintf(cells[5], sizeof(cells[5]), "%s", start ? start : "-");
 		snprintf(cells[6], sizeof(cells[6]), "%s",
 			 doc_verdict_word(&v[i], &bad));
@@ -528,6 +563,47 @@ static void doc_reason_item(const struct doc *d,
 	d->ops->list_item(d->f, text);
 }
 
+/* A passing judgement: the check closest to its limit, and its margin. */
+static void doc_closest(const struct doc *d)
+{
+	const struct render_judgement *j = d->o->judge;
+	const struct report_check_item *it, *best = NULL;
+	double q, best_q = -INFINITY;
+	char text[320], size[24], pair[96];
+	size_t i;
+
+	for (i = 0; i < j->check.n_items; i++) {
+		it = &j->check.items[i];
+		if (it->verdict != REPORT_PASS || it->rule < 0 ||
+		    !isfinite(it->value) ||
+		    !(j->profile.rules[it->rule].limit > 0))
+			continue;
+		q = it->value / j->profile.rules[it->rule].limit;
+		if (it->kind != REPORT_RULE_MAX_LAT)
+			q = q > 0 ? 1 / q : -INFINITY;
+		if (q > best_q) {
+			best_q = q;
+			best = it;
+		}
+	}
+	if (!best)
+		return;
+	render_size_text(j->view.items[best->result].rows[best->row].size_bytes,
+			 size, sizeof(size));
+	report_pair_name(&j->view.items[best->result],
+			 &j->view.items[best->result].rows[best->row], pair,
+			 sizeof(pair));
+	snprintf(text, sizeof(text),
+		 "closest to its limit: %s %s%s%s: %.2f %s against %.2f (%+.1f "
+		 "%%)",
+		 doc_basename(j->view.paths[best->result]), size,
+		 pair[0] ? " " : "", pair, best->value,
+		 best->kind == REPORT_RULE_MAX_LAT ? "us" : "MB/s",
+		 j->profile.rules[best->rule].limit,
+		 (best->value / j->profile.rules[best->rule].limit - 1) * 100);
+	d->ops->list_item(d->f, text);
+}
+
 /*
  * Why the verdict is what it is, at the top: sweep suspects first, then
  * every size that failed or was inconclusive against its target (pair,
@@ -572,11 +648,14 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 			continue;
 		snprintf(text, sizeof(text),
 			 "REGRESSION: %s %s: %u of %u size(s) regressed "
-			 "against the baseline (see its table) [regression]",
+			 "against the baseline (tolerance %.0f %%, or the "
+			 "noise)%s%s [regression]",
 			 doc_basename(d->set->paths[i]),
 			 d->set->items[i].test_name ? d->set->items[i].test_name
 						    : "?",
-			 v[i].regressions, v[i].compared);
+			 v[i].regressions, v[i].compared,
+			 d->o->rule.tolerance * 100,
+			 v[i].regressed[0] ? ": " : "", v[i].regressed);
 		d->ops->list_item(d->f, text);
 		n++;
 	}
@@ -599,6 +678,7 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 			 j->check.n_pass, j->profile.name,
 			 bench_stat_name((enum bench_stat_id)j->stat));
 		d->ops->list_item(d->f, text);
+		doc_closest(d);
 	} else if (!j && !n) {
 		d->ops->list_item(d->f, "nothing failed or regressed");
 	}

@@ -14,7 +14,7 @@
 #include "variant.h"
 
 /* "dir/base_run.json" -> "base_run" */
-static void figure_run_title(const char *path, char *buf, size_t len)
+static void figure_file_title(const char *path, char *buf, size_t len)
 {
 	const char *base = strrchr(path, '/');
 	char *dot;
@@ -23,6 +23,76 @@ static void figure_run_title(const char *path, char *buf, size_t len)
 	dot = strrchr(buf, '.');
 	if (dot && dot != buf)
 		*dot = '\0';
+}
+
+/* Whether run.labels[key] differs among the members (or is missing). */
+static bool figure_label_differs(const struct report_set *set,
+				 const size_t *members, size_t n,
+				 const char *key)
+{
+	const char *first = bench_result_label(&set->items[members[0]], key);
+	const char *v;
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		v = bench_result_label(&set->items[members[i]], key);
+		if (!v || !first || strcmp(v, first))
+			return true;
+	}
+	return false;
+}
+
+#define FIGURE_KEYS_MAX 8
+
+/* The label keys whose values tell the members apart (at most 8). */
+static size_t figure_keys(const struct report_set *set, const size_t *members,
+			  size_t n, const char **keys)
+{
+	const char *key;
+	size_t i, k, nk = 0;
+	json_t *v;
+
+	for (i = 0; i < n; i++)
+		json_object_foreach (
+			json_object_get(set->items[members[i]].run, "labels"),
+			key, v) {
+			for (k = 0; k < nk && strcmp(keys[k], key); k++)
+				;
+			if (k == nk && nk < FIGURE_KEYS_MAX &&
+			    (n == 1 ||
+			     figure_label_differs(set, members, n, key)))
+				keys[nk++] = key;
+		}
+	return nk;
+}
+
+/*
+ * A run's legend: the labels (run.labels, ibpong's --label values) that
+ * tell it from the other runs of the figure, "k=v, k=v" ("no k" where it
+ * lacks one); with no such label, its start time, else its file name.
+ */
+static void figure_run_title(const struct report_set *set,
+			     const size_t *members, size_t n, size_t i,
+			     char *buf, size_t len)
+{
+	const struct bench_result *r = &set->items[members[i]];
+	const char *keys[FIGURE_KEYS_MAX], *v, *start;
+	size_t nk = figure_keys(set, members, n, keys), k, off = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < nk && off < len; k++) {
+		v = bench_result_label(r, keys[k]);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s%s%s",
+					off ? ", " : "", v ? keys[k] : "no ",
+					v ? "=" : keys[k], v ? v : "");
+	}
+	if (off)
+		return;
+	start = json_string_value(json_object_get(r->run, "start_time"));
+	if (start && n > 1)
+		snprintf(buf, len, "%s", start);
+	else
+		figure_file_title(set->paths[members[i]], buf, len);
 }
 
 static bool figure_same_test(const struct bench_result *a,
@@ -119,6 +189,45 @@ static int figure_group_series(const struct report_set *set,
 	return 0;
 }
 
+static bool figure_is_sweep(const struct bench_result *r)
+{
+	return r->n_rows && r->rows[0].rank_a >= 0;
+}
+
+/*
+ * A sweep's worst pair per size (the largest latency, the smallest
+ * bandwidth): the line its median hides, titled "TITLE: worst pair".
+ */
+static int figure_worst_series(const struct bench_result *r,
+			       const struct report_metric *m, const char *title,
+			       struct report_series *out)
+{
+	struct report_point pt;
+	size_t i, k;
+	double x;
+
+	out->n = 0;
+	out->pts = calloc(r->n_rows + 1, sizeof(*out->pts));
+	if (!out->pts || asprintf(&out->title, "%s: worst pair", title) < 0)
+		return -ENOMEM;
+	for (i = 0; i < r->n_rows; i++) {
+		report_point_get(&r->rows[i], m, &pt);
+		x = figure_x(&r->rows[i]);
+		if (!isfinite(pt.value) || !(pt.value > 0) ||
+		    (m->bandwidth && !r->rows[i].size_bytes))
+			continue;
+		for (k = 0; k < out->n && out->pts[k].x != x; k++)
+			;
+		if (k == out->n)
+			out->pts[out->n++] = (struct report_xy){ x, pt.value };
+		else if (m->bandwidth ? pt.value < out->pts[k].y
+				      : pt.value > out->pts[k].y)
+			out->pts[k].y = pt.value;
+	}
+	qsort(out->pts, out->n, sizeof(*out->pts), figure_cmp_x);
+	return 0;
+}
+
 /* The series of a test: one per run, or one per group. */
 static int figure_series(const struct report_set *set, const size_t *members,
 			 size_t n, const struct report_metric *m,
@@ -135,10 +244,20 @@ static int figure_series(const struct report_set *set, const size_t *members,
 		const char *g;
 
 		if (!group_by) {
-			figure_run_title(set->paths[members[i]], title,
+			figure_run_title(set, members, n, i, title,
 					 sizeof(title));
-			ret = report_series_from_result(r, m, title,
-							&s[(*n_series)++]);
+			/* A sweep: the median of its pairs, and the worst. */
+			if (figure_is_sweep(r)) {
+				ret = figure_worst_series(r, m, title,
+							  &s[*n_series + 1]);
+				snprintf(title + strlen(title),
+					 sizeof(title) - strlen(title),
+					 ": median of the pairs");
+			}
+			ret = ret
+				      ?: report_series_from_result(
+						 r, m, title, &s[*n_series]);
+			*n_series += figure_is_sweep(r) ? 2 : 1;
 			continue;
 		}
 		g = bench_result_label(r, group_by);
@@ -152,22 +271,64 @@ static int figure_series(const struct report_set *set, const size_t *members,
 	return ret;
 }
 
+/* The baseline run of r's test and variant (render --baseline), or NULL. */
+static const struct bench_result *figure_base(const struct render_opts *o,
+					      const struct bench_result *r)
+{
+	const struct bench_result *kind_match = NULL, *b;
+	size_t i;
+
+	for (i = 0; o->baseline && i < o->baseline->count; i++) {
+		b = &o->baseline->items[i];
+		if (!report_same_variant(b, r, NULL, 0))
+			continue;
+		if (!strcmp(b->test_name ? b->test_name : "",
+			    r->test_name ? r->test_name : ""))
+			return b;
+		if (!kind_match)
+			kind_match = b;
+	}
+	return kind_match;
+}
+
+/*
+ * Targets are drawn only on the figures of results the judgement applies
+ * to: a one-way profile's ceiling never lands on a round-trip axis.
+ */
+static bool figure_targets_apply(const struct render_opts *o,
+				 const struct bench_result *r)
+{
+	char why[256];
+
+	return !o->judge ||
+	       report_profile_applies(&o->judge->profile, r, why, sizeof(why));
+}
+
 static int figure_draw(const struct report_set *set, const size_t *members,
 		       size_t n, const struct report_metric *m,
 		       const struct render_opts *o, const char *name,
 		       struct render_image *img)
 {
 	const struct bench_result *r = &set->items[members[0]];
-	struct report_series *s;
+	const struct bench_result *b = figure_base(o, r);
+	struct report_series *s, base = { 0 };
 	struct report_figure fig = { 0 };
-	char ylabel[64], title[256], full[512];
+	char ylabel[64], title[256], full[512], bt[300], lab[280];
 	size_t n_series = 0;
 	int ret;
 
-	s = calloc(n, sizeof(*s));
+	s = calloc(2 * n, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	ret = figure_series(set, members, n, m, o->group_by, s, &n_series);
+	if (!ret && b) {
+		size_t at = (size_t)(b - o->baseline->items);
+
+		figure_run_title(o->baseline, &at, 1, 0, lab, sizeof(lab));
+		snprintf(bt, sizeof(bt), "baseline: %s", lab);
+		ret = report_series_from_result(b, m, bt, &base);
+		fig.baseline = &base;
+	}
 	snprintf(title, sizeof(title), "%s %s: %s against message size%s",
 		 r->tool ? r->tool : "?", r->test_name ? r->test_name : "?",
 		 m->bandwidth ? "bandwidth" : "latency",
@@ -191,7 +352,7 @@ static int figure_draw(const struct report_set *set, const size_t *members,
 	fig.ylabel = ylabel;
 	fig.series = s;
 	fig.n_series = n_series;
-	if (!m->bandwidth) {
+	if (!m->bandwidth && figure_targets_apply(o, r)) {
 		fig.targets = o->targets;
 		fig.n_targets = o->n_targets;
 	}
@@ -199,6 +360,7 @@ static int figure_draw(const struct report_set *set, const size_t *members,
 		ret = report_plot_draw(&fig, o->out_dir, name, o->format,
 				       img->path, sizeof(img->path));
 	snprintf(img->caption, sizeof(img->caption), "%s", title);
+	report_series_free(&base, 1);
 	report_series_free(s, n_series);
 	free(s);
 	return ret;

@@ -436,54 +436,135 @@ static void plot_size_tics(const struct report_figure *fig, char *out,
 		snprintf(out + off, len - off, ")");
 }
 
-/* The target segments and the points above them; "" if none. */
-static int plot_write_targets(const struct report_figure *fig, const char *dir,
-			      const char *name, char *tfile, char *ffile,
+/* 4096 -> "4 KiB" (legends). */
+static void plot_size_text(size_t size, char *buf, size_t len)
+{
+	if (size >= (1u << 20) && !(size % (1u << 20)))
+		snprintf(buf, len, "%zu MiB", size >> 20);
+	else if (size >= 1024 && !(size % 1024))
+		snprintf(buf, len, "%zu KiB", size >> 10);
+	else
+		snprintf(buf, len, "%zu B", size);
+}
+
+/* The legend of the targets: their values and ranges. */
+static void plot_target_title(const struct report_figure *fig, char *buf,
 			      size_t len)
 {
+	char lo[24], hi[24];
+	size_t i, off;
+
+	off = (size_t)snprintf(buf, len, "target");
+	for (i = 0; i < fig->n_targets && off < len; i++) {
+		const struct report_target *t = &fig->targets[i];
+
+		plot_size_text(t->min_bytes, lo, sizeof(lo));
+		plot_size_text(t->max_bytes, hi, sizeof(hi));
+		off += (size_t)snprintf(
+			buf + off, len - off, "%s <= %.3g us (%s%s%s)",
+			i ? ";" : "", t->max_us, lo,
+			t->max_bytes > t->min_bytes ? " - " : "",
+			t->max_bytes > t->min_bytes ? hi : "");
+	}
+}
+
+/* Points "x y" into dir/file; 0 or -errno. */
+static int plot_write_points(const char *dir, const char *file,
+			     const struct report_xy *p, size_t n, bool pairs)
+{
 	char path[PATH_MAX];
-	const struct report_target *t;
 	FILE *f;
+	size_t i;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (i = 0; i < n; i++)
+		fprintf(f, "%.17g %.17g\n%s", p[i].x, p[i].y,
+			pairs && i % 2 ? "\n" : "");
+	return fclose(f) ? -EIO : 0;
+}
+
+/*
+ * The dashed segments (the targets, or fig->segs) into tfile and the
+ * marked points (those over their target, or fig->marks) into ffile;
+ * "" for none. ttitle and ftitle get their legends.
+ */
+static int plot_write_targets(const struct report_figure *fig, const char *dir,
+			      const char *name, char *tfile, char *ffile,
+			      size_t len, char *ttitle, char *ftitle,
+			      size_t tlen)
+{
+	struct report_xy *p;
+	const struct report_target *t;
 	size_t i, k, n = 0;
+	int ret;
 
 	tfile[0] = ffile[0] = '\0';
+	snprintf(ttitle, tlen, "%s", fig->segs_title ? fig->segs_title : "");
+	snprintf(ftitle, tlen, "%s",
+		 fig->marks_title ? fig->marks_title : "over target");
+	if (fig->n_segs) {
+		snprintf(tfile, len, "%s-base.dat", name);
+		ret = plot_write_points(dir, tfile, fig->segs, fig->n_segs,
+					true);
+		if (ret)
+			return ret;
+	}
+	if (fig->n_marks) {
+		snprintf(ffile, len, "%s-marks.dat", name);
+		return plot_write_points(dir, ffile, fig->marks, fig->n_marks,
+					 false);
+	}
 	if (!fig->n_targets)
 		return 0;
-	snprintf(tfile, len, "%s-target.dat", name);
-	snprintf(path, sizeof(path), "%s/%s", dir, tfile);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
+	p = calloc(2 * fig->n_targets + 1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
 	for (i = 0; i < fig->n_targets; i++) {
 		t = &fig->targets[i];
-		fprintf(f, "%.17g %.17g\n%.17g %.17g\n\n",
-			t->min_bytes ? (double)t->min_bytes
-				     : REPORT_PLOT_ZERO_X,
-			t->max_us,
-			t->max_bytes ? (double)t->max_bytes
-				     : REPORT_PLOT_ZERO_X,
-			t->max_us);
+		p[2 * i].x = t->min_bytes ? (double)t->min_bytes
+					  : REPORT_PLOT_ZERO_X;
+		p[2 * i + 1].x = t->max_bytes ? (double)t->max_bytes
+					      : REPORT_PLOT_ZERO_X;
+		p[2 * i].y = p[2 * i + 1].y = t->max_us;
 	}
-	fclose(f);
-	snprintf(ffile, len, "%s-fail.dat", name);
-	snprintf(path, sizeof(path), "%s/%s", dir, ffile);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
+	snprintf(tfile, len, "%s-target.dat", name);
+	plot_target_title(fig, ttitle, tlen);
+	ret = plot_write_points(dir, tfile, p, 2 * fig->n_targets, true);
+	free(p);
+	if (ret)
+		return ret;
 	for (i = 0; i < fig->n_series; i++)
 		for (k = 0; k < fig->series[i].n; k++) {
-			const struct report_xy *p = &fig->series[i].pts[k];
-			size_t size = p->x < 1 ? 0 : (size_t)p->x;
+			const struct report_xy *q = &fig->series[i].pts[k];
+			size_t size = q->x < 1 ? 0 : (size_t)q->x;
 
 			t = report_target_find(fig->targets, fig->n_targets,
 					       size);
-			if (t && p->y > t->max_us && ++n)
-				fprintf(f, "%.17g %.17g\n", p->x, p->y);
+			n += t && q->y > t->max_us;
 		}
-	fclose(f);
 	if (!n)
-		ffile[0] = '\0';
-	return 0;
+		return 0;
+	p = calloc(n, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (i = 0, n = 0; i < fig->n_series; i++)
+		for (k = 0; k < fig->series[i].n; k++) {
+			const struct report_xy *q = &fig->series[i].pts[k];
+
+			t = report_target_find(fig->targets, fig->n_targets,
+					       q->x < 1 ? 0 : (size_t)q->x);
+			if (t && q->y > t->max_us)
+				p[n++] = *q;
+		}
+	snprintf(ffile, len, "%s-fail.dat", name);
+	ret = plot_write_points(dir, ffile, p, n, false);
+	free(p);
+	return ret;
 }
 
 /* Write the series data files; files gets their names. */
@@ -524,10 +605,19 @@ static void plot_free_args(char **argv, int argc)
 		free(argv[i]);
 }
 
+/* The titles and files beside the series, for plot_args. */
+struct plot_extra {
+	char tfile[PATH_MAX];
+	char ffile[PATH_MAX];
+	char bfile[PATH_MAX];
+	char ttitle[512];
+	char ftitle[256];
+};
+
 static int plot_args(const struct report_figure *fig, const char *tpl,
 		     const char *out, enum report_plot_format fmt,
-		     const char *files, const char *tfile, const char *ffile,
-		     char **argv, int *argc)
+		     const char *files, const struct plot_extra *x, char **argv,
+		     int *argc)
 {
 	const char *gp = getenv("IBPONG_GNUPLOT");
 	char tics[PLOT_VAR_MAX];
@@ -551,14 +641,22 @@ static int plot_args(const struct report_figure *fig, const char *tpl,
 				  fig->xlabel ? fig->xlabel : "");
 	ret = ret ?: plot_var(argv, argc, "files", files);
 	ret = ret ?: plot_var(argv, argc, "tpldir", tpl);
-	ret = ret ?: plot_var(argv, argc, "targetfile", tfile);
-	ret = ret ?: plot_var(argv, argc, "failfile", ffile);
+	ret = ret ?: plot_var(argv, argc, "targetfile", x->tfile);
+	ret = ret ?: plot_var(argv, argc, "failfile", x->ffile);
+	ret = ret ?: plot_var(argv, argc, "targettitle", x->ttitle);
+	ret = ret ?: plot_var(argv, argc, "failtitle", x->ftitle);
+	ret = ret ?: plot_var(argv, argc, "basefile", x->bfile);
 	ret = ret ?: plot_var(argv, argc, "xtics", tics);
+	ret = ret
+		      ?: plot_var(argv, argc, "timeformat",
+				  fig->timeformat ? fig->timeformat
+						  : "%Y-%m-%d");
 	if (ret)
 		return ret;
 	argv[(*argc)++] = strdup("-e");
-	if (asprintf(&argv[*argc], "zeronote=%d; xlo=%.17g; xhi=%.17g", zero,
-		     xlo, xhi) < 0)
+	if (asprintf(&argv[*argc],
+		     "zeronote=%d; xlo=%.17g; xhi=%.17g; xtime=%d", zero, xlo,
+		     xhi, fig->xtime) < 0)
 		return -ENOMEM;
 	(*argc)++;
 	if (asprintf(&argv[*argc], "%s/%s.gp", tpl, fig->kind) < 0)
@@ -588,31 +686,54 @@ static int plot_run_check(int ret, char **argv, int argc, const char *dir,
 	return ret;
 }
 
+/* The baseline series into x->bfile ("" without one). */
+static int plot_write_base(const struct report_figure *fig, const char *dir,
+			   const char *name, struct plot_extra *x)
+{
+	char path[PATH_MAX];
+
+	x->bfile[0] = '\0';
+	if (!fig->baseline || !fig->baseline->n)
+		return 0;
+	snprintf(x->bfile, sizeof(x->bfile), "%s-baseline.dat", name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, x->bfile) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	return plot_write_series(path, fig->baseline);
+}
+
 int report_plot_draw(const struct report_figure *fig, const char *dir,
 		     const char *name, enum report_plot_format fmt, char *path,
 		     size_t len)
 {
 	char tpl[PATH_MAX], files[PLOT_VAR_MAX], out[PATH_MAX];
-	char tfile[PATH_MAX], ffile[PATH_MAX], *argv[PLOT_ARGS_MAX] = { 0 };
+	char *argv[PLOT_ARGS_MAX] = { 0 };
+	struct plot_extra *x = calloc(1, sizeof(*x));
 	int argc = 0, ret;
 
+	if (!x)
+		return -ENOMEM;
 	ret = plot_template_dir(fig->kind, tpl, sizeof(tpl));
 	if (ret) {
 		bench_err("gnuplot template %s.gp not found (looked in "
 			  "$IBPONG_GNUPLOT_DIR, ../share/ibpong/gnuplot, %s)",
 			  fig->kind, REPORT_GNUPLOT_SRCDIR);
+		free(x);
 		return ret;
 	}
 	ret = plot_write_data(fig, dir, name, files, sizeof(files));
 	if (ret == -EINVAL)
 		bench_err("%s: no values to plot", name);
 	if (!ret)
-		ret = plot_write_targets(fig, dir, name, tfile, ffile,
-					 sizeof(tfile));
+		ret = plot_write_targets(fig, dir, name, x->tfile, x->ffile,
+					 sizeof(x->tfile), x->ttitle, x->ftitle,
+					 sizeof(x->ftitle));
+	if (!ret)
+		ret = plot_write_base(fig, dir, name, x);
 	snprintf(out, sizeof(out), "%s.%s", name, report_plot_ext(fmt));
 	if (!ret)
-		ret = plot_args(fig, tpl, out, fmt, files, tfile, ffile, argv,
-				&argc);
+		ret = plot_args(fig, tpl, out, fmt, files, x, argv, &argc);
+	free(x);
 	return plot_run_check(ret, argv, argc, dir, out, path, len);
 }
 

@@ -77,6 +77,22 @@ struct report_figure {
 	const struct report_target *targets; /* latency: NULL or n_targets */
 	size_t n_targets;
 	const char *xtics; /* trend: gnuplot tics list, or NULL */
+	/* A baseline run, drawn dashed under its own title; or NULL. */
+	const struct report_series *baseline;
+	/*
+	 * Marked points (drawn circled, titled marks_title), e.g. the
+	 * regressions of a trend; latency figures mark the points over
+	 * their target themselves.
+	 */
+	const struct report_xy *marks;
+	size_t n_marks;
+	const char *marks_title;
+	/* Dashed segments, pairs of points (a trend's rolling baseline). */
+	const struct report_xy *segs;
+	size_t n_segs; /* points: twice the segments */
+	const char *segs_title;
+	bool xtime; /* trend: x is a time in seconds since the epoch */
+	const char *timeformat; /* its strftime format ("%Y-%m-%d") */
 };
 
 /*

@@ -372,6 +372,7 @@ int report_cmd_render(int argc, char **argv)
 	ret = render_judge(&o, &set, &judge);
 	if (ret)
 		goto out;
+	o.baseline = base.count ? &base : NULL;
 	ret = report_mkdir_p(o.out_dir);
 	/* No gnuplot: the tables-only report, and one line saying so. */
 	o.plots_skipped = !report_plot_available();

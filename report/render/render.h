@@ -33,7 +33,8 @@ struct render_opts {
 	const char *title;
 	const char *group_by;	   /* overlay groups, not runs; or NULL */
 	const char *baseline_path; /* render: compare with it; or NULL */
-	int stat;		   /* bench_stat_id or -1 */
+	const struct report_set *baseline; /* its results: drawn; or NULL */
+	int stat;			   /* bench_stat_id or -1 */
 	enum report_plot_format format;
 	struct report_target targets[REPORT_TARGETS_MAX];
 	size_t n_targets;

@@ -13,7 +13,15 @@
 #include "render/doc.h"
 #include "variant.h"
 
-#define SWEEP_NOTE_MAX 20 /* pairs of note listed */
+#define SWEEP_NOTE_MAX	20 /* pairs of note listed */
+#define SWEEP_SIZES_MAX 64 /* sizes in the per-size table */
+
+static int sweep_cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
 
 static int sweep_cmp_double(const void *a, const void *b)
 {
@@ -179,12 +187,7 @@ static size_t sweep_ranks(const struct bench_result *r, size_t size, int *ranks)
 			ranks[n++] = x;
 		}
 	}
-	for (i = 1; i < n; i++) /* insertion sort: a few hundred ranks */
-		for (k = i; k > 0 && ranks[k - 1] > ranks[k]; k--) {
-			x = ranks[k];
-			ranks[k] = ranks[k - 1];
-			ranks[k - 1] = x;
-		}
+	qsort(ranks, n, sizeof(*ranks), sweep_cmp_int);
 	for (i = 0, k = 0; i < n; i++)
 		if (!k || ranks[k - 1] != ranks[i])
 			ranks[k++] = ranks[i];
@@ -232,17 +235,20 @@ static void sweep_sizes(const struct doc *d, const struct bench_result *r,
 	const struct bench_row *row, *worst;
 	char c[7][DOC_CELL];
 	const char *cp[7];
-	size_t i, j, k, n, over_n, size;
+	size_t i, j, k, n, over_n, size, seen[SWEEP_SIZES_MAX], n_seen = 0;
 	double x, wv;
 	bool over;
 
 	d->ops->table_begin(d->f, head, 7);
 	for (i = 0; i < r->n_rows; i++) {
 		size = r->rows[i].size_bytes;
-		for (j = 0; j < i && r->rows[j].size_bytes != size; j++)
+		/* Each size once, in the order of its first row. */
+		for (j = 0; j < n_seen && seen[j] != size; j++)
 			;
-		if (j < i || r->rows[i].rank_a < 0)
-			continue; /* a size already listed */
+		if (j < n_seen || r->rows[i].rank_a < 0 ||
+		    n_seen == SWEEP_SIZES_MAX)
+			continue;
+		seen[n_seen++] = size;
 		worst = NULL;
 		wv = NAN;
 		for (j = i, n = 0, over_n = 0; j < r->n_rows; j++) {

@@ -78,6 +78,51 @@ expect_rc 1 $O $EXE history --db "$WORK/ci-within.db" --stat p99
 expect_grep '^ +4096 .* none +REGRESSION$' $O
 expect_grep 'note: 18 size\(s\) without a 95 % interval' $O
 
+# A nightly series by date: 8 runs a day apart, the last 25 % slower from
+# 2 KiB: x is the run date, the regressed sizes of the latest run circled
+# (those of the table's verdict), the rolling baseline drawn dashed.
+python3 - "$DATA/lat-base.json" "$WORK/nightly" <<'PY'
+import json, os, sys
+os.makedirs(sys.argv[2], exist_ok=True)
+for day in range(8):
+    d = json.load(open(sys.argv[1]))
+    d['run']['start_time'] = '2026-11-%02dT02:00:00Z' % (10 + day)
+    d['run']['labels'] = {'cluster': 'nightly'}
+    for r in d['results']:
+        f = 1 + 0.01 * (day % 3)
+        if day == 7 and r['size_bytes'] >= 2048:
+            f *= 1.25
+        r['latency_us'] = {k: v * f for k, v in r['latency_us'].items()}
+    json.dump(d, open('%s/n%d.json' % (sys.argv[2], day), 'w'))
+PY
+NDB=$WORK/nightly.db
+expect_rc 0 $O $EXE store --db "$NDB" "$WORK"/nightly/n*.json
+expect_rc 1 $O $EXE history --db "$NDB" --label cluster=nightly \
+	--plot "$WORK/np" --format svg
+T=$WORK/np/trend-1.svg
+[ -s "$T" ] || fail "no nightly trend plot"
+regressed=$(grep -c 'REGRESSION$' $O)
+[ "$regressed" -eq 6 ] || fail "$regressed sizes regressed, expected 6 (2K-64K)"
+# Dates on the x axis, not run numbers.
+expect_grep '>2026-11-1[0-7]<' "$T" "the x axis is not the run date"
+expect_no_grep '>#[0-9]+<' "$T" "runs named by number on the x axis"
+expect_grep 'history by run date \(cluster=nightly\)' "$T" "title"
+# Regressions marked: one circled point per regressed size drawn, all at
+# the latest run's date (x = 2026-11-17T02:00:00Z = 1794880800).
+M=$WORK/np/trend-1-marks.dat
+[ -s "$M" ] || fail "no regression marks"
+[ "$(awk '$1 != 1794880800' "$M" | wc -l)" -eq 0 ] ||
+	fail "a regression mark is not at the latest run"
+[ "$(wc -l <"$M")" -eq "$regressed" ] ||
+	fail "$(wc -l <"$M") marks for $regressed regressed sizes"
+expect_grep 'regression \(latest\)' "$T" "marks not in the legend"
+# The baseline: a dashed segment per drawn size, from the first baseline
+# run (2026-11-12, 5 runs before the latest) to the latest.
+B=$WORK/np/trend-1-base.dat
+[ -s "$B" ] || fail "no baseline drawn"
+expect_grep '^1794448800 ' "$B" "the baseline does not start at its first run"
+expect_grep 'baseline: median of 5 runs' "$T"
+
 # The schema is versioned; the tables are there.
 if command -v sqlite3 >/dev/null; then
 	[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 1 ] ||

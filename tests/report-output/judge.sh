@@ -5,7 +5,8 @@
 # (size, pair, value, limit, by how much; target and regression apart)
 # and the sweep suspects, checked in the DOM headless Chromium builds.
 # Screenshots of a clean run, a failing run, a sweep with one slow node
-# and a history-like trend are left in BUILD/judge-shots for a person.
+# and a history trend (report history --plot) are left in
+# BUILD/judge-shots for a person.
 # usage: judge.sh IBPONG_REPORT DATA_DIR BUILD_DIR
 set -u
 EXE=$1 DATA=$2 BUILD=$3
@@ -76,11 +77,32 @@ grep -Eq '^\| [*]*node5[*]* \| 5 \| 7 \| 10[0-9.]+ \| 6[0-9.]+x \| node[0-9] 10[
 # Instead of every pair x size row: no row names a healthy pair.
 grep -q 'node0-node1' "$WORK/sweep/report.md" &&
 	fail "the sweep report lists every pair x size row"
-# A trend: the same test over several runs, by date.
-"$EXE" render --out "$WORK/trend" --title "Trend" "$DATA/lat-base.json" \
-	"$DATA/lat-noise.json" "$DATA/lat-improve.json" \
-	"$DATA/lat-regress.json" >/dev/null 2>&1
-dom "$WORK/trend" trend
+# A history trend: a nightly series in the database, by date, the last
+# run regressed; its plot is screenshot as the page a person opens.
+python3 - "$DATA/lat-base.json" "$WORK/nightly" <<'PY'
+import json, os, sys
+os.makedirs(sys.argv[2], exist_ok=True)
+for day in range(8):
+    d = json.load(open(sys.argv[1]))
+    d['run']['start_time'] = '2026-11-%02dT02:00:00Z' % (10 + day)
+    d['run']['labels'] = {'cluster': 'hb120'}
+    for r in d['results']:
+        f = (1 + 0.01 * (day % 3)) * (1.25 if day == 7 and r['size_bytes'] >= 2048 else 1)
+        r['latency_us'] = {k: v * f for k, v in r['latency_us'].items()}
+    json.dump(d, open('%s/n%d.json' % (sys.argv[2], day), 'w'))
+PY
+"$EXE" store --db "$WORK/n.db" "$WORK"/nightly/n*.json >/dev/null ||
+	fail "store of the nightly series"
+[ "$(rc_of "$EXE" history --db "$WORK/n.db" --label cluster=hb120 \
+	--plot "$WORK/trend" --format svg)" = 1 ] || fail "history: no regression"
+if [ -n "$CHROMIUM" ]; then
+	timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+		--no-first-run --disable-background-networking \
+		--user-data-dir="$(mktemp -d "$WORK/c.XXXXXX")" \
+		--screenshot="$SHOTS/trend.png" --window-size=1000,560 \
+		"file://$WORK/trend/trend-1.svg" >/dev/null 2>&1 ||
+		fail "chromium --screenshot trend"
+fi
 if [ -n "$CHROMIUM" ]; then
 	summary failing failing
 	grep -q 'Reasons for the verdict' "$WORK/failing.sum" ||
@@ -99,6 +121,14 @@ if [ -n "$CHROMIUM" ]; then
 		grep -q "id=\"$id\"" "$WORK/failing.dom" ||
 			fail "contents link #$id leads nowhere"
 	done <"$WORK/ids"
+	# The failing run's plot: the baseline drawn, the target's value and
+	# the runs named by label in the legend.
+	grep -q 'baseline: region=westeurope, cluster=hb120' "$WORK/failing.dom" ||
+		fail "failing run: the baseline is not drawn"
+	grep -q 'target &lt;= 1.03 us (0 B - 4 KiB)' "$WORK/failing.dom" ||
+		fail "failing run: the target's value is not in the legend"
+	grep -Eq 'REGRESSION: lat-regress.json latency: 5 of 18 size\(s\) regressed .*: 4 KiB \+[0-9.]+ %' \
+		"$WORK/failing.sum" || fail "the regression reason lacks sizes and margins"
 	summary sweep sweep
 	grep -q 'Sweep suspects' "$WORK/sweep.sum" ||
 		fail "sweep suspects not in the summary"

@@ -14,9 +14,11 @@ for f in plot1-latency.png plot1-bandwidth.png plot2-bandwidth.png; do
 	[ "$(head -c 8 "$P/$f" | od -An -tx1 | tr -d ' \n')" = \
 		89504e470d0a1a0a ] || fail "$f is not a PNG"
 done
-# Two runs overlaid: two data files, titled after the files.
+# Two runs overlaid: two data files, titled by the labels that tell them
+# apart (run.labels, --label values), not by file name.
 [ -s "$P/plot1-latency-2.dat" ] || fail "second run not plotted"
-expect_grep '^x "lat-regress"$' "$P/plot1-latency-2.dat"
+expect_grep '^x "cluster=hb120"$' "$P/plot1-latency-1.dat"
+expect_grep '^x "no cluster"$' "$P/plot1-latency-2.dat"
 # 0 B drawn at the floor.
 expect_grep '^0\.5 ' "$P/plot1-latency-1.dat" "0 B not at the floor"
 # The target line and the points over it: 8K of the base, 4K and 8K of
@@ -26,6 +28,12 @@ expect_grep '^8192 1\.5$' "$P/plot1-latency-target.dat"
 [ "$(wc -l <"$P/plot1-latency-fail.dat")" -eq 3 ] ||
 	fail "expected 3 points over the target"
 expect_grep '^4096 1\.83' "$P/plot1-latency-fail.dat"
+
+# The target's value in the legend.
+expect_rc 0 $O $EXE plot --out "$WORK/tv" --format svg --max-latency 0-8K:1.5 \
+	"$DATA/lat-base.json"
+expect_grep 'target &lt;= 1.5 us \(0 B - 8 KiB\)' "$WORK/tv/plot1-latency.svg" \
+	"the target's value is not in the legend"
 
 # SVG, groups overlaid.
 S=$WORK/svg
