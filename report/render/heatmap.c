@@ -1,16 +1,19 @@
-// SPDX-License-Identifier: BSD-2-Clause
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The heatmap of a sweep result (rows with a pair): the latency of every
  * pair at the smallest size (the statistic plotted and judged), hosts on
  * both axes, suspects marked, the colour scale anchored to the cluster's
- * median and the target.
+ * median and the target; and its drawing through report/gnuplot/heatmap.gp.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "render/plot_int.h"
 #include "render/render.h"
 
 static int cmp_int(const void *a, const void *b)
@@ -218,7 +221,11 @@ int render_heatmap(const struct bench_result *r, const struct render_opts *o,
 	heatmap_names(r, b.ranks, n, b.labels, b.suspect, b.marks);
 	for (i = 0; i < n; i++)
 		b.lp[i] = b.labels[i];
-	t = report_target_find(o->targets, o->n_targets, size);
+	/* The target anchors the scale where the judgement applies. */
+	t = !o->judge || report_profile_applies(&o->judge->profile, r, cb,
+						sizeof(cb))
+		    ? report_target_find(o->targets, o->n_targets, size)
+		    : NULL;
 	render_size_text(size, hs, sizeof(hs));
 	snprintf(title, sizeof(title),
 		 "%s %s: pair latency at %s (%zu endpoints)",
@@ -247,4 +254,176 @@ int render_heatmap(const struct bench_result *r, const struct render_opts *o,
 out:
 	heatmap_free(&b);
 	return ret;
+}
+
+/* "x y value" per measured cell; -EINVAL if none. */
+static int heatmap_write(const struct report_heatmap *hm, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	size_t i, k, n = 0;
+	double v;
+
+	if (!f) {
+		bench_err("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	for (i = 0; i < hm->n; i++)
+		for (k = 0; k < hm->n; k++) {
+			v = hm->cells[i * hm->n + k];
+			if (isnan(v))
+				continue;
+			fprintf(f, "%zu %zu %.17g\n", k, i, v);
+			n++;
+		}
+	if (fclose(f)) {
+		bench_err("%s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return n ? 0 : -EINVAL;
+}
+
+/* The suspect links' cells, "x y"; name[0] = '\0' when there is none. */
+static int heatmap_write_marks(const struct report_heatmap *hm, const char *dir,
+			       char *name)
+{
+	char path[PATH_MAX];
+	size_t i, n = 0;
+	FILE *f;
+
+	for (i = 0; hm->marks && i < hm->n * hm->n; i++)
+		n += hm->marks[i] != 0;
+	if (!n) {
+		name[0] = '\0';
+		return 0;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "w");
+	if (!f) {
+		bench_err("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	for (i = 0; i < hm->n * hm->n; i++)
+		if (hm->marks[i])
+			fprintf(f, "%zu %zu\n", i % hm->n, i / hm->n);
+	if (fclose(f)) {
+		bench_err("%s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* At most about 24 labels along an axis; '"' in a host name as '. */
+static void heatmap_tics(const struct report_heatmap *hm, char *out, size_t len)
+{
+	size_t i, step = hm->n > 24 ? (hm->n + 23) / 24 : 1, off, k;
+	char label[64];
+
+	off = (size_t)snprintf(out, len, "(");
+	for (i = 0; i < hm->n && off < len; i += step) {
+		snprintf(label, sizeof(label), "%s%s", hm->labels[i],
+			 hm->suspect && hm->suspect[i] ? " (!)" : "");
+		for (k = 0; label[k]; k++)
+			if (label[k] == '"' || label[k] == '\\')
+				label[k] = '\'';
+		off += (size_t)snprintf(out + off, len - off, "%s\"%s\" %zu",
+					i ? ", " : "", label, i);
+	}
+	if (off < len)
+		snprintf(out + off, len - off, ")");
+}
+
+/*
+ * The colour scale (see struct report_heatmap): pale at the median,
+ * yellow half way, red at the target, dark red beyond it. Fills the
+ * gnuplot palette and colour-bar tics, and the range [*lo, *hi].
+ */
+static void heatmap_scale(const struct report_heatmap *hm, char *pal,
+			  char *tics, size_t len, double *lo, double *hi)
+{
+	double vmin = INFINITY, m = hm->median, t, pm, pt, v;
+	size_t i;
+
+	for (i = 0; i < hm->n * hm->n; i++) {
+		v = hm->cells[i];
+		if (!isnan(v) && v < vmin)
+			vmin = v;
+	}
+	t = isfinite(hm->target) ? hm->target : 2 * m;
+	*lo = fmin(vmin, fmin(m, t)) * 0.98;
+	*hi = fmax(t, m) * 1.25;
+	pm = (m - *lo) / (*hi - *lo);
+	pt = (t - *lo) / (*hi - *lo);
+	if (pt > pm + 0.02)
+		snprintf(pal, len,
+			 "(0 '#f7fcf5', %.4f '#e5f5e0', %.4f '#fed976', "
+			 "%.4f '#e31a1c', 1 '#67000d')",
+			 pm, (pm + pt) / 2, pt);
+	else /* the median at or over the target: all alarming */
+		snprintf(pal, len, "(0 '#fed976', %.4f '#e31a1c', 1 '#67000d')",
+			 pt > 0.01 ? pt : 0.01);
+	snprintf(tics, len, "(\"median %.3g\" %.17g, \"%s %.3g\" %.17g)", m, m,
+		 isfinite(hm->target) ? "target" : "2 x median", t, t);
+}
+
+/* The suspect nodes' indices, space-separated, for the template. */
+static void heatmap_suspects(const struct report_heatmap *hm, char *out,
+			     size_t len)
+{
+	size_t i, off = 0;
+
+	out[0] = '\0';
+	for (i = 0; hm->suspect && i < hm->n && off < len; i++)
+		if (hm->suspect[i])
+			off += (size_t)snprintf(out + off, len - off, "%s%zu",
+						off ? " " : "", i);
+}
+
+int report_plot_heatmap(const struct report_heatmap *hm, const char *dir,
+			const char *name, enum report_plot_format fmt,
+			char *path, size_t len)
+{
+	char tpl[PATH_MAX], data[PATH_MAX], out[PATH_MAX], tics[PLOT_VAR_MAX];
+	char marks[PATH_MAX], pal[256], cbtics[256], sus[PLOT_VAR_MAX];
+	char *argv[PLOT_ARGS_MAX] = { 0 };
+	const char *gp = getenv("IBPONG_GNUPLOT");
+	double lo, hi;
+	int argc = 0, ret;
+
+	ret = plot_template_dir("heatmap", tpl, sizeof(tpl));
+	if (ret) {
+		bench_err("gnuplot template heatmap.gp not found");
+		return ret;
+	}
+	snprintf(data, sizeof(data), "%s/%s.dat", dir, name);
+	ret = heatmap_write(hm, data);
+	if (ret == -EINVAL)
+		bench_err("%s: no pair to draw", name);
+	snprintf(marks, sizeof(marks), "%s-marks.dat", name);
+	ret = ret ?: heatmap_write_marks(hm, dir, marks);
+	snprintf(data, sizeof(data), "%s.dat", name);
+	snprintf(out, sizeof(out), "%s.%s", name, report_plot_ext(fmt));
+	heatmap_tics(hm, tics, sizeof(tics));
+	heatmap_scale(hm, pal, cbtics, sizeof(pal), &lo, &hi);
+	heatmap_suspects(hm, sus, sizeof(sus));
+	argv[argc++] = strdup(gp && *gp ? gp : "gnuplot");
+	ret = ret ?: plot_var(argv, &argc, "fmt", report_plot_ext(fmt));
+	ret = ret ?: plot_var(argv, &argc, "outfile", out);
+	ret = ret ?: plot_var(argv, &argc, "plottitle", hm->title);
+	ret = ret ?: plot_var(argv, &argc, "ylabel", "host");
+	ret = ret ?: plot_var(argv, &argc, "cblabel", hm->cblabel);
+	ret = ret ?: plot_var(argv, &argc, "datafile", data);
+	ret = ret ?: plot_var(argv, &argc, "marksfile", marks);
+	ret = ret ?: plot_var(argv, &argc, "tpldir", tpl);
+	ret = ret ?: plot_var(argv, &argc, "tics", tics);
+	ret = ret ?: plot_var(argv, &argc, "hmpalette", pal);
+	ret = ret ?: plot_var(argv, &argc, "hmcbtics", cbtics);
+	ret = ret ?: plot_var(argv, &argc, "suspects", sus);
+	if (!ret && (asprintf(&argv[argc++], "-e") < 0 ||
+		     asprintf(&argv[argc++], "n=%zu; cblo=%.17g; cbhi=%.17g",
+			      hm->n, lo, hi) < 0 ||
+		     asprintf(&argv[argc++], "%s/heatmap.gp", tpl) < 0))
+		ret = -ENOMEM;
+	return plot_run_check(ret, argv, argc, dir, out, path, len);
 }
