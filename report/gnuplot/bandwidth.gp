@@ -5,7 +5,7 @@
 load tpldir.'/common.gp'
 load tpldir.'/sizes.gp'
 # The legend under the plot: the plot keeps the page's width.
-set key outside bottom center horizontal Left reverse maxrows 4 width 2
+set key outside bottom center horizontal Left reverse maxrows 4 width 2 height 1
 set yrange [0:*]
 set format y '%g'
 cmd = "plot for [i=1:words(files)] word(files, i) using 1:2 with linespoints lt i title columnheader(2)"

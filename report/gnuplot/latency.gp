@@ -10,7 +10,7 @@
 load tpldir.'/common.gp'
 load tpldir.'/sizes.gp'
 # The legend under the plot: the plot keeps the page's width.
-set key outside bottom center horizontal Left reverse maxrows 4 width 2
+set key outside bottom center horizontal Left reverse maxrows 4 width 2 height 1
 set logscale y 10
 set format y '%g'
 set ytics add (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1e6)

@@ -16,7 +16,7 @@ set logscale y 10
 set format y '%g'
 set ytics add (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1e6)
 # The legend under the plot: the lines span the whole width.
-set key outside bottom center horizontal Left reverse maxrows 3 width 2
+set key outside bottom center horizontal Left reverse maxrows 3 width 2 height 1
 set autoscale yfix
 if (xtime == 1) {
 	set xdata time
