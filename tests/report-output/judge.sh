@@ -51,6 +51,27 @@ summary() { # DOM NAME: the text before the plots (the summary)
 	sed -n '1,/<h2[^>]*>Plots</p' "$WORK/$2.dom" >"$WORK/$2.sum"
 }
 
+# Never one-way and round-trip latencies on one axis, nor one target on
+# both: a round-trip copy of the run is its own figure, without the
+# one-way profile's ceiling.
+python3 - "$DATA/lat-base.json" "$WORK/rtt.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['test']['latency'] = 'round-trip'
+d['run']['labels']['kind'] = 'rtt'
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+"$EXE" render --out "$WORK/mixed" --profile azure-a8a9 "$DATA/lat-base.json" \
+	"$WORK/rtt.json" >/dev/null 2>&1 || fail "mixed one-way and round trip"
+[ -s "$WORK/mixed/plot1-latency-target.dat" ] || fail "one-way: no target"
+[ -s "$WORK/mixed/plot2-latency.svg" ] || fail "round trip not a figure apart"
+[ -e "$WORK/mixed/plot2-latency-target.dat" ] &&
+	fail "the one-way target is drawn on the round-trip figure"
+grep -q 'round-trip latency' "$WORK/mixed/plot2-latency.svg" ||
+	fail "the round-trip axis does not say so"
+[ -e "$WORK/mixed/plot1-latency-2.dat" ] &&
+	fail "one-way and round trip on one axis"
+
 # Clean run.
 "$EXE" render --out "$WORK/clean" --profile azure-a8a9 --title "Clean run" \
 	"$DATA/lat-base.json" >/dev/null || fail "clean run not PASS"
