@@ -407,6 +407,9 @@ def case_stall(ctx):
     # endpoints: (0,3),(1,2); (0,2),(1,3); (0,1),(2,3)): rank 0 blocks
     # in a transfer, its watchdog writes the summary with the rows of the
     # rows file (rounds 0 and 1), names rank 1, and ends the job (exit 3).
+    # --time-per-size makes a round last about 17 x 0.08 s whatever the
+    # load (a fixed --iters finished round 2 within the 0.5 s below on a
+    # quiet machine, and rank 1 had exited when the test stopped it).
     path = ctx.json_path("stall.json")
     rows = path[:-len(".json")] + ".rows.jsonl"
     d = os.path.join(ctx.tmp, "pids")
@@ -416,8 +419,8 @@ def case_stall(ctx):
     e.update(asan_env())
     wrap = f'echo $$ > {d}/$OMPI_COMM_WORLD_RANK; exec "$0" "$@"'
     cmd = [ctx.mpirun, "-np", "4", "sh", "-c", wrap, ctx.exe, "--json",
-           path, "--pairs", "all", "--sizes", "1:64K", "--iters", "2000",
-           "--max-time-per-size", "1", "--timeout", "3"] + NODE + NO_OUTLIERS
+           path, "--pairs", "all", "--sizes", "1:64K",
+           "--time-per-size", "0.08", "--timeout", "3"] + NODE + NO_OUTLIERS
     print("+", " ".join(cmd), flush=True)
     p = subprocess.Popen(cmd, env=e, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True,
