@@ -515,6 +515,45 @@ int bench_output_writable(const char *opt, const char *path)
 	return 0;
 }
 
+/* mkdir -p: each component in turn; an existing one is fine. */
+static int main_mkdirs(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t i, n = strlen(dir);
+
+	if (n >= sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST)
+			return -errno;
+		path[i] = i < n ? '/' : '\0';
+	}
+	return 0;
+}
+
+int bench_output_dir_ready(const char *opt, const char *dir)
+{
+	char probe[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	ret = main_mkdirs(dir);
+	if (!ret && (stat(dir, &st) || !S_ISDIR(st.st_mode)))
+		ret = -ENOTDIR;
+	if (ret) {
+		bench_err("%s %s: cannot create the directory: %s", opt, dir,
+			  strerror(-ret));
+		return ret;
+	}
+	if (snprintf(probe, sizeof(probe), "%s/x", dir) >= (int)sizeof(probe))
+		return -ENAMETOOLONG;
+	return bench_output_writable(opt, probe);
+}
+
 /*
  * The guard starts first: signals are blocked before any thread exists
  * (MPI_Init starts some), so that only the guard receives them.

@@ -129,4 +129,11 @@ int bench_main_measure(struct bench_main *m);
  */
 int bench_output_writable(const char *opt, const char *path);
 
+/*
+ * An output directory (--matrix-dir): created with its parents when
+ * absent, then a temporary file is tried in it. 0, or a negative errno
+ * after one line naming the directory.
+ */
+int bench_output_dir_ready(const char *opt, const char *dir);
+
 #endif

@@ -174,6 +174,10 @@ static int mpi_cmd_check(struct bench_main *m)
 	if (bs->rank == 0 && o->json_path &&
 	    bench_output_writable("--json", o->json_path))
 		code = BENCH_EXIT_USAGE;
+	/* before any pair is measured, not after (issue 12) */
+	if (bs->rank == 0 && so->matrix_dir && code < 0 &&
+	    bench_output_dir_ready("--matrix-dir", so->matrix_dir))
+		code = BENCH_EXIT_USAGE;
 	if (bs->rank == 0 && bs->size > 2 && !o->quiet &&
 	    so->pairs == MPI_PAIRS_NONE)
 		bench_warn("%d ranks: only ranks 0 and 1 measure", bs->size);
