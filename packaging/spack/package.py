@@ -49,8 +49,9 @@ class Ibpong(MesonPackage):
             return "-D{0}={1}".format(
                 name, "enabled" if spec.satisfies("+" + name) else "disabled")
 
+        # the lab cluster's delayer is a test tool, not for an install
         args = [feature("mpi"), feature("report"), feature("man"),
-                "-Dtests=disabled"]
+                "-Dtests=disabled", "-Dlab_delay=disabled"]
         verbs = "enabled" if spec.satisfies("+verbs") else "disabled"
         args += ["-Dverbs=" + verbs, "-Drdmacm=" + verbs]
         return args
