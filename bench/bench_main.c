@@ -456,6 +456,38 @@ static int main_parse(struct bench_main *m, int argc, char **argv)
 	return code;
 }
 
+static bool main_env_is(const char *name, const char *value)
+{
+	const char *v = getenv(name);
+
+	return v && !strcmp(v, value);
+}
+
+/*
+ * A peer command checks its device before it listens or connects, so that
+ * a bad device, port or GID fails at once, not when the other end comes;
+ * the server then says once what it waits with (bench_bootstrap_cfg).
+ */
+static int main_preflight(struct bench_main *m)
+{
+	int ret;
+
+	if (!m->cmd->peer)
+		return -1;
+	/* without one (rdma_cm), the bootstrap knows the device itself */
+	if (!m->eng->preflight)
+		return -1;
+	/* testing only: the bootstrap's failure paths on a host without RDMA */
+	if (main_env_is("IBPONG_PREFLIGHT", "0"))
+		return -1;
+	ret = m->eng->preflight(m->cfg, m->serve_note, sizeof(m->serve_note));
+	if (ret)
+		return bench_exit_of(ret);
+	if (!m->bcfg.peer_host)
+		m->bcfg.serve_note = m->serve_note;
+	return -1;
+}
+
 /* The engine's bootstraps in order; -ENOTSUP passes to the next. */
 static int main_bootstrap(struct bench_main *m)
 {
@@ -714,6 +746,8 @@ int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 		code = main_parse(&m, argc, argv);
 	if (code < 0)
 		code = main_guard_opts(&m);
+	if (code < 0 && !m.bs_open)
+		code = main_preflight(&m);
 	if (code < 0 && !m.bs_open)
 		code = main_bootstrap(&m);
 	m.bs.timeout_s = m.o.timeout_s;

@@ -102,6 +102,7 @@ struct bench_main {
 	struct bench_bootstrap bs;
 	bool bs_open;
 	struct bench_bootstrap_cfg bcfg; /* peer: HOST, --port, --bind */
+	char serve_note[192];		 /* peer server: bcfg.serve_note */
 	struct bench_guard *guard;	 /* signals and watchdog; m->o.guard */
 	struct bench_check *check;	 /* --check, or NULL */
 	int check_code;			 /* --check's exit code, or -1 */

@@ -22,6 +22,12 @@ struct bench_bootstrap_cfg {
 	int *argc;	       /* MPI: the program's arguments */
 	char ***argv;
 	void *opaque; /* implementation-specific extra input */
+	/*
+	 * A server, once it listens, says "waiting for a client on port N
+	 * (serve_note)" in one line (what it will measure with: device,
+	 * port, GID); NULL: nothing is said.
+	 */
+	const char *serve_note;
 };
 
 struct bench_bootstrap_ops {

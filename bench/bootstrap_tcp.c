@@ -465,6 +465,9 @@ static int tcp_server(struct tcp_priv *p, const struct bench_bootstrap_cfg *cfg)
 	ret = tcp_listen(cfg, &lfd);
 	if (ret)
 		return ret;
+	if (cfg->serve_note)
+		bench_note("waiting for a client on port %u (%s)", cfg->port,
+			   cfg->serve_note);
 	ret = tcp_wait(lfd, POLLIN, deadline_ms);
 	if (ret) {
 		bench_err("no client connected to port %u within %d ms%s",

@@ -176,6 +176,14 @@ struct bench_engine_desc {
 			const struct bench_opts *o, struct bench_result *r);
 	/* After a failed run: say once what the peer did. May be NULL. */
 	void (*failed)(struct bench_bootstrap *bs);
+	/*
+	 * Two-process commands, before the bootstrap listens or connects:
+	 * can this end measure at all (the device, its port, the GID)?
+	 * Describes what it will use in note ("device rxe0, port 1, GID
+	 * ...", for the server's waiting line). 0, or a negative errno after
+	 * one line. May be NULL.
+	 */
+	int (*preflight)(void *cfg, char *note, size_t len);
 };
 
 /* The registry (bench/registry.c): NULL-terminated. */

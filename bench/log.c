@@ -27,7 +27,10 @@ static void log_line(const char *level, const char *fmt, va_list ap)
 
 	/* Format first so that the line reaches stderr in one write. */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	fprintf(stderr, "%s: %s: %s\n", log_prog, level, msg);
+	if (level)
+		fprintf(stderr, "%s: %s: %s\n", log_prog, level, msg);
+	else
+		fprintf(stderr, "%s: %s\n", log_prog, msg);
 }
 
 void bench_err(const char *fmt, ...)
@@ -45,5 +48,14 @@ void bench_warn(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_line("warning", fmt, ap);
+	va_end(ap);
+}
+
+void bench_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(NULL, fmt, ap);
 	va_end(ap);
 }

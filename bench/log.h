@@ -11,5 +11,7 @@ const char *bench_log_prog(void);
 
 __attribute__((format(printf, 1, 2))) void bench_err(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void bench_warn(const char *fmt, ...);
+/* A status line ("<prog>: ..."), e.g. a server's "waiting for a client". */
+__attribute__((format(printf, 1, 2))) void bench_note(const char *fmt, ...);
 
 #endif

@@ -199,6 +199,28 @@ static int bs_check_client(struct cm_bs *p, const uint8_t *pdata)
 	return -EBADE;
 }
 
+/*
+ * Once listening, one line like perftest's: bound to an address, rdma_cm
+ * has chosen the device, port and GID; on every address the client's
+ * route will.
+ */
+static void bs_waiting(const struct rdmacm_ep *listen,
+		       const struct bench_bootstrap_cfg *cfg)
+{
+	const struct rdma_cm_id *id = listen->id;
+	char note[192];
+
+	if (id->verbs)
+		verbs_dev_note(
+			ibv_get_device_name(id->verbs->device), id->port_num,
+			(const union ibv_gid *)&id->route.addr.addr.ibaddr.sgid,
+			0, note, sizeof(note));
+	else
+		snprintf(note, sizeof(note),
+			 "every address: the client's route picks the device");
+	bench_note("waiting for a client on port %u (%s)", cfg->port, note);
+}
+
 static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 {
 	uint8_t pdata[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES],
@@ -211,6 +233,8 @@ static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	int ret;
 
 	ret = rdmacm_ep_listen(&listen, cfg->bind_addr, cfg->port, IBV_QPT_RC);
+	if (!ret)
+		bs_waiting(&listen, cfg);
 	if (!ret)
 		ret = rdmacm_ep_request(&listen, RDMACM_KIND_CONTROL,
 					p->timeout_ms, &p->ep, pdata,

@@ -276,6 +276,37 @@ int verbs_dev_open(struct verbs_dev *dev, const struct verbs_cfg *cfg)
 	return ret;
 }
 
+void verbs_dev_note(const char *dev_name, uint8_t port,
+		    const union ibv_gid *gid, uint16_t lid, char *buf,
+		    size_t len)
+{
+	char g[INET6_ADDRSTRLEN] = "";
+
+	if (gid && !gid_is_zero(gid))
+		inet_ntop(AF_INET6, gid->raw, g, sizeof(g));
+	if (*g)
+		snprintf(buf, len, "device %s, port %u, GID %s", dev_name, port,
+			 g);
+	else
+		snprintf(buf, len, "device %s, port %u, LID 0x%x", dev_name,
+			 port, lid);
+}
+
+int verbs_dev_preflight(void *cfg, char *note, size_t len)
+{
+	struct verbs_dev dev = { 0 };
+	int ret;
+
+	ret = verbs_dev_open(&dev, cfg);
+	if (ret)
+		return ret;
+	verbs_dev_note(ibv_get_device_name(dev.ctx->device), dev.port,
+		       dev.gid_index >= 0 ? &dev.gid : NULL, dev.port_attr.lid,
+		       note, len);
+	verbs_dev_close(&dev);
+	return 0;
+}
+
 void verbs_dev_close(struct verbs_dev *dev)
 {
 	if (dev->ctx && dev->close_ctx)

@@ -321,4 +321,5 @@ const struct bench_engine_desc verbs_engine_desc = {
 	.cfg_init = desc_cfg_init,
 	.opt_handle = desc_opt,
 	.cfg_finish = desc_finish,
+	.preflight = verbs_dev_preflight,
 };

@@ -193,6 +193,16 @@ int verbs_dev_open(struct verbs_dev *dev, const struct verbs_cfg *cfg);
 int verbs_dev_use(struct verbs_dev *dev, struct ibv_context *ctx,
 		  const struct verbs_cfg *cfg);
 void verbs_dev_close(struct verbs_dev *dev);
+/*
+ * The engine's preflight (bench/engine.h): open the device, port and GID
+ * the options name, describe them in note, close. 0 or a negative errno
+ * after one line. cfg is a struct verbs_cfg.
+ */
+int verbs_dev_preflight(void *cfg, char *note, size_t len);
+/* "device rxe0, port 1, GID ::ffff:192.0.2.1" (or LID 0x.. without GID) */
+void verbs_dev_note(const char *dev_name, uint8_t port,
+		    const union ibv_gid *gid, uint16_t lid, char *buf,
+		    size_t len);
 /* run.device: name, fw_ver, node_guid, port, link... */
 int verbs_dev_describe(const struct verbs_dev *dev, json_t **out);
 bool verbs_dev_is_eth(const struct verbs_dev *dev);

@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The TCP bootstrap of `ibpong verbs` against misbehaving peers: another
 # protocol version (either end), a truncated or oversized message, a
-# silent peer, no peer. Protocol errors come before the device is opened,
-# so this runs on any host. usage: verbs-bootstrap.sh IBPONG_VERBS [HOST]
+# silent peer, no peer. Each end checks its device before the network: on
+# a host without RDMA devices (CI's) this first checks that refusal (each
+# end says so at once, exit 3, and never touches the network), then runs
+# the protocol cases with IBPONG_PREFLIGHT=0 (testing only: no device
+# check); in the lab, server-start.sh runs them with the device.
+# usage: verbs-bootstrap.sh IBPONG_VERBS [HOST]
 set -u
 vb=$1 host=${2:-127.0.0.1}
 tools=$(dirname "$0")
@@ -25,6 +29,40 @@ expect() {
 		sed 's/^/  /' "$2"
 	}
 }
+
+if [ -z "$(ls /sys/class/infiniband 2>/dev/null)" ]; then
+	port=$((port + 1))
+	"$py" -c "import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', $port)); s.listen(1); print('listening', flush=True)
+s.settimeout(6)
+try:
+    s.accept(); print('connected')
+except socket.timeout:
+    print('nobody')" >"$out/listener" 2>&1 &
+	lpid=$!
+	for _ in $(seq 300); do
+		grep -q listening "$out/listener" 2>/dev/null && break
+		sleep 0.1
+	done
+	for end in client server; do
+		h=$host
+		[ $end = server ] && h=
+		start=$(date +%s)
+		"$vb" -p $port $q --timeout 20 $h >"$out/$end" 2>&1
+		rc=$?
+		[ $rc = 3 ] || bad "no device, $end: exit $rc, want 3"
+		[ $(($(date +%s) - start)) -le 3 ] ||
+			bad "no device, $end: took $(($(date +%s) - start)) s"
+		expect "$end" "$out/$end" "no RDMA device found"
+		[ "$(wc -l <"$out/$end")" = 1 ] || bad "$end: not one line"
+	done
+	wait $lpid
+	expect listener "$out/listener" "nobody"
+	[ $fail = 0 ] && echo "ok: no device: both ends refuse before the network"
+	# the protocol cases, without the device check (testing only)
+	export IBPONG_PREFLIGHT=0
+fi
 
 # fake_server NAME MODE TEXT: ibpong-verbs is the client
 fake_server() {

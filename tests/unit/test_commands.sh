@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The benchmark commands' one front end (bench/bench_main.h), without any
 # RDMA device: --help and --version on every command, the one rule of
-# numbers, options that do not apply, and mismatched peers (exit 2 on
-# both ends: the agreement comes before any device is opened).
+# numbers, options that do not apply, on a host without RDMA device both
+# ends saying so at once, exit 3 (each checks its device before the
+# network), and mismatched peers (exit 2 on both ends: the agreement comes
+# before any device is opened; IBPONG_PREFLIGHT=0 skips the check).
 # usage: test_commands.sh BUILD_ROOT
 set -u
 build=$1
@@ -47,6 +49,15 @@ done
 if [ -x "$build/ibpong-verbs" ]; then
 	expect 2 "unknown or ambiguous option '--connect-iters'" \
 		"$build/ibpong-verbs" --connect-iters 3
+	if [ -z "$(ls /sys/class/infiniband 2>/dev/null)" ]; then
+		# no device: both ends say so before the network, exit 3
+		for h in "" 127.0.0.1; do
+			expect 3 "no RDMA device found" timeout 10 \
+				"$build/ibpong-verbs" --timeout 30 $h
+		done
+		# testing only: no device check, the agreement below
+		export IBPONG_PREFLIGHT=0
+	fi
 	# mismatched peers: both ends name the field, both exit 2
 	port=$((23000 + $$ % 5000))
 	q="--quiet --sizes 0:64 --timeout 20 -p $port"
