@@ -627,6 +627,9 @@ static int main_guard_opts(struct bench_main *m)
 	if (m->cmd->peer && m->o.json_path &&
 	    bench_output_writable("--json", m->o.json_path))
 		return BENCH_EXIT_USAGE;
+	if (m->cmd->peer && m->o.samples_path &&
+	    bench_output_writable("--samples", m->o.samples_path))
+		return BENCH_EXIT_USAGE;
 	return -1;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "env.h"
 #include "log.h"
 #include "run.h"
 
@@ -288,6 +289,7 @@ int bench_run_describe(struct bench_result *r, const struct bench_opts *o,
 	ret = ret ? ret : describe_kernel(r->run);
 	ret = ret ? ret : describe_cpu(r->run);
 	ret = ret ? ret : describe_clock(r->run, clk);
+	ret = ret ? ret : bench_env_describe(r->run, bs, o->warn_unpinned);
 	ret = ret ? ret : describe_iterations(r->run, o);
 	ret = ret ? ret : describe_labels(r, o);
 	return ret;

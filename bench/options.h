@@ -86,6 +86,11 @@ struct bench_opts {
 	 */
 	bool no_output;
 	/*
+	 * Rank 0 warns once when a rank is not pinned to CPUs (run.env,
+	 * bench/env.h): set by ibpong-mpi, whose ranks a launcher places.
+	 */
+	bool warn_unpinned;
+	/*
 	 * The run guard of the process (guard.h), or NULL: the driver tells
 	 * it each phase and, where it writes --json, each finished size.
 	 */

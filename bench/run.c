@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "guard.h"
 #include "log.h"
 #include "run.h"
@@ -54,6 +55,7 @@ struct run_ctx {
 	uint64_t loop_ticks;   /* this rank's timed loops of the size */
 	char *samples_tmp;     /* its name until the rename */
 	size_t planned;	       /* sizes of the run */
+	struct bench_env_usage env0; /* counters at the first size */
 };
 
 static bool test_is_bw(enum bench_test t)
@@ -1320,9 +1322,12 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	ret = measure_open(&c);
 	if (!ret)
 		ret = run_snapshot(&c);
+	bench_env_usage_read(&c.env0);
 	if (!ret)
 		ret = run_sizes(&c, sizes, n);
 	ret = measure_close(&c, !ret) ?: ret;
+	if (!ret)
+		ret = bench_env_finish(r->run, bs, &c.env0);
 	if (!ret && o->check)
 		ret = check_record(&c);
 	json_decref(c.retests);

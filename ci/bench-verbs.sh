@@ -15,7 +15,9 @@
 #              BENCH_LAT_ITERS (default 200), BENCH_BW_MSGS (default 1024,
 #              a multiple of the window 64), BENCH_REPS (default 3
 #              interleaved runs), BENCH_TESTS (default: all nine),
-#              BENCH_OUT (results)
+#              BENCH_OUT (results), BENCH_ALT (a second build directory:
+#              its ibpong-verbs runs too, interleaved, as "alt", to measure
+#              a datapath change A/B against the same perftest runs)
 #
 # Units: ibpong reports MB/s = 10^6 B/s; perftest's MB/sec is 2^20 B/s,
 # converted here. Latency: one-way (half the round trip) for send and
@@ -36,6 +38,7 @@ window=64
 # Inside the guest: run every pair, print the table.
 guest() {
 	local build=$1 out=$2 vb=$1/ibpong-verbs gid=${IBPONG_LAB_GID_INDEX:-1}
+	local alt=${BENCH_ALT:+$BENCH_ALT/ibpong-verbs}
 	local ip=${IBPONG_LAB_IP:-192.0.2.1} port=19000
 	ulimit -l unlimited
 	# perftest's client does not retry: wait until the server listens
@@ -63,13 +66,17 @@ guest() {
 		}
 		wait $spid || true
 	}
-	ibpong_one() { # LOG OP TEST ITERS SIZE
-		local w=()
+	ibpong_one() { # LOG OP TEST ITERS SIZE [EXE]
+		local w=() exe=${6:-$vb}
 		[ "$3" = bw ] || [ "$3" = bibw ] && w=(--window "$window" \
 			--iters "$(($4 / window))" --warmup 1)
 		[ "$3" = latency ] && w=(--iters "$4" --warmup 20)
-		pair "$1" "$vb" --quiet --op "$2" --test "$3" "${w[@]}" \
+		pair "$1" "$exe" --quiet --op "$2" --test "$3" "${w[@]}" \
 			--sizes "$5" -d rxe0 -x "$gid" --timeout 120 --json "$1.json"
+	}
+	alt_one() { # the same with the second build, when there is one
+		[ -n "$alt" ] || return 0
+		ibpong_one "$1" "$2" "$3" "$4" "$5" "$alt"
 	}
 	# Latency in cycles (-C): perftest's own MHz calibration often fails
 	# under TCG (r^2 < 0.9) and prints inf; cycles / the kernel's TSC MHz
@@ -99,8 +106,17 @@ guest() {
 			*_bibw) test=bibw iters=$bw_msgs pt=ib_${op}_bw ;;
 			esac
 			for s in ${sizes//,/ }; do
+				# the two builds take turns at going first
+				if ((r % 2 == 0)); then
+					alt_one "$out/alt-$t-$s-$r" "$op" \
+						"$test" "$iters" "$s"
+				fi
 				ibpong_one "$out/ibpong-$t-$s-$r" "$op" "$test" \
 					"$iters" "$s"
+				if ((r % 2)); then
+					alt_one "$out/alt-$t-$s-$r" "$op" \
+						"$test" "$iters" "$s"
+				fi
 				perftest_one "$out/perftest-$t-$s-$r" "$pt" "$test" \
 					"$iters" "$s"
 			done
@@ -190,6 +206,25 @@ for t in tests:
             continue
         print("%-10s %8d %12.2f %12.2f %8.2f %7.2f..%.2f"
               % (t, s, ma, mb, mr, min(ratios), max(ratios)))
+        # BENCH_ALT: the second build against the same perftest runs and
+        # against ibpong, run by run
+        alt, alt_pt, alt_ib = [], [], []
+        for r in range(1, reps + 1):
+            al = ibpong_row(f"{out}/alt-{t}-{s}-{r}.json")
+            if al is None:
+                continue
+            z = al["latency_us"]["median"] if lat else al["bandwidth_MBps"]
+            alt.append(z)
+            if b[r - 1]:
+                alt_pt.append(z / b[r - 1])
+            if a[r - 1]:
+                alt_ib.append(z / a[r - 1])
+        if alt_pt:
+            print("%-10s %8d %12.2f %12s %8.2f %7.2f..%.2f  alt/ibpong "
+                  "%.3f (%.2f..%.2f)"
+                  % ("  alt", s, median(alt), "", median(alt_pt),
+                     min(alt_pt), max(alt_pt), median(alt_ib),
+                     min(alt_ib), max(alt_ib)))
 EOF
 }
 
@@ -211,5 +246,5 @@ echo "results in $out" >&2
 exec "$lab" run --timeout 3000 --out "$out" \
 	--env "BENCH_SIZES=$sizes" --env "BENCH_LAT_ITERS=$lat_iters" \
 	--env "BENCH_BW_MSGS=$bw_msgs" --env "BENCH_REPS=$reps" \
-	--env "BENCH_TESTS=$tests" -- \
+	--env "BENCH_TESTS=$tests" --env "BENCH_ALT=${BENCH_ALT:-}" -- \
 	bash "$here/bench-verbs.sh" --in-guest "$build" "$out"

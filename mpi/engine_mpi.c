@@ -580,7 +580,7 @@ static int mpi_describe(struct bench_engine *eng, json_t *run)
 			  sizeof(version));
 	mpi = json_pack("{s:s, s:s, s:s}", "library", library, "version",
 			version, "raw", raw);
-	if (mpi && mpi_env_describe(mpi)) {
+	if (mpi && (mpi_env_describe(mpi) || mpi_thresholds_describe(mpi))) {
 		json_decref(mpi);
 		return -ENOMEM;
 	}

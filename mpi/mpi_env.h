@@ -24,4 +24,15 @@
  */
 int mpi_env_describe(json_t *mpi);
 
+/*
+ * Adds run.mpi.thresholds: every integer MPI_T control variable of the
+ * library whose name says eager or rendezvous (Open MPI's
+ * btl_vader_eager_limit, btl_*_rndv_eager_limit; MPICH's
+ * CH3_EAGER_MAX_MSG_SIZE...), name -> value as the library reads it
+ * (bytes; MPICH's -1 is "the device's default"). Empty where the
+ * library exposes none. Call between MPI_Init and MPI_Finalize. Returns
+ * 0 or -ENOMEM.
+ */
+int mpi_thresholds_describe(json_t *mpi);
+
 #endif

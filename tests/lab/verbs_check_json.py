@@ -61,6 +61,17 @@ def main():
     if kind != "latency" and v.get("inline_bytes") != 0 and \
             "--inline" not in run.get("command_line", ""):
         fail(f"bandwidth inlines {v.get('inline_bytes')} B by default")
+    # the environment fingerprint: both ends, each naming the device used
+    ranks = run.get("env", {}).get("ranks", [])
+    if len(ranks) != 2:
+        fail(f"run.env.ranks has {len(ranks)} entries, expected 2")
+    for i, rk in enumerate(ranks):
+        if not rk.get("cpus_allowed") or rk.get("cpus_allowed_count", 0) < 1:
+            fail(f"run.env.ranks[{i}]: no allowed CPUs: {rk}")
+        if dev.get("name") not in [h["name"] for h in rk.get("hcas", [])]:
+            fail(f"run.env.ranks[{i}].hcas lacks {dev.get('name')}: {rk}")
+        if "involuntary_context_switches" not in rk.get("during", {}):
+            fail(f"run.env.ranks[{i}].during lacks the context switches")
     got = [r["size_bytes"] for r in doc["results"]]
     if got != want:
         fail(f"sizes {got}, expected {want}")

@@ -71,6 +71,29 @@ class Ctx:
         self.last = (cmd, p.returncode, p.stdout, p.stderr)
         return p.returncode, p.stdout, p.stderr
 
+    def run_ranks(self, args, launcher=(), np=2):
+        """Run ibpong-mpi with launcher options before -np; returns (rc,
+        stdout, stderr, {rank: exit code}) from a shell around each rank
+        (hydra-mpirun.sh gives each rank OMPI_COMM_WORLD_RANK too)."""
+        e = dict(os.environ)
+        e.update(MPI_ENV)
+        e.update(asan_env())
+        codes = os.path.join(self.tmp, "rc")
+        os.makedirs(codes, exist_ok=True)
+        for f in os.listdir(codes):
+            os.unlink(os.path.join(codes, f))
+        rec = ('"$0" "$@"; rc=$?; echo $rc >"' + codes +
+               '/$OMPI_COMM_WORLD_RANK"; exit $rc')
+        cmd = ([self.mpirun] + list(launcher) + ["-np", str(np), "/bin/sh",
+               "-c", rec, self.exe] + args)
+        print("+", " ".join(cmd), flush=True)
+        p = subprocess.run(cmd, env=e, capture_output=True, text=True,
+                           timeout=RUN_TIMEOUT_S)
+        self.last = (cmd, p.returncode, p.stdout, p.stderr)
+        ranks = {int(f): int(open(os.path.join(codes, f)).read())
+                 for f in os.listdir(codes)}
+        return p.returncode, p.stdout, p.stderr, ranks
+
     def expect(self, cond, what):
         if not cond:
             cmd, rc, out, err = self.last
@@ -423,6 +446,123 @@ REFUSED = [
 
 def case_refused(ctx):
     expect_refused(ctx, REFUSED)
+
+
+def late_refusals(ctx):
+    """Refusals that need the bootstrap up (MPI_Init done): each one exits
+    2 on every rank, after one line from rank 0, before measuring."""
+    sweep = ["--pairs", "ring", "--node-id-from", "env:OMPI_COMM_WORLD_RANK"]
+    return [
+        (["--samples", "/nonexistent-dir/s.csv"], "--samples"),
+        (["--samples", ctx.tmp], "is a directory"),
+        (sweep + ["--matrix-dir", "/nonexistent-dir"], "--matrix-dir"),
+        (sweep + ["--matrix-dir", ctx.json_path()], "not a directory"),
+        (["--test", "bw", "--format", "imb"], "--window 256"),
+        (["--json", "/nonexistent-dir/r.json"], "cannot create"),
+        (["--check", "no-such-profile"], "unknown profile"),
+    ]
+
+
+def case_late_refused(ctx):
+    with open(ctx.json_path(), "w") as f:
+        f.write("{}")
+    for args, needle in late_refusals(ctx):
+        rc, out, err, ranks = ctx.run_ranks(args + ["--sizes", "0:8"])
+        ctx.expect(rc == 2, f"{args}: exit 2 expected")
+        ctx.expect(ranks == {0: 2, 1: 2},
+                   f"{args}: every rank exits 2, got {ranks}")
+        ctx.expect(err.count(needle) == 1,
+                   f"{args}: {needle!r} printed once (rank 0 only)")
+        ctx.expect(out == "", f"{args}: nothing measured")
+
+
+def launcher_binding(ctx, pin):
+    """mpirun's own binding (Open MPI's --bind-to); MPICH's hydra, which
+    binds nothing by default, pins each rank with taskset instead."""
+    if os.environ.get("IBPONG_TEST_LAUNCHER") != "hydra":
+        return ["--bind-to", "core" if pin else "none"], None
+    if not pin:
+        return [], None
+    n = os.cpu_count() or 1
+    return [], f"taskset -cp $((OMPI_COMM_WORLD_RANK % {n})) $$ >/dev/null"
+
+
+def fingerprint_run(ctx, pin):
+    path = ctx.json_path(f"env-{pin}.json")
+    launcher, wrap = launcher_binding(ctx, pin)
+    args = ["--sizes", "0:64", "--iters", "200", "--json", path]
+    if launcher:
+        rc, out, err, _ = ctx.run_ranks(args, launcher=launcher)
+    else:
+        rc, out, err = ctx.run(args, wrap=wrap)
+    ctx.expect(rc == 0, f"pinned={pin}: exit 0 expected")
+    doc = ctx.check_json(path, kind="latency", sizes=pow2_sizes(1, 64),
+                         iters=200, hosts=2)
+    return doc, err
+
+
+def fingerprint_fields(ctx, doc):
+    env = doc["run"]["env"]
+    ctx.expect(len(env["ranks"]) == 2, "run.env.ranks: one per rank")
+    online = os.cpu_count()
+    source = "/sys/devices/system/clocksource/clocksource0/" \
+        "current_clocksource"
+    for i, rk in enumerate(env["ranks"]):
+        d = rk.get("during", {})
+        for key in ("voluntary_context_switches",
+                    "involuntary_context_switches", "seconds", "cpu_end"):
+            ctx.expect(isinstance(d.get(key), (int, float)) and d[key] >= 0,
+                       f"rank {i}: run.env.ranks[].during.{key}: {d}")
+        ctx.expect(rk.get("cpus_online_count") == online,
+                   f"rank {i}: {online} CPUs online, said {rk}")
+        ctx.expect(0 <= rk.get("cpu", -1) < online, f"rank {i}: cpu {rk}")
+        if os.path.exists(source):
+            ctx.expect(rk.get("clocksource") == open(source).read().strip(),
+                       f"rank {i}: clocksource {rk.get('clocksource')}")
+    thr = doc["run"]["mpi"].get("thresholds")
+    ctx.expect(isinstance(thr, dict), "run.mpi.thresholds is an object")
+    want = ("MPIR_CVAR_CH3_EAGER_MAX_MSG_SIZE"
+            if os.environ.get("IBPONG_TEST_MPI") == "MPICH"
+            else "btl_vader_eager_limit")
+    ctx.expect(isinstance(thr.get(want), int) and thr[want] > 0,
+               f"run.mpi.thresholds.{want}: {thr}")
+    try:
+        import jsonschema
+    except ImportError:
+        return
+    schema = json.load(open(os.path.join(HERE, "..", "..", "doc",
+                                         "ibpong-1.schema.json")))
+    errs = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    ctx.expect(not errs, f"schema: {errs[0].message if errs else ''}")
+
+
+def case_fingerprint(ctx):
+    """run.env under a real mpirun: pinned ranks (--bind-to core) say so
+    and are not warned about; unpinned ones (--bind-to none) are, once."""
+    doc, err = fingerprint_run(ctx, True)
+    env = doc["run"]["env"]
+    ctx.expect(env["pinned"] is True, f"--bind-to core: pinned, got {env}")
+    for rk in env["ranks"]:
+        ctx.expect(rk["pinned"] and rk["cpus_allowed_count"] == 1,
+                   f"--bind-to core: one CPU per rank, got {rk}")
+    ctx.expect(env["ranks"][0]["cpu"] != env["ranks"][1]["cpu"] or
+               os.cpu_count() == 1, "two ranks bound to two cores")
+    ctx.expect("not pinned" not in err, "no warning for pinned ranks")
+    fingerprint_fields(ctx, doc)
+    doc, err = fingerprint_run(ctx, False)
+    env = doc["run"]["env"]
+    if (os.cpu_count() or 1) < 2:  # one CPU: nowhere else to run
+        ctx.expect(env["pinned"] is True, "one CPU counts as pinned")
+        return
+    ctx.expect(env["pinned"] is False, f"--bind-to none: unpinned, {env}")
+    for rk in env["ranks"]:
+        ctx.expect(not rk["pinned"] and
+                   rk["cpus_allowed_count"] == os.cpu_count(),
+                   f"--bind-to none: every CPU allowed, got {rk}")
+    ctx.expect(err.count("not pinned to CPUs") == 1 and
+               err.count("results on unpinned ranks are noisy") == 1,
+               "unpinned ranks: one warning, from rank 0")
+    fingerprint_fields(ctx, doc)
 
 
 def case_osu_habits(ctx):
