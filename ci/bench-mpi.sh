@@ -47,6 +47,8 @@ osu_name() {
 	bibw) echo osu_bibw ;; *) echo "" ;; esac
 }
 
+# the machine's load, before and after: noise on a shared machine
+read -r load0 _ </proc/loadavg
 for r in $(seq 1 "$rounds"); do
 	for t in $tests; do
 		w=()
@@ -72,6 +74,8 @@ for r in $(seq 1 "$rounds"); do
 	done
 done
 
+read -r load1 _ </proc/loadavg
+echo "load average (1 min) $load0 before, $load1 after, on $(nproc) CPUs"
 python3 - "$tmp" "$rounds" "$sizes" "$tests" <<'PY'
 import json, statistics, sys
 
