@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "sweep.h"
 
 #define MAD_TO_SIGMA 1.4826 /* 1 / Phi^-1(3/4): MAD -> sigma for normals */
@@ -56,37 +57,142 @@ int mpi_robust_scores(const double *x, size_t n, double floor, double *scores,
 #define POLISH_ITERS_MAX 20
 #define SUSPECTS_MAX	 4096 /* links listed at most: the strongest */
 
-int mpi_figs_init(struct mpi_figs *f, int n)
+unsigned mpi_fig_metrics(bool latency, bool bandwidth)
 {
-	uint64_t i;
+	return (latency ? 1u << MPI_METRIC_LAT | 1u << MPI_METRIC_TAIL |
+				  1u << MPI_METRIC_SPREAD
+			: 0) |
+	       (bandwidth ? 1u << MPI_METRIC_BW : 0);
+}
 
+double mpi_figs_pair_bytes(unsigned metrics)
+{
+	return __builtin_popcount(metrics) * sizeof(uint16_t) + 1.0 / 8;
+}
+
+/*
+ * bfloat16: the upper 16 bits of a float, rounded to nearest even. NAN
+ * is 0xffff (a byte fill); a value rounded past the largest float is
+ * infinite, still the worst.
+ */
+#define BF16_NAN 0xffffu
+
+static uint16_t bf16_from(double x)
+{
+	float f = (float)x;
+	uint32_t u;
+
+	if (isnan(f))
+		return BF16_NAN;
+	memcpy(&u, &f, sizeof(u));
+	u += 0x7fffu + ((u >> 16) & 1u);
+	return (uint16_t)(u >> 16);
+}
+
+static double bf16_to(uint16_t h)
+{
+	uint32_t u = (uint32_t)h << 16;
+	float f;
+
+	memcpy(&f, &u, sizeof(f));
+	return f;
+}
+
+int mpi_figs_init(struct mpi_figs *f, int n, unsigned metrics)
+{
+	memset(f, 0, sizeof(*f));
 	f->n = n;
 	f->n_pairs = n > 1 ? (uint64_t)n * (uint64_t)(n - 1) / 2 : 0;
-	f->f = malloc((f->n_pairs + 1) * sizeof(*f->f));
-	if (!f->f)
-		return -ENOMEM;
-	for (i = 0; i < f->n_pairs; i++)
-		f->f[i] = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN };
+	f->metrics = metrics;
+	for (int k = 0; k < MPI_METRIC_NR; k++) {
+		if (!(metrics & (1u << k)))
+			continue;
+		f->m[k] = malloc((f->n_pairs + 1) * sizeof(uint16_t));
+		if (!f->m[k])
+			goto err;
+		memset(f->m[k], 0xff, (f->n_pairs + 1) * sizeof(uint16_t));
+	}
+	f->unstable = calloc(f->n_pairs / 8 + 1, 1);
+	if (!f->unstable)
+		goto err;
 	return 0;
+err:
+	mpi_figs_free(f);
+	return -ENOMEM;
 }
 
 void mpi_figs_free(struct mpi_figs *f)
 {
-	free(f->f);
-	f->f = NULL;
+	for (int k = 0; k < MPI_METRIC_NR; k++) {
+		free(f->m[k]);
+		f->m[k] = NULL;
+	}
+	free(f->unstable);
+	f->unstable = NULL;
 }
 
-struct mpi_fig *mpi_figs_at(const struct mpi_figs *f, int a, int b)
+uint64_t mpi_figs_slot(const struct mpi_figs *f, int a, int b)
 {
 	uint64_t lo = (uint64_t)(a < b ? a : b), hi = (uint64_t)(a < b ? b : a);
 
-	return &f->f[lo * (2 * (uint64_t)f->n - lo - 1) / 2 + (hi - lo - 1)];
+	return lo * (2 * (uint64_t)f->n - lo - 1) / 2 + (hi - lo - 1);
+}
+
+void mpi_figs_set(struct mpi_figs *f, int a, int b, const struct mpi_fig *fig)
+{
+	uint64_t p = mpi_figs_slot(f, a, b);
+
+	for (int k = 0; k < MPI_METRIC_NR; k++)
+		if (f->m[k])
+			f->m[k][p] = bf16_from(
+				mpi_fig_metric(fig, (enum mpi_metric)k));
+	if (fig->stable == 0)
+		f->unstable[p / 8] |= (uint8_t)(1u << (p % 8));
+	else
+		f->unstable[p / 8] &= (uint8_t) ~(1u << (p % 8));
+}
+
+void mpi_figs_set_metric(struct mpi_figs *f, int a, int b, enum mpi_metric k,
+			 double x)
+{
+	if (f->m[k])
+		f->m[k][mpi_figs_slot(f, a, b)] = bf16_from(x);
+}
+
+double mpi_figs_metric(const struct mpi_figs *f, int a, int b,
+		       enum mpi_metric k)
+{
+	return f->m[k] ? bf16_to(f->m[k][mpi_figs_slot(f, a, b)]) : NAN;
+}
+
+bool mpi_figs_unstable(const struct mpi_figs *f, int a, int b)
+{
+	uint64_t p = mpi_figs_slot(f, a, b);
+
+	return f->unstable[p / 8] & (1u << (p % 8));
+}
+
+/*
+ * The batch means' standard deviation scaled to one sample, from the
+ * interval of the mean: half-width = t(B-1) sd_B / sqrt(B), and sd_B =
+ * sd_1 / sqrt(n / B) for n samples in B batches, so sd_1 = half-width x
+ * sqrt(n) / t(B-1). It does not shrink with more iterations (a retest
+ * runs 4x as many) while the batches disagree as much.
+ */
+static float fig_spread(const struct bench_row *r)
+{
+	double hw = (r->mean_ci_us.hi - r->mean_ci_us.lo) / 2;
+
+	if (!(hw >= 0) || r->batches < 2 || !r->lat_us.count)
+		return NAN;
+	return (float)(hw * sqrt((double)r->lat_us.count) /
+		       bench_t975(r->batches - 1));
 }
 
 void mpi_fig_from_rows(const struct bench_row *rows, size_t n, size_t lat_size,
 		       size_t bw_size, struct mpi_fig *out)
 {
-	*out = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN };
+	*out = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN, NAN, -1 };
 	for (size_t i = 0; i < n; i++) {
 		const struct bench_row *r = &rows[i];
 
@@ -97,6 +203,8 @@ void mpi_fig_from_rows(const struct bench_row *rows, size_t n, size_t lat_size,
 			out->mean_us = (float)r->lat_us.mean;
 			out->p99_us = (float)r->lat_us.p99;
 			out->max_us = (float)r->lat_us.max;
+			out->spread_us = fig_spread(r);
+			out->stable = (int8_t)r->stable;
 		}
 		if (r->size_bytes == bw_size)
 			out->bw_MBps = (float)r->bw_MBps;
@@ -124,6 +232,8 @@ double mpi_fig_metric(const struct mpi_fig *f, enum mpi_metric k)
 		return f->lat_us;
 	case MPI_METRIC_TAIL:
 		return (double)f->mean_us - (double)f->lat_us;
+	case MPI_METRIC_SPREAD:
+		return f->spread_us;
 	default: /* time per byte: delays add up, bandwidths do not */
 		return f->bw_MBps > 0 ? 1000 / (double)f->bw_MBps : NAN;
 	}
@@ -151,7 +261,7 @@ static size_t polish_row(const struct mpi_figs *f, enum mpi_metric k, int e,
 	for (int j = 0; j < f->n; j++) {
 		if (j == e)
 			continue;
-		x = mpi_fig_metric(mpi_figs_at(f, e, j), k);
+		x = mpi_figs_metric(f, e, j, k);
 		if (!isnan(x) && !isnan(node[j]))
 			buf[n++] = x - mu - node[j];
 	}
@@ -208,75 +318,100 @@ static int polish(const struct mpi_figs *f, enum mpi_metric k,
 	return 0;
 }
 
-static int cmp_flt(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
+/*
+ * Medians over every pair in 512 KB, exact for bfloat16 values: a count
+ * per bit pattern, the patterns mapped so that their order is the
+ * values' order (negative: all bits flipped; positive: the sign set).
+ */
+#define BF16_KEYS 65536u
 
-	return (x > y) - (x < y);
+static unsigned bf16_key(uint16_t h)
+{
+	return h & 0x8000u ? (uint16_t)~h : h | 0x8000u;
 }
 
-/* Median of n floats, sorted in place. */
-static double median_f(float *v, size_t n)
+static double bf16_of_key(unsigned k)
 {
+	return bf16_to((uint16_t)(k & 0x8000u ? k & 0x7fffu : ~k));
+}
+
+/* The median of what count holds (n values): the middle two's mean. */
+static double key_median(const uint64_t *count, uint64_t n)
+{
+	uint64_t lo = (n - 1) / 2, hi = n / 2, seen = 0;
+	double a = NAN;
+
 	if (!n)
 		return NAN;
-	qsort(v, n, sizeof(*v), cmp_flt);
-	return n % 2 ? v[n / 2] : ((double)v[n / 2 - 1] + v[n / 2]) / 2;
+	for (unsigned k = 0; k < BF16_KEYS; k++) {
+		if (!count[k])
+			continue;
+		if (isnan(a) && seen + count[k] > lo)
+			a = bf16_of_key(k);
+		if (seen + count[k] > hi)
+			return (a + bf16_of_key(k)) / 2;
+		seen += count[k];
+	}
+	return a;
 }
 
 /* MAD of the node terms and of the residuals, the pairs' median. */
 static int fit_scales(const struct mpi_figs *f, enum mpi_metric k,
 		      double floor_base, double floor, struct mpi_fit *fit)
 {
-	float *r = malloc((f->n_pairs + 1) * sizeof(*r));
+	uint64_t *count = calloc(BF16_KEYS, sizeof(*count));
 	double *a = malloc(((size_t)f->n + 1) * sizeof(*a)), x;
-	size_t n = 0;
-	uint64_t p = 0;
+	uint64_t n = 0, p = 0;
+	uint16_t h;
 
-	if (!r || !a) {
-		free(r);
+	if (!count || !a) {
+		free(count);
 		free(a);
 		return -ENOMEM;
 	}
 	for (int e = 0; e < f->n; e++)
 		a[e] = fabs(fit->node[e]);
 	fit->node_mad = bench_median(a, (size_t)f->n);
-	for (int i = 0; i < f->n; i++)
-		for (int j = i + 1; j < f->n; j++, p++)
-			if (!isnan(x = mpi_fig_metric(&f->f[p], k)))
-				r[n++] = (float)x;
-	fit->median = median_f(r, n);
+	for (p = 0; p < f->n_pairs; p++)
+		if ((h = f->m[k][p]) != BF16_NAN) {
+			count[bf16_key(h)]++;
+			n++;
+		}
+	fit->median = key_median(count, n);
+	memset(count, 0, BF16_KEYS * sizeof(*count));
 	n = 0;
 	p = 0;
 	for (int i = 0; i < f->n; i++)
 		for (int j = i + 1; j < f->n; j++, p++) {
-			x = mpi_fig_metric(&f->f[p], k) - fit->mu -
-			    fit->node[i] - fit->node[j];
-			if (!isnan(x))
-				r[n++] = (float)fabs(x);
+			x = bf16_to(f->m[k][p]) - fit->mu - fit->node[i] -
+			    fit->node[j];
+			if (!isnan(x)) {
+				count[bf16_key(bf16_from(fabs(x)))]++;
+				n++;
+			}
 		}
-	fit->link_mad = median_f(r, n);
+	fit->link_mad = key_median(count, n);
 	fit->node_scale =
 		MAD_TO_SIGMA * fmax(fit->node_mad, floor * floor_base);
 	fit->link_scale =
 		MAD_TO_SIGMA * fmax(fit->link_mad, floor * floor_base);
-	free(r);
+	free(count);
 	free(a);
 	return 0;
 }
 
 static enum mpi_reason node_reason(enum mpi_metric k)
 {
-	return k == MPI_METRIC_LAT    ? MPI_REASON_SLOW_NODE
-	       : k == MPI_METRIC_TAIL ? MPI_REASON_UNSTABLE
-				      : MPI_REASON_LOW_BANDWIDTH;
+	return k == MPI_METRIC_LAT  ? MPI_REASON_SLOW_NODE
+	       : k == MPI_METRIC_BW ? MPI_REASON_LOW_BANDWIDTH
+				    : MPI_REASON_UNSTABLE;
 }
 
 static enum mpi_reason link_reason(enum mpi_metric k)
 {
-	return k == MPI_METRIC_LAT    ? MPI_REASON_SLOW_LINK
-	       : k == MPI_METRIC_TAIL ? MPI_REASON_UNSTABLE
-				      : MPI_REASON_LOW_BANDWIDTH;
+	return k == MPI_METRIC_LAT  ? MPI_REASON_SLOW_LINK
+	       : k == MPI_METRIC_BW ? MPI_REASON_LOW_BANDWIDTH
+				    : MPI_REASON_UNSTABLE;
 }
 
 static int model_add(struct mpi_model *m, size_t *cap,
@@ -336,8 +471,7 @@ static int judge_nodes(const struct mpi_figs *f, enum mpi_metric k,
 			continue;
 		cnt = 0;
 		for (int j = 0; j < f->n; j++)
-			if (j != e &&
-			    !isnan(x = mpi_fig_metric(mpi_figs_at(f, e, j), k)))
+			if (j != e && !isnan(x = mpi_figs_metric(f, e, j, k)))
 				buf[cnt++] = x;
 		ret = model_add(m, cap,
 				&(struct mpi_suspect){
@@ -367,7 +501,7 @@ static int judge_links(const struct mpi_figs *f, enum mpi_metric k,
 
 	for (int i = 0; i < f->n; i++)
 		for (int j = i + 1; j < f->n && !ret; j++, p++) {
-			x = mpi_fig_metric(&f->f[p], k);
+			x = bf16_to(f->m[k][p]);
 			sc = mpi_model_link_score(m, k, i, j, x);
 			if (!(sc > threshold) || bad[i] || bad[j])
 				continue;
@@ -394,12 +528,13 @@ static bool fit_possible(const struct mpi_figs *f, enum mpi_metric k)
 {
 	int nodes = 0;
 
+	if (!f->m[k])
+		return false; /* not judged in this sweep */
 	for (int e = 0; e < f->n && nodes < 3; e++) {
 		int cnt = 0;
 
 		for (int j = 0; j < f->n && cnt < 2; j++)
-			cnt += j != e &&
-			       !isnan(mpi_fig_metric(mpi_figs_at(f, e, j), k));
+			cnt += j != e && !isnan(mpi_figs_metric(f, e, j, k));
 		nodes += cnt >= 2;
 	}
 	return nodes >= 3;
@@ -426,8 +561,10 @@ static int model_metric(const struct mpi_figs *f,
 	if (!fit_possible(f, k))
 		return 0;
 	ret = polish(f, k, fit);
-	/* the tail's floor is a fraction of the latency, not of the tail */
-	base = k == MPI_METRIC_TAIL ? m->fit[MPI_METRIC_LAT].mu : fit->mu;
+	/* the tail's and spread's floor: a fraction of the latency */
+	base = k == MPI_METRIC_TAIL || k == MPI_METRIC_SPREAD
+		       ? m->fit[MPI_METRIC_LAT].mu
+		       : fit->mu;
 	if (!ret)
 		ret = fit_scales(f, k, fabs(base), cfg->floor, fit);
 	if (ret)

@@ -145,6 +145,8 @@ static void sweep_fig_sizes(struct sweep *sw)
 	sw->bw_size = sz->count && (bw_test || largest != sw->lat_size)
 			      ? largest
 			      : SIZE_MAX;
+	sw->fig_metrics = mpi_fig_metrics(sw->lat_size != SIZE_MAX,
+					  sw->bw_size != SIZE_MAX);
 }
 
 /*
@@ -196,7 +198,7 @@ static int sweep_setup(struct sweep *sw)
 	if (!ret && !sw->alive)
 		ret = -ENOMEM;
 	if (!ret && sw->me == 0 && !sw->so->print_schedule)
-		ret = mpi_figs_init(&sw->figs, sw->n_ep);
+		ret = mpi_figs_init(&sw->figs, sw->n_ep, sw->fig_metrics);
 	if (!ret)
 		memset(sw->alive, 1, (size_t)sw->world);
 	return ret;
@@ -438,7 +440,8 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 	if (!ret && so->print_schedule) {
 		if (sw.me == 0)
 			code = mpi_sweep_print_schedule(so, sw.n_ep,
-							o->sizes.count, stdout);
+							o->sizes.count,
+							sw.fig_metrics, stdout);
 		else
 			code = BENCH_EXIT_OK;
 		goto out;

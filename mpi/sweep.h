@@ -143,30 +143,63 @@ struct mpi_sweep_view {
 	const char *const *nodes; /* world rank -> node identity */
 };
 
-/* The figures of one pair that the model judges. NAN: not measured. */
+/* The figures of one pair (a retest's evidence). NAN: not measured. */
 struct mpi_fig {
-	float lat_us;  /* median latency at the latency size */
-	float mean_us; /* its mean: the tail's mass */
-	float p99_us;  /* its p99 */
-	float max_us;  /* its true max */
-	float bw_MBps; /* bandwidth at the bandwidth size, MB = 10^6 B */
+	float lat_us;	 /* median latency at the latency size */
+	float mean_us;	 /* its mean: the tail's mass */
+	float p99_us;	 /* its p99 */
+	float max_us;	 /* its true max */
+	float spread_us; /* batch disagreement: the batch means' standard
+			  * deviation scaled to one sample */
+	float bw_MBps;	 /* bandwidth at the bandwidth size, MB = 10^6 B */
+	int8_t stable;	 /* the row's stability flag: 1, 0, -1 unknown */
+};
+
+/* The metrics the model fits, each as pair = mu + node_a + node_b + link. */
+enum mpi_metric {
+	MPI_METRIC_LAT,	   /* median latency: larger is worse */
+	MPI_METRIC_TAIL,   /* mean - median: larger is worse */
+	MPI_METRIC_SPREAD, /* batch disagreement (spread_us): larger is worse */
+	MPI_METRIC_BW,	   /* time per byte, 1000 / bandwidth (ns/B) */
+	MPI_METRIC_NR,
 };
 
 /*
- * The figures of every pair, dense over the n(n-1)/2 endpoint pairs
- * (mpi/outliers.c): 20 B per pair, the whole of what rank 0 keeps per
- * pair (the rows stream to disk).
+ * What rank 0 keeps of every pair for the model (mpi/outliers.c): one
+ * bfloat16 (2 B: a float's upper half, rounded to nearest, 8 significant
+ * bits, within 0.4 %) per judged metric (metrics, a mask of 1 << enum
+ * mpi_metric) and one bit, the latency row's stability flag, dense over
+ * the n(n-1)/2 endpoint pairs. Nothing else: the rows stream to disk with
+ * their full precision, p99 and max are evidence of the retests only.
  */
 struct mpi_figs {
-	int n;		  /* endpoints */
-	uint64_t n_pairs; /* n(n-1)/2 */
-	struct mpi_fig *f;
+	int n;			    /* endpoints */
+	uint64_t n_pairs;	    /* n(n-1)/2 */
+	unsigned metrics;	    /* judged: 1 << enum mpi_metric */
+	uint16_t *m[MPI_METRIC_NR]; /* bfloat16 per judged metric, n_pairs;
+				     * else NULL */
+	uint8_t *unstable;	    /* bit per pair: its row was unstable */
 };
 
-int mpi_figs_init(struct mpi_figs *f, int n);
+/* The metrics judged with a latency size and with a bandwidth size. */
+unsigned mpi_fig_metrics(bool latency, bool bandwidth);
+/* Bytes per pair of a mpi_figs of these metrics (the bit included). */
+double mpi_figs_pair_bytes(unsigned metrics);
+/* Every figure NAN. Returns 0 or -ENOMEM. */
+int mpi_figs_init(struct mpi_figs *f, int n, unsigned metrics);
 void mpi_figs_free(struct mpi_figs *f);
 /* The slot of pair (a, b), a != b, either order. */
-struct mpi_fig *mpi_figs_at(const struct mpi_figs *f, int a, int b);
+uint64_t mpi_figs_slot(const struct mpi_figs *f, int a, int b);
+/* Keep fig's judged metrics for pair (a, b). */
+void mpi_figs_set(struct mpi_figs *f, int a, int b, const struct mpi_fig *fig);
+/* Set one metric of pair (a, b) (x NAN: not measured). */
+void mpi_figs_set_metric(struct mpi_figs *f, int a, int b, enum mpi_metric k,
+			 double x);
+/* A metric of pair (a, b); NAN when not measured or not judged. */
+double mpi_figs_metric(const struct mpi_figs *f, int a, int b,
+		       enum mpi_metric k);
+/* Whether pair (a, b)'s row was flagged unstable. */
+bool mpi_figs_unstable(const struct mpi_figs *f, int a, int b);
 /* A figure from a pair's rows: latency at lat_size, bandwidth at bw_size. */
 void mpi_fig_from_rows(const struct bench_row *rows, size_t n, size_t lat_size,
 		       size_t bw_size, struct mpi_fig *out);
@@ -183,14 +216,6 @@ enum mpi_reason {
 };
 
 const char *mpi_reason_name(enum mpi_reason r);
-
-/* The metrics the model fits, each as pair = mu + node_a + node_b + link. */
-enum mpi_metric {
-	MPI_METRIC_LAT,	 /* median latency: larger is worse */
-	MPI_METRIC_TAIL, /* mean - median: larger is worse */
-	MPI_METRIC_BW,	 /* time per byte, 1000 / bandwidth (ns/B) */
-	MPI_METRIC_NR,
-};
 
 /* One metric's robust fit (median polish, doc/sweeps.md). */
 struct mpi_fit {
@@ -308,10 +333,33 @@ int mpi_sweep_matrices(const struct bench_result *r,
 int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 		   const struct mpi_sweep_opts *so);
 /*
+ * What a rank holds for a sweep of schedule s with n_sizes sizes and the
+ * judged metrics (doc/sweeps.md, "Scale"), counted from the structures,
+ * in bytes.
+ */
+struct mpi_sweep_mem {
+	double sched;	  /* the schedule's prefix sums */
+	double names;	  /* host and node names */
+	double xchg;	  /* transient: the names' all-gather */
+	double small;	  /* flags, endpoint map, verdict buffer */
+	double pair_rows; /* its own pair's rows (twice) */
+	double rank;	  /* every rank: the sum of the above but xchg */
+	double reports;	  /* rank 0: a round's reports */
+	double figs;	  /* rank 0: the model's figures (struct mpi_figs) */
+	double fit;	  /* rank 0: more while the model is fitted */
+	double rank0;	  /* rank 0 at its peak: rank + reports + figs + fit */
+	double rows;	  /* every row of the sweep: on disk, never held */
+};
+
+void mpi_sweep_memory(const struct mpi_sched *s, size_t n_sizes,
+		      unsigned metrics, struct mpi_sweep_mem *out);
+
+/*
  * --print-schedule: the schedule and the memory a rank needs for it (for
- * n_sizes sizes) on f, without measuring; an exit code.
+ * n_sizes sizes, the judged metrics) on f, without measuring; an exit
+ * code.
  */
 int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ranks,
-			     size_t n_sizes, FILE *f);
+			     size_t n_sizes, unsigned metrics, FILE *f);
 
 #endif

@@ -102,6 +102,7 @@ struct sweep {
 	size_t n_sizes;	      /* rows of one pair at most */
 	size_t lat_size;      /* the size of the latency figures */
 	size_t bw_size;	      /* of the bandwidth figures; SIZE_MAX none */
+	unsigned fig_metrics; /* judged: 1 << enum mpi_metric */
 	int32_t *my_plan;     /* confirmation round -> partner endpoint */
 	long n_retest;	      /* confirmation rounds */
 	/* rank 0 */

@@ -275,46 +275,55 @@ static const char *human(double b, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * What a rank holds for a sweep of this schedule (doc/sweeps.md, "Scale"),
- * counted from the structures: one rank per node, n_sizes sizes.
- */
-static void sweep_print_memory(const struct mpi_sched *s, size_t n_sizes,
-			       FILE *f)
+void mpi_sweep_memory(const struct mpi_sched *s, size_t n_sizes,
+		      unsigned metrics, struct mpi_sweep_mem *m)
 {
-	double n = s->n, sched = (double)(s->n_base + 1) * sizeof(long);
-	double names = n * (2 * sizeof(char *) + 2 * 32); /* ~20 B names */
-	double xchg = n * 2 * SWEEP_NODE_SLOT;		  /* transient */
-	double small = n * (1 + sizeof(int) + 2 * sizeof(int32_t));
-	double rows = (double)n_sizes * sizeof(struct bench_row);
+	double n = s->n, rows = (double)n_sizes * sizeof(struct bench_row);
 	double report = sizeof(struct sweep_report) + rows;
-	double round0 = n * (report + sizeof(MPI_Request) + 2 + sizeof(void *));
-	double figs = (double)s->n_pairs * sizeof(struct mpi_fig);
-	double fit = (double)s->n_pairs * sizeof(float) +
-		     n * (MPI_METRIC_NR + 2) * sizeof(double);
+
+	m->sched = (double)(s->n_base + 1) * sizeof(long);
+	m->names = n * (2 * sizeof(char *) + 2 * 32); /* ~20 B names */
+	m->xchg = n * 2 * SWEEP_NODE_SLOT;
+	m->small = n * (1 + sizeof(int) + 2 * sizeof(int32_t));
+	m->pair_rows = 2 * report;
+	m->rank = m->sched + m->names + m->small + m->pair_rows;
+	m->reports = n * (report + sizeof(MPI_Request) + 2 + sizeof(void *));
+	m->figs = (double)s->n_pairs * mpi_figs_pair_bytes(metrics);
+	/* fit_scales' 65536 counts, the node terms, polish's two rows */
+	m->fit = 65536.0 * sizeof(uint64_t) +
+		 n * (MPI_METRIC_NR + 3) * sizeof(double);
+	m->rank0 = m->rank + m->reports + m->figs + m->fit;
+	m->rows = (double)s->n_pairs * rows;
+}
+
+static void sweep_print_memory(const struct mpi_sched *s, size_t n_sizes,
+			       unsigned metrics, FILE *f)
+{
+	struct mpi_sweep_mem m;
 	char b[6][32];
 
+	mpi_sweep_memory(s, n_sizes, metrics, &m);
 	fprintf(f,
 		"# memory per rank: %s (schedule %s, names %s, flags and "
 		"verdict buffer %s, its pair's rows %s); %s more during the "
 		"names' exchange at the start\n",
-		human(sched + names + small + 2 * report, b[0], 32),
-		human(sched, b[1], 32), human(names, b[2], 32),
-		human(small, b[3], 32), human(2 * report, b[4], 32),
-		human(xchg, b[5], 32));
+		human(m.rank, b[0], 32), human(m.sched, b[1], 32),
+		human(m.names, b[2], 32), human(m.small, b[3], 32),
+		human(m.pair_rows, b[4], 32), human(m.xchg, b[5], 32));
 	fprintf(f,
-		"# rank 0 also: the round's reports %s, the figures %s (%zu B "
-		"x %llu pairs), %s more while the model is fitted; no rows "
-		"(%zu B x %zu sizes x %llu pairs = %s): they stream to disk\n",
-		human(round0, b[0], 32), human(figs, b[1], 32),
-		sizeof(struct mpi_fig), (unsigned long long)s->n_pairs,
-		human(fit, b[2], 32), sizeof(struct bench_row), n_sizes,
-		(unsigned long long)s->n_pairs,
-		human((double)s->n_pairs * rows, b[3], 32));
+		"# rank 0 also: the round's reports %s, the model's figures %s "
+		"(%d x 2 B and 1 bit x %llu pairs), %s more while the "
+		"model is fitted: at most %s in all; no rows (%zu B x %zu "
+		"sizes x %llu pairs = %s): they stream to disk\n",
+		human(m.reports, b[0], 32), human(m.figs, b[1], 32),
+		__builtin_popcount(metrics), (unsigned long long)s->n_pairs,
+		human(m.fit, b[2], 32), human(m.rank0, b[3], 32),
+		sizeof(struct bench_row), n_sizes,
+		(unsigned long long)s->n_pairs, human(m.rows, b[4], 32));
 }
 
 int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep,
-			     size_t n_sizes, FILE *f)
+			     size_t n_sizes, unsigned metrics, FILE *f)
 {
 	int n = so->simulate_nodes ? (int)so->simulate_nodes : n_ep;
 	struct mpi_sched s;
@@ -329,7 +338,7 @@ int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep,
 		"%zu pairs per round\n",
 		mpi_pairs_name(so->pairs), n, s.n_rounds,
 		(unsigned long long)s.n_pairs, s.max_per_round);
-	sweep_print_memory(&s, n_sizes, f);
+	sweep_print_memory(&s, n_sizes, metrics, f);
 	p = calloc(s.max_per_round + 1, sizeof(*p));
 	for (r = 0; p && s.n_pairs <= SCHEDULE_LIST_MAX && r < s.n_rounds;
 	     r++) {

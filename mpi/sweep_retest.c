@@ -67,8 +67,8 @@ void sweep_record_fig(struct sweep *sw, long k, int ea, int eb,
 
 	mpi_fig_from_rows(rows, n, sw->lat_size, sw->bw_size, &fig);
 	if (k < sw->sched.n_rounds) {
-		if (sw->figs.f)
-			*mpi_figs_at(&sw->figs, ea, eb) = fig;
+		if (sw->figs.unstable)
+			mpi_figs_set(&sw->figs, ea, eb, &fig);
 		return;
 	}
 	for (size_t i = 0; i < sw->plan.n; i++) {

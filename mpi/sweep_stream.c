@@ -71,6 +71,9 @@ static void row_from_json(const json_t *o, struct bench_row *row)
 {
 	const json_t *lat = json_object_get(o, "latency_us");
 	const json_t *bw = json_object_get(o, "bandwidth_MBps");
+	const json_t *ci =
+		json_object_get(json_object_get(o, "ci95_us"), "mean");
+	const json_t *st = json_object_get(o, "stable");
 
 	bench_row_init(row, (size_t)json_integer_value(
 				    json_object_get(o, "size_bytes")));
@@ -83,7 +86,17 @@ static void row_from_json(const json_t *o, struct bench_row *row)
 			json_number_value(json_object_get(lat, "p99"));
 		row->lat_us.max =
 			json_number_value(json_object_get(lat, "max"));
+		row->lat_us.count = (uint64_t)json_integer_value(
+			json_object_get(lat, "count"));
 	}
+	/* what the batch spread needs: the mean's interval, its batches */
+	if (json_array_size(ci) == 2) {
+		row->mean_ci_us.lo = json_number_value(json_array_get(ci, 0));
+		row->mean_ci_us.hi = json_number_value(json_array_get(ci, 1));
+		row->batches = (unsigned)json_integer_value(json_object_get(
+			json_object_get(o, "ci95_us"), "batches"));
+	}
+	row->stable = json_is_boolean(st) ? json_is_true(st) : -1;
 	if (bw)
 		row->bw_MBps = json_number_value(bw);
 }
@@ -105,7 +118,7 @@ static int resume_pair(struct sweep *sw, const json_t *line)
 		if (n < BENCH_SIZES_MAX)
 			row_from_json(x, &r[n++]);
 	mpi_fig_from_rows(r, n, sw->lat_size, sw->bw_size, &fig);
-	*mpi_figs_at(&sw->figs, a, b) = fig;
+	mpi_figs_set(&sw->figs, a, b, &fig);
 	sw->n_done++;
 	return 0;
 }

@@ -57,9 +57,14 @@ static const char *fit_unit(enum mpi_metric k)
 
 static const char *metric_what(enum mpi_metric k)
 {
-	return k == MPI_METRIC_LAT    ? "latency"
-	       : k == MPI_METRIC_TAIL ? "mean-median"
-				      : "bandwidth";
+	static const char *const what[] = {
+		[MPI_METRIC_LAT] = "latency",
+		[MPI_METRIC_TAIL] = "mean-median",
+		[MPI_METRIC_SPREAD] = "batch-spread",
+		[MPI_METRIC_BW] = "bandwidth",
+	};
+
+	return (unsigned)k < MPI_METRIC_NR ? what[k] : "?";
 }
 
 static size_t metric_size(const struct sweep *sw, enum mpi_metric k)
@@ -87,7 +92,7 @@ static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
 	else
 		*score = mpi_model_link_score(m, s->metric, s->a, s->b, x);
 	return json_pack("{s:i, s:i, s:s, s:b, s:b, s:f, s:f, s:f, s:f, s:f, "
-			 "s:f}",
+			 "s:f, s:f, s:o}",
 			 "rank", vd->v.ep_rank[t->a], "partner_rank",
 			 vd->v.ep_rank[partner], "partner_host",
 			 vd->v.hosts[vd->v.ep_rank[partner]], "control",
@@ -96,8 +101,10 @@ static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
 			 isnan(*score) ? 0.0 : *score, "median_us",
 			 nan_as(t->fig.lat_us), "mean_us",
 			 nan_as(t->fig.mean_us), "p99_us",
-			 nan_as(t->fig.p99_us), "max_us",
-			 nan_as(t->fig.max_us));
+			 nan_as(t->fig.p99_us), "max_us", nan_as(t->fig.max_us),
+			 "spread_us", nan_as(t->fig.spread_us), "stable",
+			 t->fig.stable < 0 ? json_null()
+					   : json_boolean(t->fig.stable));
 }
 
 /*
@@ -154,12 +161,33 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 	return 0;
 }
 
+/*
+ * The rows' stability flags behind a suspect: of a link, its pair's; of
+ * a node, how many of its pairs were unstable (batch halves disagreeing).
+ */
+static json_t *stability_json(const struct verdicts *vd,
+			      const struct mpi_suspect *s)
+{
+	const struct mpi_figs *f = &vd->sw->figs;
+	int n = 0, measured = 0;
+
+	if (s->b >= 0)
+		return json_pack("{s:b}", "unstable",
+				 mpi_figs_unstable(f, s->a, s->b));
+	for (int j = 0; j < f->n; j++) {
+		if (j == s->a || isnan(mpi_figs_metric(f, s->a, j, s->metric)))
+			continue;
+		measured++;
+		n += mpi_figs_unstable(f, s->a, j);
+	}
+	return json_pack("{s:i, s:i}", "unstable_pairs", n, "pairs", measured);
+}
+
 static json_t *reason_json(const struct verdicts *vd,
 			   const struct mpi_suspect *s, const struct eval *ev)
 {
 	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
-
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, "
 		"s:f, s:i, s:i, s:i, s:b, s:O}",
 		"code", mpi_reason_name(s->reason), "status",
@@ -174,6 +202,15 @@ static json_t *reason_json(const struct verdicts *vd,
 		"retests_planned", ev->n_plan, "retests_measured", ev->n_ret,
 		"reproduced", ev->n_rep, "endpoint_bad_elsewhere", ev->ctl_bad,
 		"retests", ev->retests);
+
+	json_t *st = stability_json(vd, s);
+
+	if (!o || !st || json_object_update(o, st)) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(st);
+	return o;
 }
 
 /*
@@ -519,7 +556,7 @@ int sweep_verdicts(struct sweep *sw, FILE *f, int *code)
 	int ret = 0;
 
 	sweep_view(sw, &vd.v);
-	if (!sw->model.fit[0].node && sw->figs.f)
+	if (!sw->model.fit[0].node && sw->figs.unstable)
 		ret = mpi_model_fit(&sw->figs, &cfg, &sw->model);
 	if (!ret)
 		ret = verdicts_build(&vd, f);

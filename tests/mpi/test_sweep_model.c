@@ -27,7 +27,17 @@ static int failures;
 
 #define N 12
 
-enum fault { NONE, SLOW_NODE, SLOW_LINK, LOSSY_NODE, CAPPED_LINK };
+enum fault {
+	NONE,
+	SLOW_NODE,
+	SLOW_LINK,
+	LOSSY_NODE,
+	CAPPED_LINK,
+	FLAPPING_NODE,
+	FLAPPING_LINK,
+};
+
+#define ALL_METRICS mpi_fig_metrics(true, true)
 
 /* Deterministic noise in [-0.03, 0.03]. */
 static double noise(unsigned *seed)
@@ -36,15 +46,20 @@ static double noise(unsigned *seed)
 	return ((double)((*seed >> 8) % 10001) / 10000.0 - 0.5) * 0.06;
 }
 
-/* 2 us pairs, 10 us tails, 10,000 MB/s; node 7 or link 2-9 faulty. */
+/*
+ * 2 us pairs, 10 us tails, batch spreads of 5 us, 10,000 MB/s; node 7
+ * or link 2-9 faulty. A flapping node or link: batches disagree (the
+ * spread 20x, the rows unstable) while median and mean stay.
+ */
 static void cluster(struct mpi_figs *f, enum fault fault)
 {
 	unsigned seed = 42;
 
-	mpi_figs_init(f, N);
+	mpi_figs_init(f, N, ALL_METRICS);
 	for (int a = 0; a < N; a++)
 		for (int b = a + 1; b < N; b++) {
-			struct mpi_fig *x = mpi_figs_at(f, a, b);
+			struct mpi_fig fig, *x = &fig;
+			double spread = 5 * (1 + 10 * noise(&seed));
 			double lat = 2 * (1 + noise(&seed));
 			double tail = 1 * (1 + 10 * noise(&seed));
 			double bw = 10000 * (1 + noise(&seed));
@@ -58,11 +73,17 @@ static void cluster(struct mpi_figs *f, enum fault fault)
 				tail = 3000; /* p99 3 ms, mean + 300 us */
 			if (fault == CAPPED_LINK && link)
 				bw /= 4;
+			if ((fault == FLAPPING_NODE && node) ||
+			    (fault == FLAPPING_LINK && link))
+				spread *= 20;
 			x->lat_us = (float)lat;
 			x->mean_us = (float)(lat + tail / 10);
 			x->p99_us = (float)(lat + tail);
 			x->max_us = (float)(lat + 3 * tail);
+			x->spread_us = (float)spread;
 			x->bw_MBps = (float)bw;
+			x->stable = spread < 50;
+			mpi_figs_set(f, a, b, x);
 		}
 }
 
@@ -87,6 +108,15 @@ static void expect(enum fault fault, enum mpi_reason reason, int a, int b)
 		      "fault %d: %s %d-%d", fault,
 		      m.n_sus ? mpi_reason_name(m.sus[0].reason) : "-",
 		      m.n_sus ? m.sus[0].a : -2, m.n_sus ? m.sus[0].b : -2);
+	}
+	if (fault == FLAPPING_NODE || fault == FLAPPING_LINK) {
+		/* the batches' disagreement, not the tail's mass */
+		CHECK(m.n_sus && m.sus[0].metric == MPI_METRIC_SPREAD,
+		      "flapping: metric %d",
+		      m.n_sus ? (int)m.sus[0].metric : -1);
+		CHECK(mpi_figs_unstable(&f, a, b < 0 ? 0 : b) &&
+			      !mpi_figs_unstable(&f, 0, 1),
+		      "the rows' stability flags kept");
 	}
 	CHECK(fabs(m.fit[MPI_METRIC_LAT].mu - 2) < 0.1, "mu %g",
 	      m.fit[MPI_METRIC_LAT].mu);
@@ -114,15 +144,17 @@ static void check_sparse(void)
 	struct mpi_figs f;
 
 	cluster(&f, SLOW_NODE);
-	*mpi_figs_at(&f, 7, 0) = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN };
-	*mpi_figs_at(&f, 3, 4) = (struct mpi_fig){ NAN, NAN, NAN, NAN, NAN };
+	mpi_figs_set(&f, 7, 0,
+		     &(struct mpi_fig){ NAN, NAN, NAN, NAN, NAN, NAN, -1 });
+	mpi_figs_set(&f, 3, 4,
+		     &(struct mpi_fig){ NAN, NAN, NAN, NAN, NAN, NAN, -1 });
 	CHECK(mpi_model_fit(&f, &cfg, &m) == 0 && m.n_sus == 1 &&
 		      m.sus[0].a == 7,
 	      "sparse: node 7 still found");
 	mpi_model_free(&m);
 	mpi_figs_free(&f);
-	mpi_figs_init(&f, 2);
-	*mpi_figs_at(&f, 0, 1) = (struct mpi_fig){ 2, 3, 4, 5, 6 };
+	mpi_figs_init(&f, 2, ALL_METRICS);
+	mpi_figs_set(&f, 0, 1, &(struct mpi_fig){ 2, 3, 4, 5, 6, 7, 1 });
 	CHECK(mpi_model_fit(&f, &cfg, &m) == 0 && m.n_sus == 0 &&
 		      !m.fit[MPI_METRIC_LAT].ok,
 	      "2 endpoints: no fit");
@@ -166,7 +198,8 @@ static void check_plan(void)
 	int ent;
 
 	cluster(&f, SLOW_NODE);
-	mpi_figs_at(&f, 2, 9)->lat_us *= 2.8f;
+	mpi_figs_set_metric(&f, 2, 9, MPI_METRIC_LAT,
+			    2.8 * mpi_figs_metric(&f, 2, 9, MPI_METRIC_LAT));
 	for (int e = 0; e < N; e++)
 		usable[e] = true;
 	CHECK(mpi_model_fit(&f, &cfg, &m) == 0 && m.n_sus == 2,
@@ -215,6 +248,8 @@ int main(void)
 	expect(SLOW_LINK, MPI_REASON_SLOW_LINK, 2, 9);
 	expect(LOSSY_NODE, MPI_REASON_UNSTABLE, 7, -1);
 	expect(CAPPED_LINK, MPI_REASON_LOW_BANDWIDTH, 2, 9);
+	expect(FLAPPING_NODE, MPI_REASON_UNSTABLE, 7, -1);
+	expect(FLAPPING_LINK, MPI_REASON_UNSTABLE, 2, 9);
 	check_sparse();
 	check_plan();
 	if (failures)
