@@ -236,14 +236,46 @@ int mpi_plan_entity(const struct mpi_plan *p, const struct mpi_suspect *s)
 	return -1;
 }
 
+/* How far from typical endpoint e is: its largest |node score|. */
+static double plan_atypical(const struct mpi_model *m, int e)
+{
+	double worst = 0;
+
+	for (int k = 0; k < MPI_METRIC_NR; k++) {
+		const struct mpi_fit *fit = &m->fit[k];
+
+		if (fit->ok && !isnan(fit->node[e]))
+			worst = fmax(worst,
+				     fabs(fit->node[e]) / fit->node_scale);
+	}
+	return worst;
+}
+
+struct plan_cand {
+	double atypical;
+	int e;
+};
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct plan_cand *x = a, *y = b;
+
+	if (x->atypical != y->atypical)
+		return x->atypical < y->atypical ? -1 : 1;
+	return x->e - y->e;
+}
+
 /*
  * Good partners: the usable endpoints that no node suspect names, those
- * that no link suspect names either first.
+ * that no link suspect names either first, the most typical first (node
+ * terms closest to 0 in every metric): a retest's implied term takes the
+ * partner's term out, and a typical partner's is the surest.
  */
 static int plan_good(const struct mpi_model *m, const bool *usable, int **good,
 		     int *n_good)
 {
 	unsigned char *named = calloc((size_t)m->n + 1, 1);
+	struct plan_cand *cand;
 	int e, tier;
 
 	*good = calloc((size_t)m->n + 1, sizeof(**good));
@@ -261,11 +293,26 @@ static int plan_good(const struct mpi_model *m, const bool *usable, int **good,
 				if (!named[e ? s->b : s->a])
 					named[e ? s->b : s->a] = 1;
 	}
+	cand = calloc((size_t)m->n + 1, sizeof(*cand));
+	if (!cand) {
+		free(named);
+		return -ENOMEM;
+	}
 	*n_good = 0;
-	for (tier = 0; tier < 2; tier++)
+	for (tier = 0; tier < 2; tier++) {
+		int n = 0;
+
 		for (e = 0; e < m->n; e++)
 			if (usable[e] && named[e] == tier)
-				(*good)[(*n_good)++] = e;
+				cand[n++] =
+					(struct plan_cand){ plan_atypical(m, e),
+							    e };
+		if (n)
+			qsort(cand, (size_t)n, sizeof(*cand), cmp_cand);
+		for (int i = 0; i < n; i++)
+			(*good)[(*n_good)++] = cand[i].e;
+	}
+	free(cand);
 	free(named);
 	return 0;
 }

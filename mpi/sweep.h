@@ -307,7 +307,7 @@ struct mpi_plan {
 };
 
 #define MPI_RETEST_PARTNERS 3
-#define MPI_RETEST_LINK	    2
+#define MPI_RETEST_LINK	    3
 #define MPI_RETEST_FACTOR   4 /* iterations of a retest, x --iters */
 
 /*

@@ -34,8 +34,13 @@ struct eval {
 	int n_rep;	 /* of which reproduced it */
 	int n_plan;	 /* planned */
 	bool ctl_bad;	 /* a link's end is bad with a good partner too */
+	bool weak;	 /* the retests' median score under half the
+			  * suspect's: smaller than what made it suspect */
+	double median;	 /* that median; NAN without retests */
 	json_t *retests; /* evidence */
 };
+
+#define EVAL_RETESTS_MAX 8 /* retests of one suspect, more than planned */
 
 struct verdicts {
 	struct sweep *sw;
@@ -110,7 +115,10 @@ static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
 /*
  * Noise makes a pair slower, never faster: a real fault shows in every
  * retest, a busy neighbour in some. So CONFIRMED needs all of them (two
- * at least), NOT_REPRODUCED none.
+ * at least), NOT_REPRODUCED none. A fault also shows its size again: a
+ * suspect whose retests, in their median, show less than half of the
+ * score that made it suspect was mostly a transient that happens to
+ * linger (a loaded machine), and stays INCONCLUSIVE.
  */
 static void eval_status(struct eval *ev)
 {
@@ -118,7 +126,8 @@ static void eval_status(struct eval *ev)
 		ev->status = VERDICT_INCONCLUSIVE;
 	else if (!ev->n_rep)
 		ev->status = VERDICT_NOT_REPRODUCED;
-	else if (ev->n_ret >= 2 && ev->n_rep == ev->n_ret && !ev->ctl_bad)
+	else if (ev->n_ret >= 2 && ev->n_rep == ev->n_ret && !ev->ctl_bad &&
+		 !ev->weak)
 		ev->status = VERDICT_CONFIRMED;
 	else
 		ev->status = VERDICT_INCONCLUSIVE;
@@ -131,6 +140,7 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
 	double thr = vd->sw->so->outlier_threshold, sc;
 	double ctl_max = -INFINITY, link_min = INFINITY;
+	double scores[EVAL_RETESTS_MAX];
 	int ent = mpi_plan_entity(p, s);
 
 	memset(ev, 0, sizeof(*ev));
@@ -151,12 +161,20 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 			ctl_max = fmax(ctl_max, sc * fit->node_scale);
 			continue;
 		}
+		if (ev->n_ret < EVAL_RETESTS_MAX)
+			scores[ev->n_ret] = isnan(sc) ? -INFINITY : sc;
 		ev->n_ret++;
 		ev->n_rep += sc > thr;
 		link_min = fmin(link_min, sc * fit->link_scale);
 	}
 	/* the end itself is bad when it explains half the link's excess */
 	ev->ctl_bad = ctl_max > 0.5 * link_min;
+	ev->median = ev->n_ret
+			     ? bench_median(scores, ev->n_ret < EVAL_RETESTS_MAX
+							    ? (size_t)ev->n_ret
+							    : EVAL_RETESTS_MAX)
+			     : NAN;
+	ev->weak = ev->n_ret && ev->median < 0.5 * s->score;
 	eval_status(ev);
 	return 0;
 }
@@ -202,8 +220,15 @@ static json_t *reason_json(const struct verdicts *vd,
 		"retests_planned", ev->n_plan, "retests_measured", ev->n_ret,
 		"reproduced", ev->n_rep, "endpoint_bad_elsewhere", ev->ctl_bad,
 		"retests", ev->retests);
-
 	json_t *st = stability_json(vd, s);
+
+	if (o && !isnan(ev->median))
+		json_object_set_new(
+			o, "retest_median_score",
+			json_real(isfinite(ev->median) ? ev->median : 0));
+	if (o)
+		json_object_set_new(o, "smaller_in_retests",
+				    json_boolean(ev->weak));
 
 	if (!o || !st || json_object_update(o, st)) {
 		json_decref(o);
@@ -251,6 +276,14 @@ static void verdict_line(const struct verdicts *vd, const struct mpi_suspect *s,
 		fprintf(f, "%s | ERROR: ibpong: %s %s, confirmed with %d %s\n",
 			who, mpi_reason_name(s->reason), what, ev->n_rep,
 			hb ? "retests" : "partners");
+	else if (ev->status == VERDICT_INCONCLUSIVE && ev->weak &&
+		 ev->n_rep == ev->n_ret)
+		fprintf(f,
+			"%s | WARNING: ibpong: %s %s, not confirmed: "
+			"reproduced in %d of %d retests, smaller (median "
+			"score %.1f, suspect at %.1f); measure again\n",
+			who, mpi_reason_name(s->reason), what, ev->n_rep,
+			ev->n_ret, ev->median, s->score);
 	else if (ev->status == VERDICT_INCONCLUSIVE)
 		fprintf(f,
 			"%s | WARNING: ibpong: %s %s, not confirmed: "

@@ -14,6 +14,7 @@ WANT = {  # kind: (confirmed nodes, confirmed links, code, exit)
     "link": (set(), {("node2", "node5")}, "SLOW_LINK", (1,)),
     "loss": ({"node4"}, set(), "UNSTABLE", (1,)),
     "rate": (set(), {("node1", "node6")}, "LOW_BANDWIDTH", (1,)),
+    "slurm": ({"node2"}, set(), "SLOW_NODE", (1,)),  # slurm-verdict.sh
 }
 
 
@@ -28,6 +29,19 @@ def summary(v):
             out.setdefault(r["status"], []).append(
                 (f"{l['host_a']}-{l['host_b']}", r["code"]))
     return out
+
+
+def evidence(v):
+    """Each judged reason's retests, for a failed run's log."""
+    for ent in v["nodes"] + v["links"]:
+        name = ent.get("host") or f"{ent['host_a']}-{ent['host_b']}"
+        for r in ent["reasons"]:
+            t = ", ".join(
+                f"{x['partner_host']}{' (control)' if x['control'] else ''}"
+                f" {x['value']:.1f} score {x['score']:.1f}"
+                for x in r["retests"])
+            print(f"  {name} {r['code']} {r['status']} score "
+                  f"{r['score']:.1f} scale {r['scale']:.2f}: {t}")
 
 
 def main(argv):
@@ -63,6 +77,7 @@ def main(argv):
                 why.append(f"{code} not among {codes}")
         if why:
             bad.append(f"run {i} ({path}): " + "; ".join(why))
+        evidence(v)
     for b in bad:
         print("FAIL:", b)
     if not bad:
