@@ -83,11 +83,45 @@ static double nan_as(double x)
 	return isnan(x) ? -1.0 : x;
 }
 
-/* One retest of suspect s as evidence; its score into *score. */
+/*
+ * What each end of link suspect s shows now: the node term its control
+ * implies (x - mu - n_g, g its good partner), measured in the same
+ * confirmation as the link's retests; the fit's term when its control
+ * was not measured. The link's retests are scored against these: a
+ * machine slower as a whole during the confirmation than during the
+ * sweep slows the controls as much, and no link is blamed for it.
+ */
+static void eval_ends_now(const struct verdicts *vd,
+			  const struct mpi_suspect *s, int ent, double now[2])
+{
+	const struct mpi_plan *p = &vd->sw->plan;
+	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
+	double x;
+
+	now[0] = fit->node[s->a];
+	now[1] = fit->node[s->b];
+	for (size_t i = 0; ent >= 0 && i < p->n; i++) {
+		const struct mpi_retest *t = &p->t[i];
+
+		if (t->entity != ent || !t->control || !t->measured)
+			continue;
+		x = mpi_fig_metric(&t->fig, s->metric);
+		if (!isnan(x) && !isnan(fit->node[t->b]))
+			now[t->a == s->a ? 0 : 1] =
+				x - fit->mu - fit->node[t->b];
+	}
+}
+
+/*
+ * One retest of suspect s as evidence; its score into *score. ends: a
+ * link's ends now (eval_ends_now), NULL for a node.
+ */
 static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
-			const struct mpi_retest *t, double *score)
+			const struct mpi_retest *t, const double *ends,
+			double *score)
 {
 	const struct mpi_model *m = &vd->sw->model;
+	const struct mpi_fit *fit = &m->fit[s->metric];
 	/* a control's partner is its good node; a link's, the other end */
 	int partner = t->control ? t->b : t->a == s->a ? t->b : t->a;
 	double x = mpi_fig_metric(&t->fig, s->metric);
@@ -95,7 +129,7 @@ static json_t *eval_one(const struct verdicts *vd, const struct mpi_suspect *s,
 	if (s->b < 0 || t->control)
 		*score = mpi_model_node_score(m, s->metric, partner, x);
 	else
-		*score = mpi_model_link_score(m, s->metric, s->a, s->b, x);
+		*score = (x - fit->mu - ends[0] - ends[1]) / fit->link_scale;
 	return json_pack("{s:i, s:i, s:s, s:b, s:b, s:f, s:f, s:f, s:f, s:f, "
 			 "s:f, s:f, s:o}",
 			 "rank", vd->v.ep_rank[t->a], "partner_rank",
@@ -140,20 +174,23 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
 	double thr = vd->sw->so->outlier_threshold, sc;
 	double ctl_max = -INFINITY, link_min = INFINITY;
-	double scores[EVAL_RETESTS_MAX];
+	double scores[EVAL_RETESTS_MAX], ends[2] = { 0, 0 };
 	int ent = mpi_plan_entity(p, s);
 
 	memset(ev, 0, sizeof(*ev));
 	ev->retests = json_array();
 	if (!ev->retests)
 		return -ENOMEM;
+	if (s->b >= 0)
+		eval_ends_now(vd, s, ent, ends);
 	for (size_t i = 0; ent >= 0 && i < p->n; i++) {
 		const struct mpi_retest *t = &p->t[i];
 
 		if (t->entity != ent)
 			continue;
 		ev->n_plan += !t->control;
-		if (json_array_append_new(ev->retests, eval_one(vd, s, t, &sc)))
+		if (json_array_append_new(ev->retests,
+					  eval_one(vd, s, t, ends, &sc)))
 			return -ENOMEM;
 		if (!t->measured)
 			continue;
