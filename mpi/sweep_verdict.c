@@ -86,10 +86,11 @@ static double nan_as(double x)
 /*
  * What each end of link suspect s shows now: the node term its control
  * implies (x - mu - n_g, g its good partner), measured in the same
- * confirmation as the link's retests; the fit's term when its control
- * was not measured. The link's retests are scored against these: a
- * machine slower as a whole during the confirmation than during the
- * sweep slows the controls as much, and no link is blamed for it.
+ * confirmation as the link's retests, when that is worse than the fit's
+ * term (else, or when its control was not measured, the fit's). The link's
+ * retests are scored against these: a machine slower as a whole during the
+ * confirmation than during the sweep slows the controls as much, and no link is
+ * blamed for it.
  */
 static void eval_ends_now(const struct verdicts *vd,
 			  const struct mpi_suspect *s, int ent, double now[2])
@@ -106,9 +107,11 @@ static void eval_ends_now(const struct verdicts *vd,
 		if (t->entity != ent || !t->control || !t->measured)
 			continue;
 		x = mpi_fig_metric(&t->fig, s->metric);
+		/* worse now only: one noisy control never adds blame */
 		if (!isnan(x) && !isnan(fit->node[t->b]))
 			now[t->a == s->a ? 0 : 1] =
-				x - fit->mu - fit->node[t->b];
+				fmax(now[t->a == s->a ? 0 : 1],
+				     x - fit->mu - fit->node[t->b]);
 	}
 }
 
