@@ -66,7 +66,8 @@ enum {
 	  "is within +-P (1% or 0.01; default 1% for latency\n"                \
 	  "and pingping; off: the fixed schedule, as bw/bibw)")                \
 	X("max-time-per-size", OPT_MAX_TIME_PER_SIZE, "SECONDS",               \
-	  "bound of --precision per size (default 0.25)")                      \
+	  "bound of --precision per size (default 0.1 below\n"                 \
+	  "64 KiB, 0.25 from 64 KiB on)")                                      \
 	X("max-iters", OPT_MAX_ITERS, "N",                                     \
 	  "bound of --precision: timed iterations per size\n"                  \
 	  "(default 1000000)")                                                 \
@@ -361,6 +362,7 @@ static int handle_precision(struct bench_opts *o, int opt, const char *arg)
 			return bench_opts_bad("max-time-per-size", arg,
 					      "a number of seconds > 0 and "
 					      "<= 3600");
+		o->max_time_per_size_set = true;
 		return 0;
 	case OPT_MAX_ITERS:
 		if (bench_parse_u64(arg, 8, ITERS_MAX, &o->max_iters))

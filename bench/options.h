@@ -50,6 +50,8 @@ struct bench_opts {
 	double precision;
 	bool precision_set; /* --precision given (else the default) */
 	double max_time_per_size_s;
+	bool max_time_per_size_set; /* given: one cap for every size (else
+				     * 0.1 s below 64 KiB, run.c) */
 	uint64_t max_iters;
 	const char *samples_path; /* --samples FILE: every raw sample */
 	/* --check: judge each row, retest the inconclusive (run.h); NULL

@@ -576,6 +576,23 @@ static void progress_done(const struct run_ctx *c, size_t idx, size_t n,
 #define ADAPT_GROWTH	   4.0	  /* a batch is at most 4x what came before */
 #define ADAPT_MARGIN	   1.2	  /* aim 20 % past the predicted count */
 #define ADAPT_ITERS_MAX_DF 1000000ull /* --max-iters default */
+#define ADAPT_MIN_DONE	   32ull      /* the precision stop needs as many */
+#define ADAPT_SMALL_BYTES  65536u     /* below, the default cap is ... */
+#define ADAPT_SMALL_CAP_S  0.1	      /* ... this (s) */
+
+/*
+ * The time cap of a size (doc/statistics.md): --max-time-per-size when
+ * given; else 0.1 s below 64 KiB, where a size's samples are many and
+ * what is left of its spread is the machine's, and the default
+ * (0.25 s) from 64 KiB on, where a sample costs up to milliseconds.
+ */
+static double adapt_cap_s(const struct bench_opts *o, size_t bytes)
+{
+	if (o->max_time_per_size_set || bytes >= ADAPT_SMALL_BYTES ||
+	    o->max_time_per_size_s <= ADAPT_SMALL_CAP_S)
+		return o->max_time_per_size_s;
+	return ADAPT_SMALL_CAP_S;
+}
 
 /* Every sample of a batch as "size_bytes,latency_us" (rank 0). */
 static int samples_dump(struct run_ctx *c, const struct bench_step *st,
@@ -632,18 +649,19 @@ next:
  * n (w/P)^2; the batch aims 20 % past it, grows at most 4x, and fits
  * the time and iteration caps left.
  */
-static uint64_t adapt_next(struct run_ctx *c, double elapsed_s, uint64_t done,
-			   enum bench_stop *why)
+static uint64_t adapt_next(struct run_ctx *c, size_t bytes, double elapsed_s,
+			   uint64_t done, enum bench_stop *why)
 {
 	const struct bench_opts *o = c->o;
 	uint64_t cap = o->max_iters ? o->max_iters : ADAPT_ITERS_MAX_DF;
 	double w = bench_acc_median_rel_halfwidth(c->acc), want, left;
+	double cap_s = adapt_cap_s(o, bytes);
 
-	if (w <= o->precision) {
+	if (w <= o->precision && done >= ADAPT_MIN_DONE) {
 		*why = BENCH_STOP_PRECISION;
 		return 0;
 	}
-	if (o->max_time_per_size_s > 0 && elapsed_s >= o->max_time_per_size_s) {
+	if (cap_s > 0 && elapsed_s >= cap_s) {
 		*why = BENCH_STOP_TIME_CAP;
 		return 0;
 	}
@@ -657,9 +675,10 @@ static uint64_t adapt_next(struct run_ctx *c, double elapsed_s, uint64_t done,
 			   : (double)done;
 	if (want > ADAPT_GROWTH * (double)done)
 		want = ADAPT_GROWTH * (double)done;
-	if (o->max_time_per_size_s > 0) {
-		left = (o->max_time_per_size_s - elapsed_s) / elapsed_s *
-		       (double)done;
+	if (want < (double)ADAPT_MIN_DONE - (double)done)
+		want = (double)ADAPT_MIN_DONE - (double)done;
+	if (cap_s > 0) {
+		left = (cap_s - elapsed_s) / elapsed_s * (double)done;
 		if (want > left)
 			want = left;
 	}
@@ -692,7 +711,8 @@ static int run_adaptive(struct run_ctx *c, const struct bench_step *st,
 		first = false;
 		*done += n;
 		n = c->bs->rank == 0
-			    ? adapt_next(c, bench_mono_s() - t0, *done, &stop)
+			    ? adapt_next(c, st->size_bytes, bench_mono_s() - t0,
+					 *done, &stop)
 			    : 0;
 		verdict[0] = htole64(n);
 		verdict[1] = htole64(stop);

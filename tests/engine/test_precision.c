@@ -24,16 +24,16 @@ static double ticks_us(double ticks)
 	return ticks * clk.ns_per_tick / 1000.0 / 2;
 }
 
-/* One latency run of 8-byte messages; opts set directly, no output. */
-static void run_synth(struct bench_opts *o, struct bench_loopback_cfg *cfg,
-		      struct bench_row *row)
+/* One latency run of one size; opts set directly, no output. */
+static void run_synth_size(struct bench_opts *o, struct bench_loopback_cfg *cfg,
+			   size_t bytes, struct bench_row *row)
 {
 	struct bench_bootstrap_cfg bcfg = { .timeout_s = 5 };
 	struct bench_bootstrap bs;
 	struct bench_result r;
 
 	o->sizes.count = 1;
-	o->sizes.bytes[0] = 8;
+	o->sizes.bytes[0] = bytes;
 	o->sizes_set = true;
 	o->no_output = true;
 	o->quiet = true;
@@ -48,6 +48,13 @@ static void run_synth(struct bench_opts *o, struct bench_loopback_cfg *cfg,
 	*row = r.rows[0];
 	bench_result_free(&r);
 	bench_bootstrap_close(&bs);
+}
+
+/* The same with 8-byte messages. */
+static void run_synth(struct bench_opts *o, struct bench_loopback_cfg *cfg,
+		      struct bench_row *row)
+{
+	run_synth_size(o, cfg, 8, row);
 }
 
 static struct bench_loopback_cfg synth(uint64_t seed)
@@ -132,6 +139,42 @@ static void test_adaptive_stops(void **state)
 	run_synth(&o, &cfg, &row);
 	assert_int_equal(row.stop, BENCH_STOP_TIME_CAP);
 	assert_true(row.time_s >= 0.02);
+}
+
+/*
+ * The default schedule: at 4 MiB the first batch is 8 samples (a quarter
+ * of IMB's 10, at least 8); however precise they look, the precision
+ * stop waits for 32. The default cap is 0.1 s below 64 KiB and 0.25 s
+ * from 64 KiB on; a given --max-time-per-size holds at every size. The
+ * cap is checked between batches, so only lower bounds are asserted.
+ */
+static void test_default_schedule(void **state)
+{
+	struct bench_loopback_cfg cfg = synth(41);
+	struct bench_opts o;
+	struct bench_row row;
+
+	(void)state;
+	bench_opts_init(&o, 0, NULL);
+	o.precision = 0.5; /* reached by the first 8 */
+	run_synth_size(&o, &cfg, 4u << 20, &row);
+	assert_int_equal(row.stop, BENCH_STOP_PRECISION);
+	assert_true(row.iters >= 32);
+	assert_int_equal(row.iters, row.lat_us.count);
+
+	bench_opts_init(&o, 0, NULL);
+	o.precision = 0.0001; /* never reached */
+	o.max_iters = 1000000000;
+	run_synth_size(&o, &cfg, 8, &row);
+	assert_int_equal(row.stop, BENCH_STOP_TIME_CAP);
+	assert_true(row.time_s >= 0.1);
+	run_synth_size(&o, &cfg, 64u << 10, &row);
+	assert_int_equal(row.stop, BENCH_STOP_TIME_CAP);
+	assert_true(row.time_s >= 0.25);
+	o.max_time_per_size_set = true; /* --max-time-per-size 0.25 */
+	run_synth_size(&o, &cfg, 8, &row);
+	assert_int_equal(row.stop, BENCH_STOP_TIME_CAP);
+	assert_true(row.time_s >= 0.25);
 }
 
 /* Half the run at twice the base latency: unstable, and inconclusive. */
@@ -300,6 +343,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_adaptive_stops),
+		cmocka_unit_test(test_default_schedule),
 		cmocka_unit_test(test_unstable),
 		cmocka_unit_test(test_verdicts_after_retest),
 		cmocka_unit_test(test_check_retests),

@@ -308,9 +308,13 @@ def case_precision(ctx):
         ctx.expect(row["stop"] in ("precision", "time-cap", "iteration-cap"),
                    f"adaptive stop reason {row['stop']}")
         # the cap is checked between batches: bounded, not exact (load)
-        ctx.expect(row["time_s"] < 5, f"--max-time-per-size 0.25: {row}")
+        ctx.expect(row["time_s"] < 5, f"--max-time-per-size: {row}")
+        # the default cap: 0.1 s below 64 KiB, 0.25 s from 64 KiB on
+        cap = 0.1 if row["size_bytes"] < 65536 else 0.25
         if row["stop"] == "time-cap":
-            ctx.expect(row["time_s"] >= 0.25, f"time-cap before 0.25 s {row}")
+            ctx.expect(row["time_s"] >= cap, f"time-cap before {cap} s {row}")
+        if row["stop"] == "precision":
+            ctx.expect(row["iterations"] >= 32, f"precision before 32 {row}")
         ctx.expect(counts.get(row["size_bytes"]) == row["iterations"]
                    == row["latency_us"]["count"],
                    f"{row['size_bytes']} B: every sample in --samples")
