@@ -381,7 +381,28 @@ void doc_sweep_tables(const struct doc *d, const struct bench_result *r)
 	free(ranks);
 }
 
-/* One suspect of run.suspects: hosts, reason, evidence. */
+/* The reason of a suspect: its code ("SLOW_NODE" -> "slow node"). */
+static void sweep_reason_text(const json_t *s, bool link, char *buf, size_t len)
+{
+	const char *code = json_string_value(json_object_get(s, "code"));
+	size_t i;
+
+	snprintf(buf, len, "%s",
+		 code	? code
+		 : link ? "slow link"
+			: "slow node");
+	for (i = 0; buf[i]; i++)
+		buf[i] = buf[i] == '_'			  ? ' '
+			 : buf[i] >= 'A' && buf[i] <= 'Z' ? (char)(buf[i] + 32)
+							  : buf[i];
+}
+
+/*
+ * One suspect of run.suspects: hosts, reason, evidence. A latency
+ * suspect's evidence is its latency against the cluster median; one
+ * blamed on another figure (tail, bandwidth: latency_us / median_us 0)
+ * gives its value as ibpong-mpi measured it.
+ */
 static void sweep_suspect_text(const json_t *sus, const json_t *s, bool link,
 			       char *buf, size_t len)
 {
@@ -392,29 +413,30 @@ static void sweep_suspect_text(const json_t *sus, const json_t *s, bool link,
 	const char *ha = json_string_value(json_object_get(s, "host_a"));
 	const char *hb = json_string_value(json_object_get(s, "host_b"));
 	const char *h = json_string_value(json_object_get(s, "host"));
-	char ratio[48] = "";
+	char what[200], ev[160], reason[48];
 
-	if (cl > 0)
-		snprintf(ratio, sizeof(ratio),
-			 ", %.1fx the cluster median "
-			 "%.2f us",
-			 v / cl, cl);
+	sweep_reason_text(s, link, reason, sizeof(reason));
 	if (link)
-		snprintf(buf, len,
-			 "slow link %s - %s (ranks %lld-%lld): %.2f us%s "
-			 "(robust score %.1f, threshold %.1f)",
-			 ha ? ha : "?", hb ? hb : "?",
+		snprintf(what, sizeof(what), "%s %s - %s (ranks %lld-%lld)",
+			 reason, ha ? ha : "?", hb ? hb : "?",
 			 json_integer_value(json_object_get(s, "a")),
-			 json_integer_value(json_object_get(s, "b")), v, ratio,
-			 json_number_value(json_object_get(s, "score")), th);
+			 json_integer_value(json_object_get(s, "b")));
 	else
-		snprintf(buf, len,
-			 "slow node %s (rank %lld): the median of its pairs "
-			 "%.2f us%s (robust score %.1f, threshold %.1f)",
+		snprintf(what, sizeof(what), "%s %s (rank %lld)", reason,
 			 h ? h : "?",
-			 json_integer_value(json_object_get(s, "rank")), v,
-			 ratio, json_number_value(json_object_get(s, "score")),
-			 th);
+			 json_integer_value(json_object_get(s, "rank")));
+	if (v > 0 && cl > 0)
+		snprintf(ev, sizeof(ev),
+			 "%s %.2f us, %.1fx the cluster median %.2f us",
+			 link ? "" : "the median of its pairs", v, v / cl, cl);
+	else if (v > 0)
+		snprintf(ev, sizeof(ev), "%.2f us", v);
+	else
+		snprintf(ev, sizeof(ev), "measured %.4g (not a latency)",
+			 json_number_value(json_object_get(s, "value")));
+	snprintf(buf, len, "%s: %s (robust score %.1f, threshold %.1f)", what,
+		 ev[0] == ' ' ? ev + 1 : ev,
+		 json_number_value(json_object_get(s, "score")), th);
 }
 
 bool doc_sweep_suspects(const struct doc *d, const struct bench_result *r)

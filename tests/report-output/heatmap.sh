@@ -83,4 +83,22 @@ expect_grep 'pair latency at 0 B' "$R" "heatmap not in the report"
 expect_grep '<h3>Per node, at 0 B' "$R" "no per-node table"
 expect_grep '<h3>Per size, across the pairs' "$R" "no per-size table"
 expect_no_grep '0 B \(node0-node1\)' "$R" "every pair x size row is listed"
+# ibpong-mpi's codes name the reason; a suspect blamed on another figure
+# than latency (its median_us 0) gives its value, not "0.00 us".
+python3 - "$DATA/sweep-8.json" "$WORK/codes.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['run']['suspects']['nodes'][0]['code'] = 'SLOW_NODE'
+d['run']['suspects']['nodes'].append({'node': 'node3', 'rank': 3,
+    'host': 'node3', 'score': 9.1, 'median_us': 0.0, 'code': 'HIGH_TAIL',
+    'value': 12.5})
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+expect_rc 0 $O $EXE render --out "$WORK/codes" "$WORK/codes.json"
+expect_grep '^- slow node node5 \(rank 5\): the median of its pairs 101.56 us' \
+	"$WORK/codes/report.md" "the code does not name the reason"
+expect_grep '^- high tail node3 \(rank 3\): measured 12.5 \(not a latency\)' \
+	"$WORK/codes/report.md" "a non-latency suspect's evidence"
+expect_no_grep 'node3 \(rank 3\): the median of its pairs 0.00' \
+	"$WORK/codes/report.md" "a non-latency suspect read as 0 us"
 finish
