@@ -23,8 +23,6 @@
 #include "log.h"
 #include "rdmacm.h"
 
-#define CONN_PDATA (RDMACM_HDR_BYTES + VERBS_CONN_INFO_WIRE)
-
 struct cm_conn {
 	struct rdmacm_ep ep;	  /* the data connection */
 	struct rdmacm_ep listen;  /* server: until the client's request */
@@ -141,7 +139,6 @@ static int cm_reply(struct cm_conn *cc, enum ibv_qp_type t, int timeout_ms,
 					       : RDMA_CM_EVENT_CONNECT_RESPONSE;
 	struct rdma_cm_event *ev;
 	const void *data;
-	struct rdmacm_hdr h;
 	char why[128];
 	size_t len;
 	int ret;
@@ -154,15 +151,7 @@ static int cm_reply(struct cm_conn *cc, enum ibv_qp_type t, int timeout_ms,
 			       : ev->param.conn.private_data;
 	len = t == IBV_QPT_UD ? ev->param.ud.private_data_len
 			      : ev->param.conn.private_data_len;
-	ret = rdmacm_hdr_check(data, len, RDMACM_KIND_DATA, &h, why,
-			       sizeof(why));
-	if (!ret && h.length < CONN_PDATA) {
-		snprintf(why, sizeof(why), "a reply of %u bytes", h.length);
-		ret = RDMACM_WHY_FORMAT;
-	}
-	if (!ret)
-		verbs_conn_info_unpack((const uint8_t *)data + RDMACM_HDR_BYTES,
-				       peer);
+	ret = rdmacm_data_unpack(data, len, peer, why, sizeof(why));
 	rdma_ack_cm_event(ev);
 	if (ret)
 		bench_err("%s: bad reply to the data connection: %s",
@@ -175,7 +164,7 @@ static int cm_connect_client(struct verbs_ctx *c, const uint8_t *wire,
 {
 	struct cm_conn *cc = c->conn_priv;
 	struct rdma_conn_param cp = { .private_data = wire,
-				      .private_data_len = CONN_PDATA,
+				      .private_data_len = RDMACM_DATA_BYTES,
 				      .responder_resources = cc->rd,
 				      .initiator_depth = cc->rd,
 				      .retry_count = 7,
@@ -222,12 +211,14 @@ static int cm_accept(struct verbs_ctx *c, const uint8_t *wire,
 		     const struct verbs_conn_info *mine)
 {
 	struct cm_conn *cc = c->conn_priv;
-	uint8_t pdata[CONN_PDATA];
-	struct rdma_conn_param req, cp = { .private_data = wire,
-					   .private_data_len = CONN_PDATA,
-					   .rnr_retry_count = 7,
-					   .qp_num = c->qp->qp_num };
+	uint8_t pdata[RDMACM_DATA_BYTES];
+	struct rdma_conn_param req,
+		cp = { .private_data = wire,
+		       .private_data_len = RDMACM_DATA_BYTES,
+		       .rnr_retry_count = 7,
+		       .qp_num = c->qp->qp_num };
 	struct verbs_conn_info peer;
+	char why[128];
 	int ret;
 
 	ret = rdmacm_ep_request(&cc->listen, RDMACM_KIND_DATA, c->timeout_ms,
@@ -237,7 +228,12 @@ static int cm_accept(struct verbs_ctx *c, const uint8_t *wire,
 		ret = cm_same_device(c, cc);
 	if (ret)
 		return ret;
-	verbs_conn_info_unpack(pdata + RDMACM_HDR_BYTES, &peer);
+	ret = rdmacm_data_unpack(pdata, sizeof(pdata), &peer, why, sizeof(why));
+	if (ret) {
+		bench_err("%s: bad data connection request: %s", cc->ep.peer,
+			  why);
+		return -EPROTO;
+	}
 	ret = cm_qp_ready(c, mine, &peer);
 	if (ret)
 		return ret;
@@ -251,7 +247,7 @@ static int cm_accept(struct verbs_ctx *c, const uint8_t *wire,
 
 static int cm_connect(struct verbs_ctx *c, struct bench_bootstrap *bs)
 {
-	uint8_t wire[CONN_PDATA];
+	uint8_t wire[RDMACM_DATA_BYTES];
 	struct verbs_conn_info mine;
 	int ret;
 
@@ -261,8 +257,7 @@ static int cm_connect(struct verbs_ctx *c, struct bench_bootstrap *bs)
 	if (ret)
 		return ret;
 	verbs_conn_info_local(c, (uint32_t)bench_mono_ns(), &mine);
-	rdmacm_hdr_pack(RDMACM_KIND_DATA, CONN_PDATA, 0, wire);
-	verbs_conn_info_pack(&mine, wire + RDMACM_HDR_BYTES);
+	rdmacm_data_pack(&mine, wire);
 	return bs->rank == 0 ? cm_connect_client(c, wire, &mine)
 			     : cm_accept(c, wire, &mine);
 }

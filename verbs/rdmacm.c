@@ -29,81 +29,6 @@ enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t)
 	return t == IBV_QPT_UD ? RDMA_PS_UDP : RDMA_PS_TCP;
 }
 
-void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg, uint8_t *wire)
-{
-	bench_wire_put_be32(wire, RDMACM_MAGIC);
-	wire[4] = RDMACM_VERSION;
-	wire[5] = kind;
-	bench_wire_put_be16(wire + 6, length);
-	bench_wire_put_be32(wire + 8, arg);
-}
-
-static void hdr_unpack(const uint8_t *wire, struct rdmacm_hdr *h)
-{
-	h->magic = bench_wire_get_be32(wire);
-	h->version = wire[4];
-	h->kind = wire[5];
-	h->length = bench_wire_get_be16(wire + 6);
-	h->arg = bench_wire_get_be32(wire + 8);
-}
-
-static const char *kind_name(unsigned kind)
-{
-	switch (kind) {
-	case RDMACM_KIND_CONTROL:
-		return "control";
-	case RDMACM_KIND_PROBE:
-		return "probe";
-	case RDMACM_KIND_DATA:
-		return "data";
-	case RDMACM_KIND_REJECT:
-		return "reject";
-	}
-	return "unknown";
-}
-
-int rdmacm_hdr_check(const void *data, size_t len, uint8_t kind,
-		     struct rdmacm_hdr *hdr, char *why_text, size_t why_len)
-{
-	if (!data || len < RDMACM_HDR_BYTES) {
-		snprintf(why_text, why_len,
-			 "no ibpong header in the %zu "
-			 "bytes of private data",
-			 data ? len : 0);
-		return RDMACM_WHY_FORMAT;
-	}
-	hdr_unpack(data, hdr);
-	if (hdr->magic != RDMACM_MAGIC) {
-		snprintf(why_text, why_len,
-			 "not an ibpong cm peer (magic "
-			 "0x%08x)",
-			 hdr->magic);
-		return RDMACM_WHY_FORMAT;
-	}
-	if (hdr->version != RDMACM_VERSION) {
-		snprintf(why_text, why_len,
-			 "header version %u, this end "
-			 "speaks %u: use the same ibpong on both ends",
-			 hdr->version, RDMACM_VERSION);
-		return RDMACM_WHY_VERSION;
-	}
-	if (hdr->length < RDMACM_HDR_BYTES || hdr->length > len) {
-		snprintf(why_text, why_len,
-			 "bad header length %u (%zu bytes "
-			 "received)",
-			 hdr->length, len);
-		return RDMACM_WHY_FORMAT;
-	}
-	if (hdr->kind != kind) {
-		snprintf(why_text, why_len,
-			 "a %s connection where a %s one "
-			 "was expected",
-			 kind_name(hdr->kind), kind_name(kind));
-		return RDMACM_WHY_KIND;
-	}
-	return 0;
-}
-
 void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire)
 {
 	wire[0] = p->qp_type;
@@ -227,10 +152,8 @@ static bool rejected_nobody(const struct rdma_cm_event *ev)
 /* The reason as text; returns the server's enum rdmacm_why, or 0. */
 static int rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 {
-	const uint8_t *d = ev->param.conn.private_data;
-	size_t n = ev->param.conn.private_data_len;
-	struct rdmacm_hdr h;
-	char why[96];
+	char text[RDMACM_REJ_MAX];
+	uint32_t why;
 
 	if (rejected_nobody(ev)) {
 		snprintf(buf, len,
@@ -239,13 +162,14 @@ static int rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 		return 0;
 	}
 	if (ev->status != CM_REJ_CONSUMER_DEFINED ||
-	    rdmacm_hdr_check(d, n, RDMACM_KIND_REJECT, &h, why, sizeof(why))) {
+	    rdmacm_reject_unpack(ev->param.conn.private_data,
+				 ev->param.conn.private_data_len, &why, text,
+				 sizeof(text))) {
 		snprintf(buf, len, "rejected (CM reason %d)", ev->status);
 		return 0;
 	}
-	snprintf(buf, len, "the server rejected it: %.*s",
-		 (int)(h.length - RDMACM_HDR_BYTES), d + RDMACM_HDR_BYTES);
-	return (int)h.arg;
+	snprintf(buf, len, "the server rejected it: %s", text);
+	return (int)why;
 }
 
 static int addr_error(struct rdmacm_ep *ep, int status)

@@ -36,40 +36,11 @@
 
 #include <rdma/rdma_cma.h>
 
+#include "pdata.h"
 #include "verbs.h"
 
-#define RDMACM_MAGIC	     0x4942434du /* "IBCM" */
-#define RDMACM_VERSION	     1
-#define RDMACM_HDR_BYTES     12
-#define RDMACM_PARAMS_BYTES  8
-#define RDMACM_REQ_MAX	     56	 /* RC REQ private data, the smallest */
-#define RDMACM_REJ_MAX	     148 /* REJ private data */
-#define RDMACM_CONNECT_ITERS 10	 /* default --connect-iters */
-#define RDMACM_ACK_TIMEOUT   14	 /* 4.096 us * 2^14: as the verbs QPs */
-
-enum rdmacm_kind {
-	RDMACM_KIND_CONTROL = 1,
-	RDMACM_KIND_PROBE = 2,
-	RDMACM_KIND_DATA = 3,
-	RDMACM_KIND_REJECT = 4,
-};
-
-/* Why a server rejected a connection (the reject's arg). */
-enum rdmacm_why {
-	RDMACM_WHY_FORMAT = 1, /* not an ibpong header, or a bad length */
-	RDMACM_WHY_VERSION,    /* another header version */
-	RDMACM_WHY_KIND,       /* a kind the server does not expect now */
-	RDMACM_WHY_PARAMS,     /* the options differ */
-};
-
-/* The header, unpacked. */
-struct rdmacm_hdr {
-	uint32_t magic;
-	uint8_t version;
-	uint8_t kind;	 /* enum rdmacm_kind */
-	uint16_t length; /* header and payload bytes */
-	uint32_t arg;
-};
+#define RDMACM_CONNECT_ITERS 10 /* default --connect-iters */
+#define RDMACM_ACK_TIMEOUT   14 /* 4.096 us * 2^14: as the verbs QPs */
 
 /* What the ends must agree on before anything else is set up. */
 struct rdmacm_params {
@@ -116,14 +87,6 @@ struct rdmacm_ep {
 
 /* rdmacm.c: shared plumbing */
 enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t);
-void rdmacm_hdr_pack(uint8_t kind, uint16_t length, uint32_t arg,
-		     uint8_t *wire);
-/*
- * Check a received header: magic, version, length within len, kind.
- * Returns 0, or a positive enum rdmacm_why with a reason in why_text.
- */
-int rdmacm_hdr_check(const void *data, size_t len, uint8_t kind,
-		     struct rdmacm_hdr *hdr, char *why_text, size_t why_len);
 void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire);
 void rdmacm_params_unpack(const uint8_t *wire, struct rdmacm_params *p);
 void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p);

@@ -14,31 +14,10 @@
 
 #include "log.h"
 #include "verbs.h"
-#include "wire.h"
 
 #define VERBS_QKEY	0x11111111u
 #define VERBS_RD_ATOMIC 16 /* outstanding RDMA reads, capped by the device */
 #define VERBS_RX_BATCH	16 /* receives posted in one call */
-
-void verbs_conn_info_pack(const struct verbs_conn_info *ci, uint8_t *wire)
-{
-	bench_wire_put_be32(wire, ci->qpn);
-	bench_wire_put_be32(wire + 4, ci->psn);
-	bench_wire_put_be32(wire + 8, ci->qkey);
-	bench_wire_put_be16(wire + 12, ci->lid);
-	wire[14] = ci->mtu;
-	memcpy(wire + 15, ci->gid, 16);
-}
-
-void verbs_conn_info_unpack(const uint8_t *wire, struct verbs_conn_info *ci)
-{
-	ci->qpn = bench_wire_get_be32(wire);
-	ci->psn = bench_wire_get_be32(wire + 4);
-	ci->qkey = bench_wire_get_be32(wire + 8);
-	ci->lid = bench_wire_get_be16(wire + 12);
-	ci->mtu = wire[14];
-	memcpy(ci->gid, wire + 15, 16);
-}
 
 static unsigned min_u(unsigned a, unsigned b)
 {

@@ -32,6 +32,7 @@
 #include "bootstrap.h"
 #include "engine.h"
 #include "options.h"
+#include "pdata.h"
 
 enum verbs_op {
 	VERBS_OP_SEND,
@@ -88,25 +89,6 @@ struct verbs_dev {
 	union ibv_gid gid; /* GID at gid_index, zero without one */
 	bool close_ctx;	   /* ctx is ours to close (ibv_open_device) */
 };
-
-/*
- * What one end tells the other about its QP. Connection methods carry it
- * as they like (bootstrap exchange, rdma_cm private data); in transit it
- * is packed with verbs_conn_info_pack() (fixed layout, big-endian).
- */
-struct verbs_conn_info {
-	uint32_t qpn;
-	uint32_t psn;  /* first packet sequence number */
-	uint32_t qkey; /* UD */
-	uint16_t lid;
-	uint8_t mtu; /* enum ibv_mtu this end can use */
-	uint8_t gid[16];
-};
-
-#define VERBS_CONN_INFO_WIRE 31 /* bytes of the packed form */
-
-void verbs_conn_info_pack(const struct verbs_conn_info *ci, uint8_t *wire);
-void verbs_conn_info_unpack(const uint8_t *wire, struct verbs_conn_info *ci);
 
 /* Where the peer's buffer is, for RDMA write and read. */
 struct verbs_remote {

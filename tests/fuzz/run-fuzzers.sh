@@ -4,7 +4,7 @@
 # usage: tests/fuzz/run-fuzzers.sh BUILD_DIR SECONDS
 #
 # Runs each libFuzzer target (fuzz-imb, fuzz-osu, fuzz-perftest, fuzz-json,
-# fuzz-bootstrap, fuzz-profile)
+# fuzz-bootstrap, fuzz-profile, fuzz-pdata)
 # for SECONDS, starting from a scratch copy of its seed corpus in
 # tests/fuzz/corpus/TARGET (the seeds are never modified). Exits 1 if any
 # target crashes, leaks, times out on one input or trips a sanitizer; the
@@ -32,7 +32,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 status=0
 
-for t in imb osu perftest json bootstrap profile; do
+for t in imb osu perftest json bootstrap profile pdata; do
 	exe=$build/tests/fuzz/fuzz-$t
 	if [ ! -x "$exe" ]; then
 		echo "$0: $exe not built; configure with CC=clang meson setup $build -Dfuzz=true" >&2
