@@ -52,11 +52,21 @@ struct bench_guard {
 	size_t planned;
 	bool quiet;	     /* a signal ends the process without a line */
 	bool final;	     /* the complete result is written */
+	bool urgent;	     /* SIGCONT came: every snapshot is written */
 	double written_s;    /* when the last provisional file was */
 	double write_cost_s; /* and how long it took */
 };
 
-static const int guard_signals[] = { SIGINT, SIGTERM, SIGHUP };
+/*
+ * SIGCONT does not end the run: Open MPI's mpirun, told to end a job,
+ * sends SIGCONT, then SIGTERM a second later and SIGKILL some
+ * milliseconds after that, too soon for a write under load. SIGCONT
+ * therefore puts the snapshot on disk at once and every later one too
+ * (no rate limit), so that a SIGKILL after it loses no printed size.
+ * Blocking it does not keep a stopped process stopped: the kernel
+ * continues it when the signal is sent.
+ */
+static const int guard_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGCONT };
 
 static void guard_sigset(sigset_t *set)
 {
@@ -119,8 +129,9 @@ int bench_result_mark_incomplete(struct bench_result *r, const char *reason,
 static int guard_write_text(json_t *doc, const char *path, void *arg)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-	int ret = text ? bench_write_file_atomic(path, text, strlen(text))
-		       : -ENOMEM;
+	int ret =
+		text ? bench_write_file_atomic_nowait(path, text, strlen(text))
+		     : -ENOMEM;
 
 	(void)arg;
 	free(text);
@@ -249,6 +260,8 @@ static void guard_watch(struct bench_guard *g, uint64_t *last, double *since)
 		guard_stall_exit(g, now - *since);
 }
 
+static void guard_urgent(struct bench_guard *g);
+
 static void *guard_main(void *arg)
 {
 	const struct timespec tick = { .tv_nsec = GUARD_TICK_NS };
@@ -261,7 +274,9 @@ static void *guard_main(void *arg)
 	guard_sigset(&set);
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &tick);
-		if (sig > 0)
+		if (sig == SIGCONT)
+			guard_urgent(g);
+		else if (sig > 0)
 			guard_signal_exit(g, sig);
 		pthread_mutex_lock(&g->lock);
 		if (g->stop) {
@@ -456,8 +471,9 @@ static void guard_provisional(struct bench_guard *g, json_t *doc, size_t done,
 {
 	double t0 = guard_now_s();
 
-	if (!g->json_path ||
-	    (g->written_s > 0 && t0 - g->written_s < 10 * g->write_cost_s))
+	if (!g->json_path || g->final ||
+	    (!g->urgent && g->written_s > 0 &&
+	     t0 - g->written_s < 10 * g->write_cost_s))
 		return;
 	if (bench_result_doc_mark_incomplete(
 		    doc, "in progress", "the run has not ended", done, planned))
@@ -466,6 +482,16 @@ static void guard_provisional(struct bench_guard *g, json_t *doc, size_t done,
 		g->written_s = guard_now_s();
 		g->write_cost_s = g->written_s - t0;
 	}
+}
+
+/* SIGCONT: the last snapshot on disk now, and every later one. */
+static void guard_urgent(struct bench_guard *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->urgent = true;
+	if (g->doc)
+		guard_provisional(g, g->doc, g->done, g->planned);
+	pthread_mutex_unlock(&g->lock);
 }
 
 int bench_guard_snapshot(struct bench_guard *g, const struct bench_result *r,

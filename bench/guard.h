@@ -8,6 +8,9 @@
  * atomically, marked incomplete (run.incomplete, doc/result-format.md),
  * prints one line saying why, and ends the process at once with _exit():
  * BENCH_EXIT_INTERRUPTED for a signal, BENCH_EXIT_RUNTIME for a stall.
+ * SIGCONT, the first step of mpirun's way of ending a job (SIGCONT,
+ * SIGTERM 1 s later, SIGKILL milliseconds after it), puts the snapshot
+ * on disk at once and every later one as it comes.
  *
  * The watchdog exists for MPI, which has no timed receive: a blocking
  * MPI_Recv from a stopped peer never returns, and mpirun's own abort path

@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -735,7 +736,8 @@ err_free:
 	return ret;
 }
 
-int bench_write_file_atomic(const char *path, const void *data, size_t len)
+static int write_file_atomic(const char *path, const void *data, size_t len,
+			     bool wait)
 {
 	char *tmp;
 	int fd, ret = 0;
@@ -760,7 +762,9 @@ int bench_write_file_atomic(const char *path, const void *data, size_t len)
 		off += (size_t)n;
 	}
 	/* mkstemp creates 0600; results are ordinary files. */
-	if (fchmod(fd, 0644) || fsync(fd)) {
+	if (!wait)
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	if (fchmod(fd, 0644) || (wait && fsync(fd))) {
 		ret = -errno;
 		goto err_unlink;
 	}
@@ -784,6 +788,17 @@ err_unlink:
 err_free:
 	free(tmp);
 	return ret;
+}
+
+int bench_write_file_atomic(const char *path, const void *data, size_t len)
+{
+	return write_file_atomic(path, data, len, true);
+}
+
+int bench_write_file_atomic_nowait(const char *path, const void *data,
+				   size_t len)
+{
+	return write_file_atomic(path, data, len, false);
 }
 
 int bench_result_write_file(const struct bench_result *r, const char *path)

@@ -152,5 +152,15 @@ int bench_result_read_file(const char *path, struct bench_result *r, char *err,
 
 /* Write len bytes to path atomically (temp file, fsync, rename). */
 int bench_write_file_atomic(const char *path, const void *data, size_t len);
+/*
+ * The same without waiting for the disk: the data is handed to writeback
+ * (sync_file_range) but not waited for, so that the file is in place in
+ * bounded time (an exit path with a deadline: mpirun's SIGKILL follows
+ * its SIGTERM by 1 s, and an fsync on a busy disk can take longer). A
+ * crash of the process leaves the old file or the new one; only a crash
+ * of the machine may lose it.
+ */
+int bench_write_file_atomic_nowait(const char *path, const void *data,
+				   size_t len);
 
 #endif

@@ -98,6 +98,7 @@ double mpi_watchdog_init_allow(int argc, char **argv)
 int mpi_watchdog_finish(struct bench_main *m, int code)
 {
 	struct bench_bootstrap *bs = &m->bs;
+	const struct bench_guard_peer unknown = { .rank = -1, .round = -1 };
 	struct bench_guard *g = m->guard;
 	int agreed = code;
 
@@ -105,6 +106,10 @@ int mpi_watchdog_finish(struct bench_main *m, int code)
 		return code;
 	bench_guard_set_stall_code(
 		g, code >= BENCH_EXIT_RUNTIME ? code : BENCH_EXIT_RUNTIME);
+	/* a collective of every rank: the partner of the last step is not
+	 * the one to blame */
+	if (bs->size > 2)
+		bench_guard_set_peer(g, &unknown);
 	bench_guard_phase(g, code >= BENCH_EXIT_RUNTIME ? 1.0 : 0, NULL, 0,
 			  "agreeing on the exit code (%d here)", code);
 	if (mpi_bootstrap_agree(bs, code, &agreed)) {
