@@ -55,6 +55,17 @@ extern const struct bench_engine_ops mpi_engine_ops;
  */
 int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what);
 
+/*
+ * Wait for a posted collective of the set-up (req, on comm) with a roll
+ * call: every rank but 0 tells rank 0 it has posted it. Rank 0 waits a
+ * little less than timeout_s (its watchdog's allowance) and, when the
+ * collective does not complete, puts in missing (room for the size of
+ * comm) the ranks it never heard from, *n_missing of them. Returns 0,
+ * -ETIMEDOUT, -EIO or -ENOMEM (mpi_wait_timeout's line logged).
+ */
+int mpi_roll_wait(MPI_Comm comm, MPI_Request *req, double timeout_s,
+		  const char *what, int *missing, int *n_missing);
+
 /* The bootstrap's communicator (a duplicate of MPI_COMM_WORLD). */
 MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs);
 
@@ -97,5 +108,11 @@ struct bench_main;
 int mpi_watchdog_finish(struct bench_main *m, int code);
 /* The watchdog's allowance for MPI_Init: 60 s plus --timeout of argv. */
 double mpi_watchdog_init_allow(int argc, char **argv);
+/*
+ * End this process now with code, its result written, without an MPI
+ * call (a rank is known lost: no collective can complete); the launcher
+ * ends the others.
+ */
+__attribute__((noreturn)) void mpi_watchdog_end(int code);
 
 #endif

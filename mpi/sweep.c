@@ -31,6 +31,94 @@ static void sweep_node_id(const struct mpi_sweep_opts *so, char *buf)
 		snprintf(buf, SWEEP_NODE_SLOT, "unknown");
 }
 
+/*
+ * Rank 0: ranks that never reached a collective of the set-up (step).
+ * They go to run.failed_ranks of a result without rows, marked
+ * incomplete and written to --json now, with one line; the set-up cannot
+ * complete without them, so the job ends here.
+ */
+static __attribute__((noreturn)) void
+sweep_setup_lost(struct sweep *sw, const char *step, const int *missing, int n)
+{
+	json_t *ranks = json_array(), *run;
+	char why[192], list[96] = "", detail[320];
+	size_t off = 0;
+	int i;
+
+	snprintf(why, sizeof(why),
+		 "stopped answering before %s (the sweep's set-up): hung or "
+		 "dead",
+		 step);
+	for (i = 0; i < n && ranks; i++) {
+		json_array_append_new(ranks,
+				      json_pack("{s:i, s:s, s:s, s:i, s:s}",
+						"rank", missing[i], "host",
+						"unknown", "node", "unknown",
+						"round", -1, "reason", why));
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d",
+					i ? ", " : "", missing[i]);
+		if (off >= sizeof(list))
+			break;
+	}
+	snprintf(detail, sizeof(detail), "rank%s %s %s", n > 1 ? "s" : "", list,
+		 why);
+	if (!sw->r->run)
+		sw->r->run = json_object();
+	run = sw->r->run;
+	if (!sw->r->tool)
+		sw->r->tool = strdup("ibpong-mpi");
+	if (!sw->r->test_name)
+		sw->r->test_name = strdup(bench_test_name(sw->o->test));
+	if (ranks && run && sw->r->tool && sw->r->test_name &&
+	    !json_object_set(run, "failed_ranks", ranks) &&
+	    !json_object_set_new(run, "failed_pairs", json_array()) &&
+	    !bench_result_mark_incomplete(sw->r, "peer stopped answering",
+					  detail, 0) &&
+	    sw->o->json_path &&
+	    !bench_result_write_file(sw->r, sw->o->json_path))
+		bench_err("%s; the result (no size measured) is in %s; ending "
+			  "the job",
+			  detail, sw->o->json_path);
+	else
+		bench_err("%s; ending the job", detail);
+	json_decref(ranks);
+	mpi_watchdog_end(BENCH_EXIT_RUNTIME);
+}
+
+/*
+ * Wait for a posted collective of the set-up with a roll call
+ * (mpi_roll_wait), so that rank 0 names the ranks that never reached it.
+ */
+static int sweep_setup_wait(struct sweep *sw, MPI_Comm comm, MPI_Request *req,
+			    const char *step)
+{
+	int *missing = calloc((size_t)sw->world, sizeof(int));
+	int n = 0, ret;
+
+	if (!missing)
+		return -ENOMEM;
+	bench_guard_phase(sw->o->guard, 0, NULL, 0, "%s", step);
+	ret = mpi_roll_wait(comm, req, sw->o->timeout_s, step, missing, &n);
+	if (ret == -ETIMEDOUT && n)
+		sweep_setup_lost(sw, step, missing, n);
+	free(missing);
+	return ret;
+}
+
+/* An allgather of the set-up on ctl, with the roll call. */
+static int sweep_setup_collective(struct sweep *sw, const char *step,
+				  const void *mine, void *all, size_t len)
+{
+	MPI_Request req;
+
+	if (MPI_Iallgather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE,
+			   sw->ctl, &req) != MPI_SUCCESS) {
+		bench_err("%s: MPI_Iallgather failed", step);
+		return -EIO;
+	}
+	return sweep_setup_wait(sw, sw->ctl, &req, step);
+}
+
 /* Node identities and host names of every rank. */
 static int sweep_names(struct sweep *sw)
 {
@@ -48,7 +136,8 @@ static int sweep_names(struct sweep *sw)
 		free(all);
 		return -ENOMEM;
 	}
-	ret = bench_bootstrap_exchange(sw->bs, mine, all, sizeof(mine));
+	ret = sweep_setup_collective(sw, "exchanging the node names", mine, all,
+				     sizeof(mine));
 	for (i = 0; !ret && i < sw->world; i++) {
 		char *slot = all + (size_t)i * sizeof(mine);
 
@@ -164,7 +253,7 @@ static int sweep_ctl_dup(struct sweep *sw)
 		bench_err("MPI_Comm_idup failed");
 		return -EIO;
 	}
-	ret = mpi_wait_timeout(&req, sw->o->timeout_s,
+	ret = sweep_setup_wait(sw, mpi_bootstrap_comm(sw->bs), &req,
 			       "setting up the sweep's communicator");
 	if (ret) {
 		sw->ctl = MPI_COMM_NULL; /* never completed: not ours */
