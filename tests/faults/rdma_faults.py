@@ -43,6 +43,7 @@ LOST_RE = re.compile(
     r"stopped answering|no client connected|nobody listened|nothing within|"
     r"connection refused|rejected|reset by peer|disconnect", re.I)
 SIZES = "1:4K"
+MIN_RUN_S = 3.0  # a clean run shorter than this gets more iterations
 
 
 def pin(cpu):
@@ -90,14 +91,14 @@ def load(path):
 class End:
     """One end of a pair: server (no HOST) or client."""
 
-    def __init__(self, d, role, exe, port, args, host):
+    def __init__(self, d, role, exe, port, args, host, iters):
         self.role = role
         self.json = os.path.join(d, f"{role}.json")
         self.out = open(os.path.join(d, f"{role}.out"), "w+")
         self.err = open(os.path.join(d, f"{role}.err"), "w+")
         cmd = pin(0 if role == "server" else 1) + [
             exe, "-p", str(port), "--timeout", str(args.timeout),
-            "--sizes", SIZES, "--iters", str(args.iters),
+            "--sizes", SIZES, "--iters", str(iters),
             "--json", self.json]
         if role == "client":
             cmd.append(args.host)
@@ -145,14 +146,14 @@ def check_end(e, want, problems, fault_t, limit):
         problems.append(f"{tag}: hang: still running {limit + 10:.0f} s "
                         "after the fault")
         return None
-    if e.rc < 0:
-        problems.append(f"{tag}: killed by signal {-e.rc}")
     dt = max(0.0, e.t_exit - fault_t)
-    if e.t_exit <= fault_t:
-        want = want | {3}  # done before the fault (a slow start's timeout)
     if e.rc < 0 and -e.rc in (signal.SIGINT, signal.SIGTERM) and \
             not out and not err and load(e.json) is None:
         return dt  # interrupted before main() blocked the signal
+    if e.rc < 0:
+        problems.append(f"{tag}: killed by signal {-e.rc}")
+    if e.t_exit <= fault_t:
+        want = want | {3}  # done before the fault (a slow start's timeout)
     if e.rc not in want:
         problems.append(f"{tag}: exit {e.rc}, expected {sorted(want)}")
     if e.rc == 3 and not LOST_RE.search(err):
@@ -189,6 +190,7 @@ class Campaign:
         self.n = 0
         self.port = 19600 + os.getpid() % 200
         self.run_s = {}
+        self.iters = {}
 
     def pair(self, exe):
         """Server, then client once the server listens (a process starts
@@ -197,12 +199,13 @@ class Campaign:
         self.port += 1
         d = os.path.join(self.tmp, f"t{self.n}")
         os.makedirs(d)
-        srv = End(d, "server", exe, self.port, self.args, self.args.host)
+        it = self.iters.setdefault(exe, self.args.iters)
+        srv = End(d, "server", exe, self.port, self.args, self.args.host, it)
         end = time.monotonic() + 30
         while (not listening(srv.p.pid, self.port) and srv.poll() is None
                and time.monotonic() < end):
             time.sleep(0.02)
-        cli = End(d, "client", exe, self.port, self.args, self.args.host)
+        cli = End(d, "client", exe, self.port, self.args, self.args.host, it)
         return d, srv, cli
 
     def calibrate(self, name, exe):
@@ -220,8 +223,8 @@ class Campaign:
                                 f"{err.strip()[-300:]}")
             e.kill()
         self.run_s[exe] = max(0.5, time.monotonic() - t0)
-        print(f"# {name}: a clean run takes {self.run_s[exe]:.1f} s",
-              flush=True)
+        print(f"# {name}: a clean run takes {self.run_s[exe]:.1f} s "
+              f"({self.iters[exe]} iterations)", flush=True)
         return problems
 
     def fault(self, exe, rnd, sig, victim_role):
@@ -296,6 +299,11 @@ def main():
         k = Campaign(args, tmp)
         for c in sorted({areas[n][0] for n in names}):
             problems = k.calibrate(c, cmds[c])
+            # faults land in the run: make it last MIN_RUN_S at least
+            e = cmds[c]
+            if not problems and k.run_s[e] < MIN_RUN_S:
+                k.iters[e] = int(k.iters[e] * MIN_RUN_S / k.run_s[e]) + 1
+                problems = k.calibrate(c, e)
             if problems:
                 print(f"FAIL {c} clean run: " + "; ".join(problems))
                 return 1
