@@ -38,7 +38,8 @@ CRASH_NEEDLES = ("AddressSanitizer", "runtime error:", "LeakSanitizer",
                  "Segmentation fault", "core dumped")
 # What a survivor says when its peer went away or stopped answering.
 LOST_RE = re.compile(
-    r"nothing from the peer|completion error|closed the connection|"
+    r"nothing from the peer|no message from the peer|completion error|"
+    r"closed the connection|"
     r"lost the connection|peer disconnected|timed out|did not answer|"
     r"stopped answering|no client connected|nobody listened|nothing within|"
     r"connection refused|rejected|reset by peer|disconnect", re.I)
