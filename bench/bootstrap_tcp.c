@@ -15,7 +15,6 @@
  * before it sends: two large payloads never fill both socket buffers at
  * once. Every read, write, connect and accept is bounded by the timeout.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -32,6 +31,7 @@
 #include "bootstrap.h"
 #include "clock.h"
 #include "log.h"
+#include "wire.h"
 
 #define TCP_MAGIC	      0x49425047u /* "IBPG" */
 #define BOOTSTRAP_TCP_VERSION 1
@@ -87,76 +87,49 @@ static int tcp_wait(int fd, short events, int64_t deadline_ms)
 	return 0;
 }
 
-static int tcp_write_all(struct tcp_priv *p, const void *buf, size_t len,
-			 int64_t deadline_ms)
+/*
+ * Send sbuf or receive into rbuf (the other NULL) all len bytes by the
+ * deadline. The one loop of both directions: a closed or lost
+ * connection and a timeout are told once, naming the peer.
+ */
+static int tcp_io_all(struct tcp_priv *p, const char *sbuf, char *rbuf,
+		      size_t len, int64_t deadline_ms)
 {
-	const char *c = buf;
+	bool out = sbuf != NULL;
+	size_t done = 0;
 	int ret;
 
-	while (len) {
-		ssize_t n = send(p->fd, c, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (done < len) {
+		ssize_t n = out ? send(p->fd, sbuf + done, len - done,
+				       MSG_NOSIGNAL | MSG_DONTWAIT)
+				: recv(p->fd, rbuf + done, len - done,
+				       MSG_DONTWAIT);
 
 		if (n > 0) {
-			c += n;
-			len -= (size_t)n;
+			done += (size_t)n;
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			ret = -errno;
-			bench_err("lost the connection to the peer %s: send: "
-				  "%s (it stopped or failed: see its output)",
-				  p->peer, strerror(-ret));
-			return ret;
-		}
-		ret = tcp_wait(p->fd, POLLOUT, deadline_ms);
-		if (ret == -ETIMEDOUT) {
-			bench_err("timed out after %d ms sending to the peer "
-				  "%s",
-				  p->timeout_ms, p->peer);
-			return ret;
-		}
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int tcp_read_all(struct tcp_priv *p, void *buf, size_t len,
-			int64_t deadline_ms)
-{
-	char *c = buf;
-	int ret;
-
-	while (len) {
-		ssize_t n = recv(p->fd, c, len, MSG_DONTWAIT);
-
-		if (n > 0) {
-			c += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n == 0) {
+		if (n == 0 && !out) {
 			bench_err("the peer %s closed the connection (it "
 				  "stopped or failed: see its output)",
 				  p->peer);
 			return -ECONNRESET;
 		}
-		if (errno == EINTR)
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 			ret = -errno;
-			bench_err("lost the connection to the peer %s: recv: "
+			bench_err("lost the connection to the peer %s: %s: "
 				  "%s (it stopped or failed: see its output)",
-				  p->peer, strerror(-ret));
+				  p->peer, out ? "send" : "recv",
+				  strerror(-ret));
 			return ret;
 		}
-		ret = tcp_wait(p->fd, POLLIN, deadline_ms);
+		ret = tcp_wait(p->fd, out ? POLLOUT : POLLIN, deadline_ms);
 		if (ret == -ETIMEDOUT) {
-			bench_err("timed out after %d ms waiting for the peer "
-				  "%s",
-				  p->timeout_ms, p->peer);
+			bench_err("timed out after %d ms %s the peer %s",
+				  p->timeout_ms,
+				  out ? "sending to" : "waiting for", p->peer);
 			return ret;
 		}
 		if (ret)
@@ -165,32 +138,16 @@ static int tcp_read_all(struct tcp_priv *p, void *buf, size_t len,
 	return 0;
 }
 
-static void tcp_put_u16(unsigned char *b, uint16_t v)
+static int tcp_write_all(struct tcp_priv *p, const void *buf, size_t len,
+			 int64_t deadline_ms)
 {
-	v = htons(v);
-	memcpy(b, &v, sizeof(v));
+	return tcp_io_all(p, buf, NULL, len, deadline_ms);
 }
 
-static void tcp_put_u32(unsigned char *b, uint32_t v)
+static int tcp_read_all(struct tcp_priv *p, void *buf, size_t len,
+			int64_t deadline_ms)
 {
-	v = htonl(v);
-	memcpy(b, &v, sizeof(v));
-}
-
-static uint16_t tcp_get_u16(const unsigned char *b)
-{
-	uint16_t v;
-
-	memcpy(&v, b, sizeof(v));
-	return ntohs(v);
-}
-
-static uint32_t tcp_get_u32(const unsigned char *b)
-{
-	uint32_t v;
-
-	memcpy(&v, b, sizeof(v));
-	return ntohl(v);
+	return tcp_io_all(p, NULL, buf, len, deadline_ms);
 }
 
 static int tcp_send_msg(struct tcp_priv *p, unsigned type, const void *data,
@@ -198,7 +155,7 @@ static int tcp_send_msg(struct tcp_priv *p, unsigned type, const void *data,
 {
 	int64_t deadline_ms =
 		(int64_t)(bench_mono_ns() / 1000000) + p->timeout_ms;
-	unsigned char hdr[TCP_HDR_LEN];
+	uint8_t hdr[TCP_HDR_LEN];
 	int ret;
 
 	if (len > TCP_MSG_MAX) {
@@ -207,10 +164,10 @@ static int tcp_send_msg(struct tcp_priv *p, unsigned type, const void *data,
 			  len, TCP_MSG_MAX);
 		return -EMSGSIZE;
 	}
-	tcp_put_u32(hdr, TCP_MAGIC);
-	tcp_put_u16(hdr + 4, BOOTSTRAP_TCP_VERSION);
-	tcp_put_u16(hdr + 6, (uint16_t)type);
-	tcp_put_u32(hdr + 8, (uint32_t)len);
+	bench_wire_put_be32(hdr, TCP_MAGIC);
+	bench_wire_put_be16(hdr + 4, BOOTSTRAP_TCP_VERSION);
+	bench_wire_put_be16(hdr + 6, (uint16_t)type);
+	bench_wire_put_be32(hdr + 8, (uint32_t)len);
 	ret = tcp_write_all(p, hdr, sizeof(hdr), deadline_ms);
 	if (ret)
 		return ret;
@@ -218,13 +175,13 @@ static int tcp_send_msg(struct tcp_priv *p, unsigned type, const void *data,
 }
 
 /* Validate a header against what this end expects next. */
-static int tcp_check_hdr(struct tcp_priv *p, const unsigned char *hdr,
-			 unsigned type, size_t len)
+static int tcp_check_hdr(struct tcp_priv *p, const uint8_t *hdr, unsigned type,
+			 size_t len)
 {
-	uint32_t magic = tcp_get_u32(hdr);
-	unsigned version = tcp_get_u16(hdr + 4);
-	unsigned got_type = tcp_get_u16(hdr + 6);
-	uint32_t got_len = tcp_get_u32(hdr + 8);
+	uint32_t magic = bench_wire_get_be32(hdr);
+	unsigned version = bench_wire_get_be16(hdr + 4);
+	unsigned got_type = bench_wire_get_be16(hdr + 6);
+	uint32_t got_len = bench_wire_get_be32(hdr + 8);
 
 	if (magic != TCP_MAGIC) {
 		bench_err("the peer %s does not speak the ibpong bootstrap "
@@ -267,7 +224,7 @@ static int tcp_recv_msg(struct tcp_priv *p, unsigned type, void *data,
 {
 	int64_t deadline_ms =
 		(int64_t)(bench_mono_ns() / 1000000) + p->timeout_ms;
-	unsigned char hdr[TCP_HDR_LEN];
+	uint8_t hdr[TCP_HDR_LEN];
 	int ret;
 
 	ret = tcp_read_all(p, hdr, sizeof(hdr), deadline_ms);

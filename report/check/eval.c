@@ -17,23 +17,30 @@
 #include <string.h>
 
 #include "check.h"
+#include "options.h"
 
 /* Larger values print without trouble but are not worth comparing. */
 #define CENTS_LIMIT 1e15
 
-/* v as printed with "%.2f", in hundredths. */
+/*
+ * v as printed with "%.2f", in hundredths: the printed digits without
+ * the point, read back by the suite's one number parser.
+ */
 static bool to_cents(double v, long long *out)
 {
 	char buf[40], *dot;
+	uint64_t c;
 
 	if (!isfinite(v) || fabs(v) >= CENTS_LIMIT)
 		return false;
-	snprintf(buf, sizeof(buf), "%.2f", v);
+	snprintf(buf, sizeof(buf), "%.2f", fabs(v));
 	dot = strchr(buf, '.');
 	if (!dot)
 		return false;
 	memmove(dot, dot + 1, strlen(dot));
-	*out = strtoll(buf, NULL, 10);
+	if (bench_parse_u64(buf, 0, (uint64_t)(CENTS_LIMIT * 100), &c))
+		return false;
+	*out = signbit(v) ? -(long long)c : (long long)c;
 	return true;
 }
 

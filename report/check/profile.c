@@ -58,18 +58,10 @@ int report_size_range_parse(const char *s, size_t *lo, size_t *hi)
 	return 0;
 }
 
+/* The suite's one rule of numbers (report_parse_double): >= 0. */
 static int rule_limit_parse(const char *s, double *out)
 {
-	char *end;
-	double v;
-
-	if (!*s)
-		return -EINVAL;
-	v = strtod(s, &end);
-	if (*end || !isfinite(v) || v < 0)
-		return -EINVAL;
-	*out = v;
-	return 0;
+	return report_parse_double(s, out);
 }
 
 int report_rule_parse(const char *arg, enum report_rule_kind kind,

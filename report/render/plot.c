@@ -17,6 +17,8 @@
 
 #include "config.h"
 #include "log.h"
+#include "options.h"
+#include "report.h"
 #include "render/plot.h"
 #include "render/plot_int.h"
 #include "sizes.h"
@@ -279,12 +281,11 @@ static int plot_timeout_s(void)
 {
 	const char *env = getenv("IBPONG_GNUPLOT_TIMEOUT");
 	long v;
-	char *end;
 
-	if (!env || !*env)
+	/* the one rule of numbers (bench/options.h); else the default */
+	if (!env || bench_parse_int(env, 1, 3600, &v))
 		return REPORT_PLOT_TIMEOUT_S;
-	v = strtol(env, &end, 10);
-	return *end || v < 1 || v > 3600 ? REPORT_PLOT_TIMEOUT_S : (int)v;
+	return (int)v;
 }
 
 /* Run gnuplot argv in dir, stdin from /dev/null, with a timeout. */
@@ -339,7 +340,7 @@ static int plot_write_series(const char *path, const struct report_series *s)
 
 int report_target_parse(const char *s, struct report_target *t)
 {
-	char buf[128], *colon, *sep, *end;
+	char buf[128], *colon, *sep;
 	size_t lo, hi;
 	double us;
 
@@ -350,9 +351,7 @@ int report_target_parse(const char *s, struct report_target *t)
 	if (!colon)
 		return -EINVAL;
 	*colon = '\0';
-	errno = 0;
-	us = strtod(colon + 1, &end);
-	if (errno || end == colon + 1 || *end || !(us > 0) || !isfinite(us))
+	if (report_parse_double(colon + 1, &us) || !(us > 0))
 		return -EINVAL;
 	sep = strchr(buf, '-');
 	if (!sep)
