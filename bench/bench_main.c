@@ -669,7 +669,7 @@ int bench_main_measure(struct bench_main *m)
 	}
 	/* a mismatch is found before the prologue spends any time */
 	if (d->prologue)
-		ret = bench_run_agree(&m->bs, &m->o);
+		ret = bench_run_agree(&m->bs, &m->o, d, m->cfg);
 	if (!ret)
 		ret = bench_run_describe(&r, &m->o, &m->bs, &clk);
 	if (!ret)
@@ -679,12 +679,13 @@ int bench_main_measure(struct bench_main *m)
 	if (!ret && d->prologue)
 		ret = d->prologue(m->cfg, &m->bs, &m->o, &r);
 	if (!ret)
-		ret = bench_run(d->ops, m->cfg, &m->bs, &m->o, &clk, &r);
+		ret = bench_run_engine(d, m->cfg, &m->bs, &m->o, &clk, &r);
 	if (!ret && m->check)
 		m->check_code = bench_checker->finish(
 			m->check, &r, m->bs.rank == 0 || m->o.print_all_ranks);
 out:
-	if (ret && d->failed)
+	/* a mismatch is told by both ends already, the peer's exit too */
+	if (ret && ret != -EBADE && d->failed)
 		d->failed(&m->bs);
 	bench_result_free(&r);
 	return ret;

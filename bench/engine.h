@@ -130,6 +130,8 @@ struct bench_loopback_cfg {
 };
 
 extern const struct bench_engine_ops bench_engine_loopback_ops;
+/* Its descriptor (not in the registry: the tests of the core use it). */
+extern const struct bench_engine_desc bench_engine_loopback_desc;
 
 /*
  * What the front end (bench/bench_main.h) knows of an engine: its name,
@@ -144,6 +146,28 @@ struct bench_opts;
 #define BENCH_ENGINE_TWO_RANKS (1u << 0) /* exactly two ranks take part */
 /* Runs over any bootstrap (a sweep's MPI pair), not only its own. */
 #define BENCH_ENGINE_ANY_BOOTSTRAP (1u << 1)
+/* With TWO_RANKS: more ranks may be there, idle; ranks 0 and 1 measure. */
+#define BENCH_ENGINE_IDLE_RANKS (1u << 2)
+
+/*
+ * One field of an engine's config that both ends must share. The run
+ * driver agrees every engine's fields with the core's parameters, in one
+ * exchange (run.h: bench_run_agree); a difference fails on every rank
+ * with one line naming the field and both values. Tables end with
+ * BENCH_PARAM_END.
+ */
+struct bench_param {
+	const char *name; /* the option, as a mismatch names it: "--mtu" */
+	/* This end's value, from the engine's config. */
+	uint64_t (*get)(const void *cfg);
+	/* A value as the mismatch prints it. NULL: decimal. */
+	void (*text)(uint64_t v, char *buf, size_t len);
+};
+
+#define BENCH_PARAM_END                                                        \
+	{                                                                      \
+		NULL, NULL, NULL                                               \
+	}
 
 struct bench_engine_desc {
 	const char *name; /* registry name: --transport NAME */
@@ -154,6 +178,18 @@ struct bench_engine_desc {
 	const char *opts_title; /* --help heading of its options */
 	/* NULL-terminated list of option tables (struct bench_opt). */
 	const struct bench_opt *const *opts;
+	/*
+	 * NULL-terminated list of tables of the config fields both ends
+	 * must share (struct bench_param). May be NULL: none.
+	 */
+	const struct bench_param *const *params;
+	/*
+	 * With TWO_RANKS, how a failed rank count is told: "needs 2
+	 * <ranks_noun> ranks, got N<ranks_hint>". NULL: the engine's name,
+	 * nothing.
+	 */
+	const char *ranks_noun;
+	const char *ranks_hint;
 	/* The bootstraps its own command tries, in order; NULL-terminated. */
 	const struct bench_bootstrap_ops *const *bootstraps;
 	/* Defaults of the config. May be NULL (all zero). */
@@ -190,6 +226,13 @@ struct bench_engine_desc {
 extern const struct bench_engine_desc *const bench_engines[];
 /* The engine of that name, or NULL. */
 const struct bench_engine_desc *bench_engine_find(const char *name);
+/*
+ * Does a run of size ranks fit the engine (BENCH_ENGINE_TWO_RANKS,
+ * IDLE_RANKS)? 0, or -EINVAL after one line on rank 0. The one check of
+ * the rank count: the run driver makes it before anything else.
+ */
+int bench_engine_ranks_check(const struct bench_engine_desc *d, int size,
+			     int rank);
 /* Can the engine run over this bootstrap? */
 bool bench_engine_can_use(const struct bench_engine_desc *d,
 			  const struct bench_bootstrap_ops *bs);

@@ -326,3 +326,28 @@ const struct bench_engine_ops bench_engine_loopback_ops = {
 	.describe = loopback_describe,
 	.cleanup = loopback_cleanup,
 };
+
+/* Both ends report the same latency kind; cfg NULL is all zero. */
+static uint64_t loopback_param_round_trip(const void *cfg)
+{
+	const struct bench_loopback_cfg *c = cfg;
+
+	return c && c->round_trip;
+}
+
+static const struct bench_param loopback_params[] = {
+	{ "round_trip (loopback)", loopback_param_round_trip, NULL },
+	BENCH_PARAM_END,
+};
+
+static const struct bench_param *const loopback_param_tables[] = {
+	loopback_params,
+	NULL,
+};
+
+const struct bench_engine_desc bench_engine_loopback_desc = {
+	.name = "loopback",
+	.ops = &bench_engine_loopback_ops,
+	.cfg_size = sizeof(struct bench_loopback_cfg),
+	.params = loopback_param_tables,
+};

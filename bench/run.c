@@ -144,6 +144,7 @@ static uint64_t sizes_hash(const struct bench_sizes *sz)
 	return h;
 }
 
+/* The core's fields: WP_NR words of w. */
 static void params_pack(const struct bench_opts *o, uint64_t *w)
 {
 	const struct bench_sizes *sz = &o->sizes;
@@ -171,58 +172,175 @@ static void params_pack(const struct bench_opts *o, uint64_t *w)
 		w[i] = htole64(w[i]);
 }
 
-static void param_print(char *buf, size_t len, int id, uint64_t v)
+/* The engine's agreed fields (engine.h), after the core's WP_NR. */
+struct run_params {
+	const struct bench_engine_desc *d;
+	const void *cfg;
+	size_t n; /* WP_NR + the engine's */
+};
+
+static size_t params_count(const struct bench_engine_desc *d)
 {
-	if (id == WP_TEST)
-		snprintf(buf, len, "%s", bench_test_name((enum bench_test)v));
+	const struct bench_param *const *t;
+	const struct bench_param *p;
+	size_t n = WP_NR;
+
+	for (t = d ? d->params : NULL; t && *t; t++)
+		for (p = *t; p->name; p++)
+			n++;
+	return n;
+}
+
+/* Field i of the engine (i counts from WP_NR). */
+static const struct bench_param *params_engine(const struct run_params *rp,
+					       size_t i)
+{
+	const struct bench_param *const *t;
+	const struct bench_param *p;
+	size_t k = WP_NR;
+
+	for (t = rp->d->params; *t; t++)
+		for (p = *t; p->name; p++)
+			if (k++ == i)
+				return p;
+	return NULL;
+}
+
+static void params_pack_engine(const struct run_params *rp, uint64_t *w)
+{
+	size_t i;
+
+	for (i = WP_NR; i < rp->n; i++)
+		w[i] = htole64(params_engine(rp, i)->get(rp->cfg));
+}
+
+static const char *param_print(const struct run_params *rp, size_t id,
+			       uint64_t v, char *buf, size_t len)
+{
+	const struct bench_param *p;
+
+	if (id < WP_NR) {
+		if (id == WP_TEST)
+			snprintf(buf, len, "%s",
+				 bench_test_name((enum bench_test)v));
+		else
+			snprintf(buf, len, "%" PRIu64, v);
+		return wire_param_names[id];
+	}
+	p = params_engine(rp, id);
+	if (p->text)
+		p->text(v, buf, len);
 	else
 		snprintf(buf, len, "%" PRIu64, v);
+	return p->name;
 }
 
 /* Compare every rank's set with ours; name the first differing field. */
-static int params_compare(const struct bench_bootstrap *bs, const uint64_t *all)
+static int params_compare(const struct bench_bootstrap *bs,
+			  const struct run_params *rp, const uint64_t *all)
 {
-	const uint64_t *mine = all + (size_t)bs->rank * WP_NR;
-	char here[32], there[32];
-	int rank, id;
+	const uint64_t *mine = all + (size_t)bs->rank * rp->n;
+	char here[64], there[64];
+	const char *name;
+	size_t id;
+	int rank;
 
 	for (rank = 0; rank < bs->size; rank++) {
-		const uint64_t *peer = all + (size_t)rank * WP_NR;
+		const uint64_t *peer = all + (size_t)rank * rp->n;
 
-		for (id = 0; id < WP_NR; id++) {
+		for (id = 0; id < rp->n; id++) {
 			if (peer[id] == mine[id])
 				continue;
-			param_print(here, sizeof(here), id, le64toh(mine[id]));
-			param_print(there, sizeof(there), id,
-				    le64toh(peer[id]));
+			name = param_print(rp, id, le64toh(mine[id]), here,
+					   sizeof(here));
+			param_print(rp, id, le64toh(peer[id]), there,
+				    sizeof(there));
 			bench_err("parameter mismatch: %s is %s on rank %d "
 				  "(this end) but %s on rank %d; give both "
 				  "ends the same options",
-				  wire_param_names[id], here, bs->rank, there,
-				  rank);
+				  name, here, bs->rank, there, rank);
 			return -EBADE;
 		}
 	}
 	return 0;
 }
 
-int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o)
+/*
+ * The number of fields travels first, alone: ends whose engines agree
+ * on a different set (another build, another engine) are told so
+ * rather than compared word by word.
+ */
+static int params_count_agree(struct bench_bootstrap *bs, uint64_t n)
 {
-	uint64_t mine[WP_NR], *all;
-	int ret;
+	uint64_t mine = htole64(n), *all;
+	int rank, ret;
 
-	params_pack(o, mine);
 	all = calloc((size_t)bs->size, sizeof(mine));
 	if (!all)
 		return -ENOMEM;
-	ret = bench_bootstrap_exchange(bs, mine, all, sizeof(mine));
+	ret = bench_bootstrap_exchange(bs, &mine, all, sizeof(mine));
+	if (ret)
+		bench_err("bootstrap %s: parameter exchange failed: %s",
+			  bs->ops->name, strerror(-ret));
+	for (rank = 0; !ret && rank < bs->size; rank++) {
+		if (all[rank] == mine)
+			continue;
+		bench_err("parameter mismatch: rank %d agrees %" PRIu64
+			  " parameters, this end (rank %d) %" PRIu64
+			  ": run the same ibpong and engine on every end",
+			  rank, le64toh(all[rank]), bs->rank, n);
+		ret = -EBADE;
+	}
+	free(all);
+	return ret;
+}
+
+int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o,
+		    const struct bench_engine_desc *d, const void *engine_cfg)
+{
+	struct run_params rp = { .d = d, .cfg = engine_cfg };
+	uint64_t *mine, *all;
+	int ret;
+
+	rp.n = params_count(d);
+	ret = params_count_agree(bs, rp.n);
+	if (ret)
+		return ret;
+	mine = calloc(rp.n, sizeof(*mine));
+	all = calloc((size_t)bs->size * rp.n, sizeof(*all));
+	if (!mine || !all) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	params_pack(o, mine);
+	params_pack_engine(&rp, mine);
+	ret = bench_bootstrap_exchange(bs, mine, all, rp.n * sizeof(*mine));
 	if (ret)
 		bench_err("bootstrap %s: parameter exchange failed: %s",
 			  bs->ops->name, strerror(-ret));
 	else
-		ret = params_compare(bs, all);
+		ret = params_compare(bs, &rp, all);
+out_free:
+	free(mine);
 	free(all);
 	return ret;
+}
+
+int bench_engine_ranks_check(const struct bench_engine_desc *d, int size,
+			     int rank)
+{
+	bool ok;
+
+	if (!(d->flags & BENCH_ENGINE_TWO_RANKS))
+		return 0;
+	ok = size == 2 || (size > 2 && (d->flags & BENCH_ENGINE_IDLE_RANKS));
+	if (ok)
+		return 0;
+	if (rank == 0)
+		bench_err("needs 2 %s ranks, got %d%s",
+			  d->ranks_noun ? d->ranks_noun : d->name, size,
+			  d->ranks_hint ? d->ranks_hint : "");
+	return -EINVAL;
 }
 
 /* Rows travel as little-endian 64-bit words. */
@@ -1308,6 +1426,16 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	      struct bench_bootstrap *bs, const struct bench_opts *o,
 	      const struct bench_clock *clk, struct bench_result *r)
 {
+	const struct bench_engine_desc d = { .name = ops->name, .ops = ops };
+
+	return bench_run_engine(&d, engine_cfg, bs, o, clk, r);
+}
+
+int bench_run_engine(const struct bench_engine_desc *d, const void *engine_cfg,
+		     struct bench_bootstrap *bs, const struct bench_opts *o,
+		     const struct bench_clock *clk, struct bench_result *r)
+{
+	const struct bench_engine_ops *ops = d->ops;
 	struct bench_plan plan = { .test = o->test, .validate = o->validate };
 	struct bench_engine eng = {
 		.ops = ops, .cfg = engine_cfg, .clock = clk, .plan = &plan
@@ -1317,13 +1445,15 @@ int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	size_t n;
 	int ret;
 
-	ret = run_sizes_select(ops, o, &sizes, &n);
+	ret = bench_engine_ranks_check(d, bs->size, bs->rank);
+	if (!ret)
+		ret = run_sizes_select(ops, o, &sizes, &n);
 	if (ret)
 		return ret;
 	plan.max_size_bytes = sizes[n - 1];
 	plan.window = o->window;
 	/* Agree before touching the transport: a mismatch costs nothing. */
-	ret = bench_run_agree(bs, o);
+	ret = bench_run_agree(bs, o, d, engine_cfg);
 	if (ret)
 		return ret;
 	ret = engine_open(&eng, bs, o, sizes[n - 1]);

@@ -78,6 +78,10 @@ int bench_run_describe(struct bench_result *r, const struct bench_opts *o,
  * for bad sizes, -ENOTSUP when the engine cannot run the test, -EIO when
  * a payload fails validation), after logging the cause.
  */
+int bench_run_engine(const struct bench_engine_desc *d, const void *engine_cfg,
+		     struct bench_bootstrap *bs, const struct bench_opts *o,
+		     const struct bench_clock *clk, struct bench_result *r);
+/* The same for an engine without a descriptor (no agreed fields). */
 int bench_run(const struct bench_engine_ops *ops, const void *engine_cfg,
 	      struct bench_bootstrap *bs, const struct bench_opts *o,
 	      const struct bench_clock *clk, struct bench_result *r);
@@ -129,11 +133,13 @@ int bench_run_check(const struct bench_engine_ops *ops,
 		    const struct bench_opts *o);
 
 /*
- * The parameter agreement alone (bench_run calls it first): every rank
- * sends its parameter set through the bootstrap; any difference fails
- * with -EBADE on every rank (exit code 2, bad input), after one line
- * naming the field and both values.
+ * The parameter agreement alone (bench_run calls it first), the one of
+ * every engine: every rank sends the core's parameters and the engine's
+ * fields (d->params, read from engine_cfg; d may be NULL) through the
+ * bootstrap; any difference fails with -EBADE on every rank (exit code
+ * 2, bad input), after one line naming the field and both values.
  */
-int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o);
+int bench_run_agree(struct bench_bootstrap *bs, const struct bench_opts *o,
+		    const struct bench_engine_desc *d, const void *engine_cfg);
 
 #endif

@@ -446,7 +446,7 @@ static int mpi_init(struct bench_engine *eng)
 	if (cfg && cfg->delay_ns && eng->clock->ns_per_tick > 0)
 		p->delay_ticks = (uint64_t)((double)cfg->delay_ns /
 					    eng->clock->ns_per_tick);
-	if (cfg && cfg->test == BENCH_TEST_PINGPING)
+	if (eng->plan->test == BENCH_TEST_PINGPING)
 		eng->lat_kind = BENCH_LAT_ONE_MSG;
 	else
 		eng->lat_kind = BENCH_LAT_HALF_RTT;
@@ -539,8 +539,7 @@ static int mpi_prepare(struct bench_engine *eng, size_t max_size_bytes)
 /* run.method and run.method_detail of the test (doc/result-format.md). */
 static int mpi_describe_method(const struct bench_engine *eng, json_t *run)
 {
-	const struct mpi_engine_cfg *cfg = eng ? eng->cfg : NULL;
-	enum bench_test t = cfg ? cfg->test : BENCH_TEST_LAT;
+	const struct bench_plan *plan = eng ? eng->plan : NULL;
 	static const char *const names[BENCH_TEST_NR][2] = {
 		[BENCH_TEST_LAT] = { "ping-pong",
 				     "MPI_Send then MPI_Recv; IMB PingPong, "
@@ -557,10 +556,12 @@ static int mpi_describe_method(const struct bench_engine *eng, json_t *run)
 				      "rank 0's rate, as osu_bibw" },
 	};
 
-	if (!cfg) /* a sweep's run object: each pair's result says */
+	if (!plan) /* a sweep's run object: each pair's result says */
 		return 0;
-	if (json_object_set_new(run, "method", json_string(names[t][0])) ||
-	    json_object_set_new(run, "method_detail", json_string(names[t][1])))
+	if (json_object_set_new(run, "method",
+				json_string(names[plan->test][0])) ||
+	    json_object_set_new(run, "method_detail",
+				json_string(names[plan->test][1])))
 		return -ENOMEM;
 	return 0;
 }

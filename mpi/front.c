@@ -184,13 +184,10 @@ static int mpi_cmd_check(struct bench_main *m)
 	int code = -1;
 	int agreed;
 
-	if (bs->size < 2 && !so->simulate_nodes) {
-		if (bs->rank == 0)
-			bench_err("needs 2 MPI ranks, got %d: run it as "
-				  "'mpirun -np 2 ibpong-mpi ...'",
-				  bs->size);
+	/* the launch: 2 ranks or more (a sweep's pairs), the one check */
+	if (!so->simulate_nodes &&
+	    bench_engine_ranks_check(&mpi_engine_desc, bs->size, bs->rank))
 		return BENCH_EXIT_USAGE;
-	}
 	if (mpi_front_inject_check(bs, so))
 		return BENCH_EXIT_USAGE;
 	if (largest > INT_MAX) {
@@ -282,15 +279,9 @@ static void mpi_cfg_init(void *cfg)
 	struct mpi_engine_cfg *c = cfg;
 	const char *s = getenv("IBPONG_MPI_CORRUPT_ITER");
 
-	c->corrupt_iter = s && *s ? strtoull(s, NULL, 10) : UINT64_MAX;
-}
-
-static int mpi_cfg_finish(void *cfg, const struct bench_opts *o)
-{
-	struct mpi_engine_cfg *c = cfg;
-
-	c->test = o->test;
-	return 0;
+	/* the one number parser (bench/options.h); else never */
+	if (!s || bench_parse_u64(s, 0, UINT64_MAX, &c->corrupt_iter))
+		c->corrupt_iter = UINT64_MAX;
 }
 
 static const struct bench_bootstrap_ops *const mpi_bootstraps[] = {
@@ -301,10 +292,11 @@ static const struct bench_bootstrap_ops *const mpi_bootstraps[] = {
 const struct bench_engine_desc mpi_engine_desc = {
 	.name = "mpi",
 	.ops = &mpi_engine_ops,
-	.flags = BENCH_ENGINE_TWO_RANKS,
+	.flags = BENCH_ENGINE_TWO_RANKS | BENCH_ENGINE_IDLE_RANKS,
+	.ranks_noun = "MPI",
+	.ranks_hint = ": run it as 'mpirun -np 2 ibpong-mpi ...'",
 	.cfg_size = sizeof(struct mpi_engine_cfg),
 	.opts_title = "MPI options",
 	.bootstraps = mpi_bootstraps,
 	.cfg_init = mpi_cfg_init,
-	.cfg_finish = mpi_cfg_finish,
 };

@@ -35,7 +35,6 @@ extern const struct bench_bootstrap_ops mpi_bootstrap_ops;
  * Options of the MPI engine, from the front end (the engine's cfg).
  */
 struct mpi_engine_cfg {
-	enum bench_test test;  /* sets lat_kind: pingping is one message */
 	uint64_t corrupt_iter; /* testing hook (IBPONG_MPI_CORRUPT_ITER): with
 				* --validate, rank 0 flips one payload byte of
 				* this iteration (warm-up counts); UINT64_MAX:

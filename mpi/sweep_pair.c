@@ -95,12 +95,12 @@ static int pair_measure(const struct sweep_pair *sp, struct bench_bootstrap *bs,
 	struct mpi_engine_cfg mcfg;
 
 	if (d->ops != &mpi_engine_ops)
-		return bench_run(d->ops, sp->so->eng_cfg, bs, sp->o, sp->clk,
-				 r);
+		return bench_run_engine(d, sp->so->eng_cfg, bs, sp->o, sp->clk,
+					r);
 	mcfg = *(const struct mpi_engine_cfg *)sp->so->eng_cfg;
 	mcfg.corrupt_iter = UINT64_MAX;
 	pair_hooks(sp, &mcfg);
-	return bench_run(&mpi_engine_ops, &mcfg, bs, sp->o, sp->clk, r);
+	return bench_run_engine(d, &mcfg, bs, sp->o, sp->clk, r);
 }
 
 int sweep_pair_run(const struct sweep_pair *sp, struct bench_result *r)

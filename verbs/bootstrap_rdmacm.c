@@ -3,11 +3,11 @@
  * The rdma_cm bootstrap: the client (rank 0) resolves the server's address
  * and route and connects one small RC QP, the control connection, to the
  * server (rank 1), which listens on the port, accepts one client and stops
- * listening. The REQ and REP carry the versioned header of rdmacm.h; the
- * REQ also carries the parameters that decide how the rest is set up
- * (--qp, --op, --test, --poll, --connect-iters), and a server whose
- * header version or parameters differ rejects the connection with a
- * reject whose private data names the difference, so both ends say why.
+ * listening. The REQ and REP carry the versioned header of rdmacm.h and
+ * nothing else: the control connection is RC whatever the options, and
+ * the options are agreed over it afterwards by the run driver, as every
+ * engine's (bench/run.h). A server whose header version differs rejects
+ * the connection with a reject whose private data says so.
  *
  * exchange() and barrier() are then sends and receives on the control QP:
  * both ends post a message of the same length (at most CTL_MSG bytes;
@@ -47,7 +47,6 @@ struct cm_bs {
 	bool stash;	/* an early message of the peer is in stash_slot */
 	unsigned stash_slot;
 	uint32_t stash_len;
-	struct rdmacm_params params;
 	struct bench_bootstrap_cfg cfg; /* where the peer is */
 };
 
@@ -97,17 +96,9 @@ static int bs_resources(struct cm_bs *p)
 	return 0;
 }
 
-static void hello_pack(const struct cm_bs *p, uint8_t *wire)
-{
-	rdmacm_hdr_pack(RDMACM_KIND_CONTROL,
-			RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES,
-			p->params.connect_iters, wire);
-	rdmacm_params_pack(&p->params, wire + RDMACM_HDR_BYTES);
-}
-
 static int bs_client_try(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 {
-	uint8_t wire[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES];
+	uint8_t wire[RDMACM_HDR_BYTES];
 	struct rdma_conn_param cp = { .private_data = wire,
 				      .private_data_len = sizeof(wire),
 				      .retry_count = 7,
@@ -125,7 +116,7 @@ static int bs_client_try(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 		ret = bs_resources(p);
 	if (ret)
 		return ret;
-	hello_pack(p, wire);
+	rdmacm_hdr_pack(RDMACM_KIND_CONTROL, sizeof(wire), 0, wire);
 	t1 = bench_mono_ns();
 	if (rdma_connect(p->ep.id, &cp)) {
 		ret = -errno;
@@ -183,22 +174,6 @@ static int bs_client(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 	return ret;
 }
 
-/* The client's parameters against ours: reject it if they differ. */
-static int bs_check_client(struct cm_bs *p, const uint8_t *pdata)
-{
-	struct rdmacm_params peer;
-	char text[128];
-
-	rdmacm_params_unpack(pdata + RDMACM_HDR_BYTES, &peer);
-	if (!rdmacm_params_diff(&p->params, &peer, text, sizeof(text)))
-		return 0;
-	rdmacm_reject(p->ep.id, RDMACM_WHY_PARAMS, text);
-	bench_err("rejected the client at %s: %s; give both ends the same "
-		  "options",
-		  p->ep.peer, text);
-	return -EBADE;
-}
-
 /*
  * Once listening, one line like perftest's: bound to an address, rdma_cm
  * has chosen the device, port and GID; on every address the client's
@@ -223,8 +198,7 @@ static void bs_waiting(const struct rdmacm_ep *listen,
 
 static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 {
-	uint8_t pdata[RDMACM_HDR_BYTES + RDMACM_PARAMS_BYTES],
-		wire[sizeof(pdata)];
+	uint8_t pdata[RDMACM_HDR_BYTES], wire[RDMACM_HDR_BYTES];
 	struct rdma_conn_param cp = { .private_data = wire,
 				      .private_data_len = sizeof(wire),
 				      .rnr_retry_count = 7 };
@@ -240,12 +214,10 @@ static int bs_server(struct cm_bs *p, const struct bench_bootstrap_cfg *cfg)
 					p->timeout_ms, &p->ep, pdata,
 					sizeof(pdata), &req);
 	if (!ret)
-		ret = bs_check_client(p, pdata);
-	if (!ret)
 		ret = bs_resources(p);
 	if (ret)
 		goto out_close_listen;
-	hello_pack(p, wire);
+	rdmacm_hdr_pack(RDMACM_KIND_CONTROL, sizeof(wire), 0, wire);
 	ret = rdmacm_ep_accept(&p->ep, &cp, p->timeout_ms);
 out_close_listen:
 	rdmacm_ep_close(&listen);
@@ -255,14 +227,13 @@ out_close_listen:
 static int cm_bs_setup(struct bench_bootstrap *bs,
 		       const struct bench_bootstrap_cfg *cfg)
 {
-	const struct rdmacm_cfg *rc = cfg->opaque;
 	struct cm_bs *p = bs->priv;
 
-	if (!rc)
+	/* only the cm engine's command opens it (its config as opaque) */
+	if (!cfg->opaque)
 		return -ENOTSUP;
 	p->timeout_ms =
 		cfg->timeout_s > 0 ? (int)(cfg->timeout_s * 1000) : 30000;
-	rdmacm_params_of(rc, &p->params);
 	p->cfg = *cfg;
 	p->cfg.opaque = NULL;
 	bs->size = 2;

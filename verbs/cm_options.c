@@ -6,6 +6,7 @@
  * before the run it times connection set-ups (probe_rdmacm.c).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,7 @@ static void cm_cfg_init(void *cfg)
 	rc->connect_iters = RDMACM_CONNECT_ITERS;
 }
 
-/* What rdma_cm cannot do; the test goes into the control request. */
+/* What rdma_cm cannot do. */
 static int cm_cfg_finish(void *cfg, const struct bench_opts *o)
 {
 	struct rdmacm_cfg *rc = cfg;
@@ -77,7 +78,6 @@ static int cm_cfg_finish(void *cfg, const struct bench_opts *o)
 			  "or ud, or `ibpong verbs --qp uc`");
 		return -EINVAL;
 	}
-	rc->test = o->test;
 	return 0;
 }
 
@@ -106,6 +106,27 @@ static const struct bench_opt *const cm_opt_tables[] = {
 	NULL,
 };
 
+/* The verbs fields read the config as a struct verbs_cfg. */
+_Static_assert(offsetof(struct rdmacm_cfg, verbs) == 0,
+	       "the verbs config comes first");
+
+static uint64_t param_connect_iters(const void *cfg)
+{
+	return ((const struct rdmacm_cfg *)cfg)->connect_iters;
+}
+
+/* both ends time the same number of connection set-ups */
+static const struct bench_param cm_params[] = {
+	{ "--connect-iters", param_connect_iters, NULL },
+	BENCH_PARAM_END,
+};
+
+static const struct bench_param *const cm_param_tables[] = {
+	verbs_params,
+	cm_params,
+	NULL,
+};
+
 static const struct bench_bootstrap_ops *const cm_bootstraps[] = {
 	&rdmacm_bootstrap_ops,
 	NULL,
@@ -118,6 +139,7 @@ const struct bench_engine_desc rdmacm_engine_desc = {
 	.cfg_size = sizeof(struct rdmacm_cfg),
 	.opts_title = "rdma_cm options",
 	.opts = cm_opt_tables,
+	.params = cm_param_tables,
 	.bootstraps = cm_bootstraps,
 	.cfg_init = cm_cfg_init,
 	.opt_handle = cm_opt_handle,

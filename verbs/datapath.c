@@ -300,91 +300,14 @@ static int verbs_init(struct bench_engine *eng)
 	return verbs_res_open(c);
 }
 
-/* The verbs options both ends must share, by name for the message. */
-enum dp_param {
-	DPP_OP,
-	DPP_QP,
-	DPP_MTU,
-	DPP_INLINE,
-	DPP_TX_DEPTH,
-	DPP_BW_METHOD,
-	DPP_NR
-};
-
-static void dp_param_text(enum dp_param p, uint32_t v, char *buf, size_t len)
-{
-	switch (p) {
-	case DPP_OP:
-		snprintf(buf, len, "--op %s", verbs_op_name(v));
-		return;
-	case DPP_QP:
-		snprintf(buf, len, "--qp %s", verbs_qp_name(v));
-		return;
-	case DPP_MTU:
-		if (v)
-			snprintf(buf, len, "--mtu %u", verbs_mtu_bytes(v));
-		else
-			snprintf(buf, len, "the active MTU (no --mtu)");
-		return;
-	case DPP_INLINE:
-		if (v == UINT32_MAX)
-			snprintf(buf, len, "the default --inline");
-		else
-			snprintf(buf, len, "--inline %" PRIu32, v);
-		return;
-	case DPP_BW_METHOD:
-		snprintf(buf, len, "--bw-method %s", verbs_bw_method_name(v));
-		return;
-	case DPP_TX_DEPTH:
-	case DPP_NR:
-		snprintf(buf, len, "--tx-depth %" PRIu32, v);
-		return;
-	}
-}
-
-static int dp_params_agree(struct verbs_ctx *c, struct bench_bootstrap *bs)
-{
-	const struct verbs_cfg *cfg = c->cfg;
-	uint32_t all[2][DPP_NR], *mine = all[bs->rank];
-	uint32_t *peer = all[1 - bs->rank];
-	char here[64], there[64];
-	int i, ret;
-
-	mine[DPP_OP] = htonl(cfg->op);
-	mine[DPP_QP] = htonl(cfg->qp_type);
-	mine[DPP_MTU] = htonl(cfg->mtu);
-	mine[DPP_INLINE] = htonl((uint32_t)cfg->inline_bytes);
-	mine[DPP_TX_DEPTH] = htonl(cfg->tx_depth);
-	mine[DPP_BW_METHOD] = htonl(cfg->bw_method);
-	ret = bench_bootstrap_exchange(bs, mine, all, sizeof(all[0]));
-	if (ret) {
-		bench_err("exchange of verbs options failed: %s",
-			  strerror(-ret));
-		return ret;
-	}
-	for (i = 0; i < DPP_NR; i++) {
-		if (mine[i] == peer[i])
-			continue;
-		dp_param_text(i, ntohl(peer[i]), there, sizeof(there));
-		dp_param_text(i, ntohl(mine[i]), here, sizeof(here));
-		bench_err("parameter mismatch: peer uses %s, this end %s; give "
-			  "both ends the same options",
-			  there, here);
-		return -EBADE;
-	}
-	return 0;
-}
-
 static int verbs_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
 {
 	struct verbs_ctx *c = eng->priv;
 	unsigned sig;
 	int ret;
 
+	/* the options are agreed already, by the run driver (run.h) */
 	c->rank = bs->rank;
-	ret = dp_params_agree(c, bs);
-	if (ret)
-		return ret;
 	ret = c->conn->connect(c, bs);
 	if (ret)
 		return ret;

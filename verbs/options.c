@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,98 @@ static int desc_finish(void *cfg, const struct bench_opts *o)
 	return verbs_cfg_check(cfg, o);
 }
 
+/*
+ * The fields both ends must share, agreed by the run driver (bench/run.h)
+ * with the core's; the device, port and GID are each end's own.
+ */
+static uint64_t param_op(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->op;
+}
+
+static void param_op_text(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", verbs_op_name((enum verbs_op)v));
+}
+
+static uint64_t param_qp(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->qp_type;
+}
+
+static void param_qp_text(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", verbs_qp_name((enum ibv_qp_type)v));
+}
+
+static uint64_t param_mtu(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->mtu;
+}
+
+static void param_mtu_text(uint64_t v, char *buf, size_t len)
+{
+	if (v)
+		snprintf(buf, len, "%u", verbs_mtu_bytes((enum ibv_mtu)v));
+	else
+		snprintf(buf, len, "the active MTU (none given)");
+}
+
+static uint64_t param_inline(const void *cfg)
+{
+	return (uint64_t)(int64_t)((const struct verbs_cfg *)cfg)->inline_bytes;
+}
+
+static void param_inline_text(uint64_t v, char *buf, size_t len)
+{
+	if ((int64_t)v < 0)
+		snprintf(buf, len, "the default (none given)");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+static uint64_t param_tx_depth(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->tx_depth;
+}
+
+static uint64_t param_bw_method(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->bw_method;
+}
+
+static void param_bw_method_text(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", verbs_bw_method_name((enum verbs_bw_method)v));
+}
+
+/* event makes 0-byte writes write-imm: both ends must know */
+static uint64_t param_poll(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->poll;
+}
+
+static void param_poll_text(uint64_t v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", verbs_poll_name((enum verbs_poll)v));
+}
+
+const struct bench_param verbs_params[] = {
+	{ "--op", param_op, param_op_text },
+	{ "--qp", param_qp, param_qp_text },
+	{ "--mtu", param_mtu, param_mtu_text },
+	{ "--inline", param_inline, param_inline_text },
+	{ "--tx-depth", param_tx_depth, NULL },
+	{ "--bw-method", param_bw_method, param_bw_method_text },
+	{ "--poll", param_poll, param_poll_text },
+	BENCH_PARAM_END,
+};
+
+static const struct bench_param *const verbs_param_tables[] = {
+	verbs_params,
+	NULL,
+};
+
 static const struct bench_opt *const verbs_opt_tables[] = {
 	verbs_dev_opts,
 	verbs_qp_opts,
@@ -317,6 +410,7 @@ const struct bench_engine_desc verbs_engine_desc = {
 	.cfg_size = sizeof(struct verbs_cfg),
 	.opts_title = "Verbs options",
 	.opts = verbs_opt_tables,
+	.params = verbs_param_tables,
 	.bootstraps = verbs_bootstraps,
 	.cfg_init = desc_cfg_init,
 	.opt_handle = desc_opt,

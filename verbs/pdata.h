@@ -16,12 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RDMACM_MAGIC	    0x4942434du /* "IBCM" */
-#define RDMACM_VERSION	    1
-#define RDMACM_HDR_BYTES    12
-#define RDMACM_PARAMS_BYTES 8
-#define RDMACM_REQ_MAX	    56	/* RC REQ private data, the smallest */
-#define RDMACM_REJ_MAX	    148 /* REJ private data */
+#define RDMACM_MAGIC	 0x4942434du /* "IBCM" */
+#define RDMACM_VERSION	 2 /* 1 carried the options in the control REQ */
+#define RDMACM_HDR_BYTES 12
+#define RDMACM_REQ_MAX	 56  /* RC REQ private data, the smallest */
+#define RDMACM_REJ_MAX	 148 /* REJ private data */
 
 enum rdmacm_kind {
 	RDMACM_KIND_CONTROL = 1,
@@ -35,7 +34,6 @@ enum rdmacm_why {
 	RDMACM_WHY_FORMAT = 1, /* not an ibpong header, or a bad length */
 	RDMACM_WHY_VERSION,    /* another header version */
 	RDMACM_WHY_KIND,       /* a kind the server does not expect now */
-	RDMACM_WHY_PARAMS,     /* the options differ */
 };
 
 /* The header, unpacked. */

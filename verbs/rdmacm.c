@@ -29,70 +29,6 @@ enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t)
 	return t == IBV_QPT_UD ? RDMA_PS_UDP : RDMA_PS_TCP;
 }
 
-void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire)
-{
-	wire[0] = p->qp_type;
-	wire[1] = p->op;
-	wire[2] = p->test;
-	wire[3] = p->poll;
-	bench_wire_put_be32(wire + 4, p->connect_iters);
-}
-
-void rdmacm_params_unpack(const uint8_t *wire, struct rdmacm_params *p)
-{
-	p->qp_type = wire[0];
-	p->op = wire[1];
-	p->test = wire[2];
-	p->poll = wire[3];
-	p->connect_iters = bench_wire_get_be32(wire + 4);
-}
-
-void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p)
-{
-	p->qp_type = (uint8_t)rc->verbs.qp_type;
-	p->op = (uint8_t)rc->verbs.op;
-	p->test = (uint8_t)rc->test;
-	p->poll = (uint8_t)rc->verbs.poll;
-	p->connect_iters = rc->connect_iters;
-}
-
-int rdmacm_params_diff(const struct rdmacm_params *mine,
-		       const struct rdmacm_params *peer, char *text, size_t len)
-{
-	const char *name = NULL, *a = NULL, *b = NULL;
-
-	if (mine->qp_type != peer->qp_type) {
-		name = "--qp";
-		a = verbs_qp_name(peer->qp_type);
-		b = verbs_qp_name(mine->qp_type);
-	} else if (mine->op != peer->op) {
-		name = "--op";
-		a = verbs_op_name(peer->op);
-		b = verbs_op_name(mine->op);
-	} else if (mine->test != peer->test) {
-		name = "--test";
-		a = bench_test_name(peer->test);
-		b = bench_test_name(mine->test);
-	} else if (mine->poll != peer->poll) {
-		name = "--poll";
-		a = verbs_poll_name(peer->poll);
-		b = verbs_poll_name(mine->poll);
-	} else if (mine->connect_iters != peer->connect_iters) {
-		snprintf(text, len,
-			 "parameter mismatch: the client uses "
-			 "--connect-iters %u, the server %u",
-			 peer->connect_iters, mine->connect_iters);
-		return 1;
-	} else {
-		return 0;
-	}
-	snprintf(text, len,
-		 "parameter mismatch: the client uses %s %s, the "
-		 "server %s %s",
-		 name, a, name, b);
-	return 1;
-}
-
 void rdmacm_reject(struct rdma_cm_id *id, enum rdmacm_why why, const char *text)
 {
 	uint8_t wire[RDMACM_REJ_MAX];
@@ -149,8 +85,8 @@ static bool rejected_nobody(const struct rdma_cm_event *ev)
 	       ev->status == -ECONNREFUSED;
 }
 
-/* The reason as text; returns the server's enum rdmacm_why, or 0. */
-static int rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
+/* The reason as text. */
+static void rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 {
 	char text[RDMACM_REJ_MAX];
 	uint32_t why;
@@ -159,17 +95,16 @@ static int rejected_text(const struct rdma_cm_event *ev, char *buf, size_t len)
 		snprintf(buf, len,
 			 "nobody listens there (start `ibpong cm` "
 			 "without HOST on that machine, with the same -p)");
-		return 0;
+		return;
 	}
 	if (ev->status != CM_REJ_CONSUMER_DEFINED ||
 	    rdmacm_reject_unpack(ev->param.conn.private_data,
 				 ev->param.conn.private_data_len, &why, text,
 				 sizeof(text))) {
 		snprintf(buf, len, "rejected (CM reason %d)", ev->status);
-		return 0;
+		return;
 	}
 	snprintf(buf, len, "the server rejected it: %s", text);
-	return (int)why;
 }
 
 static int addr_error(struct rdmacm_ep *ep, int status)
@@ -191,7 +126,6 @@ static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 			 const char *what)
 {
 	char text[256];
-	int why;
 
 	switch (ev->event) {
 	case RDMA_CM_EVENT_ADDR_ERROR:
@@ -200,10 +134,8 @@ static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 	case RDMA_CM_EVENT_REJECTED:
 		if (ep->quiet_refused && rejected_nobody(ev))
 			return -ECONNREFUSED;
-		why = rejected_text(ev, text, sizeof(text));
+		rejected_text(ev, text, sizeof(text));
 		bench_err("%s: connection rejected: %s", ep->peer, text);
-		if (why == RDMACM_WHY_PARAMS)
-			return -EBADE; /* mismatched options: bad input */
 		return rejected_nobody(ev) ? -ECONNREFUSED : -ECONNABORTED;
 	case RDMA_CM_EVENT_UNREACHABLE:
 		bench_err("%s: unreachable while %s (%s): is an ibpong cm "

@@ -21,11 +21,12 @@
  *	u16 length   header and payload bytes: the CM pads private data
  *	             with zeros up to its maximum, so the length says where
  *	             the message ends
- *	u32 arg      control: --connect-iters; reject: enum rdmacm_why
+ *	u32 arg      reject: enum rdmacm_why; else 0
  *
- * Payloads: control carries struct rdmacm_params (8 bytes), data a
- * packed struct verbs_conn_info (31 bytes), reject a reason text. The
- * largest request is 43 bytes, within the 56 bytes an RC REQ carries
+ * Payloads: control none (the options are agreed afterwards over it, by
+ * the run driver, as every engine's: bench/run.h), data a packed struct
+ * verbs_conn_info (31 bytes), reject a reason text. The largest request
+ * is 43 bytes, within the 56 bytes an RC REQ carries
  * (92 minus the 36-byte rdma_cm IP header); a SIDR REQ carries 180, a
  * REP 196, a SIDR REP 136, a REJ 148 (RDMACM_REJ_MAX).
  */
@@ -42,23 +43,14 @@
 #define RDMACM_CONNECT_ITERS 10 /* default --connect-iters */
 #define RDMACM_ACK_TIMEOUT   14 /* 4.096 us * 2^14: as the verbs QPs */
 
-/* What the ends must agree on before anything else is set up. */
-struct rdmacm_params {
-	uint8_t qp_type;	/* enum ibv_qp_type */
-	uint8_t op;		/* enum verbs_op */
-	uint8_t test;		/* enum bench_test */
-	uint8_t poll;		/* enum verbs_poll */
-	uint32_t connect_iters; /* probes before the run */
-};
-
 /*
  * The config of the cm engine (rdmacm_engine_desc): the verbs engine's
- * first, as the verbs engine reads it.
+ * first, as the verbs engine (and its agreed fields, verbs_params) read
+ * it.
  */
 struct rdmacm_cfg {
 	struct verbs_cfg verbs;
 	unsigned connect_iters; /* --connect-iters */
-	enum bench_test test;	/* --test, for the control header */
 };
 
 /* The phases of one connection set-up (active side), in nanoseconds. */
@@ -87,13 +79,6 @@ struct rdmacm_ep {
 
 /* rdmacm.c: shared plumbing */
 enum rdma_port_space rdmacm_port_space(enum ibv_qp_type t);
-void rdmacm_params_pack(const struct rdmacm_params *p, uint8_t *wire);
-void rdmacm_params_unpack(const uint8_t *wire, struct rdmacm_params *p);
-void rdmacm_params_of(const struct rdmacm_cfg *rc, struct rdmacm_params *p);
-/* Compare; 0, or 1 with "--qp ud here, rc there" in text. */
-int rdmacm_params_diff(const struct rdmacm_params *mine,
-		       const struct rdmacm_params *peer, char *text,
-		       size_t len);
 /* Reject with a header, the reason code and its text. */
 void rdmacm_reject(struct rdma_cm_id *id, enum rdmacm_why why,
 		   const char *text);

@@ -210,6 +210,8 @@ int verbs_rx_fill(struct verbs_ctx *c);
 /* options.c: the engine's options (bench/options.h tables) */
 extern const struct bench_opt verbs_dev_opts[]; /* -d, -i, -x */
 extern const struct bench_opt verbs_qp_opts[];	/* --op, --qp, --mtu... */
+/* The fields of struct verbs_cfg both ends must share (engine.h). */
+extern const struct bench_param verbs_params[];
 extern const struct bench_engine_desc verbs_engine_desc;
 /* Defaults (and the IBPONG_VERBS_CORRUPT testing hook). */
 void verbs_cfg_init(struct verbs_cfg *cfg);

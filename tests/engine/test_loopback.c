@@ -487,6 +487,8 @@ struct pair_rank {
 	struct pair_shared *shared;
 	int rank;
 	struct bench_opts *o;
+	const struct bench_loopback_cfg *cfg;
+	bool bare; /* bench_run: no descriptor, no agreed engine fields */
 	struct bench_result r;
 	int ret;
 };
@@ -504,15 +506,19 @@ static void *pair_thread(void *arg)
 	if (pr->ret)
 		return NULL;
 	pr->ret = bench_run_describe(&pr->r, pr->o, &bs, &clk);
-	if (!pr->ret)
-		pr->ret = bench_run(&bench_engine_loopback_ops, NULL, &bs,
+	if (!pr->ret && pr->bare)
+		pr->ret = bench_run(&bench_engine_loopback_ops, pr->cfg, &bs,
 				    pr->o, &clk, &pr->r);
+	else if (!pr->ret)
+		pr->ret = bench_run_engine(&bench_engine_loopback_desc, pr->cfg,
+					   &bs, pr->o, &clk, &pr->r);
 	bench_bootstrap_close(&bs);
 	return NULL;
 }
 
-static void run_pair(struct pair_rank pr[2], char **argv0, char **argv1,
-		     char *out, size_t out_len, char *err, size_t err_len)
+/* Both ranks; pr[i].cfg and pr[i].bare as the caller set them. */
+static void run_pair_as(struct pair_rank pr[2], char **argv0, char **argv1,
+			char *out, size_t out_len, char *err, size_t err_len)
 {
 	struct pair_shared shared;
 	struct capture co, ce;
@@ -535,6 +541,13 @@ static void run_pair(struct pair_rank pr[2], char **argv0, char **argv1,
 	capture_end(&ce, 2, err, err_len);
 	capture_end(&co, 1, out, out_len);
 	pair_shared_destroy(&shared);
+}
+
+static void run_pair(struct pair_rank pr[2], char **argv0, char **argv1,
+		     char *out, size_t out_len, char *err, size_t err_len)
+{
+	memset(pr, 0, 2 * sizeof(*pr));
+	run_pair_as(pr, argv0, argv1, out, out_len, err, err_len);
 }
 
 static void pair_free(struct pair_rank pr[2])
@@ -651,6 +664,82 @@ static void test_pair_mismatch(void **state)
 	pair_free(pr);
 }
 
+/*
+ * The engine's own fields go through the same agreement as the core's:
+ * the loopback descriptor agrees round_trip; a mismatch names it and
+ * both values on both ends. Ends agreeing different sets are told so.
+ */
+static void test_pair_engine_mismatch(void **state)
+{
+	char *a[] = { "t", "--sizes", "0:64", "--iters", "10", NULL };
+	struct bench_loopback_cfg rt = { .round_trip = true };
+	struct pair_rank pr[2];
+	char out[4096], err[4096];
+
+	(void)state;
+	memset(pr, 0, sizeof(pr));
+	pr[1].cfg = &rt;
+	run_pair_as(pr, a, a, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(pr[0].ret, -EBADE);
+	assert_int_equal(pr[1].ret, -EBADE);
+	assert_non_null(strstr(err, "parameter mismatch: round_trip "
+				    "(loopback) is 0 on rank 0 (this end) "
+				    "but 1 on rank 1"));
+	assert_non_null(strstr(err, "round_trip (loopback) is 1 on rank 1 "
+				    "(this end) but 0 on rank 0"));
+	assert_int_equal(pr[0].r.n_rows, 0);
+	pair_free(pr);
+	/* the same engine fields: it runs */
+	memset(pr, 0, sizeof(pr));
+	pr[0].cfg = &rt;
+	pr[1].cfg = &rt;
+	run_pair_as(pr, a, a, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(pr[0].ret, 0);
+	assert_int_equal(pr[1].ret, 0);
+	assert_int_equal(pr[0].r.lat_kind, BENCH_LAT_RTT);
+	pair_free(pr);
+	/* one end without the engine's fields: the count differs */
+	memset(pr, 0, sizeof(pr));
+	pr[1].bare = true;
+	run_pair_as(pr, a, a, out, sizeof(out), err, sizeof(err));
+	assert_int_equal(pr[0].ret, -EBADE);
+	assert_int_equal(pr[1].ret, -EBADE);
+	assert_non_null(strstr(err, "parameter mismatch: rank 1 agrees 16 "
+				    "parameters, this end (rank 0) 17"));
+	pair_free(pr);
+}
+
+/* The one rank-count check of two-rank engines. */
+static void test_ranks_check(void **state)
+{
+	struct bench_engine_desc two = { .name = "two",
+					 .flags = BENCH_ENGINE_TWO_RANKS };
+	struct bench_engine_desc idle = {
+		.name = "idle",
+		.flags = BENCH_ENGINE_TWO_RANKS | BENCH_ENGINE_IDLE_RANKS,
+		.ranks_noun = "MPI",
+		.ranks_hint = ": use mpirun -np 2",
+	};
+	struct capture ce;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(bench_engine_ranks_check(&two, 2, 0), 0);
+	assert_int_equal(bench_engine_ranks_check(&idle, 2, 1), 0);
+	assert_int_equal(bench_engine_ranks_check(&idle, 5, 0), 0);
+	assert_int_equal(
+		bench_engine_ranks_check(&bench_engine_loopback_desc, 1, 0), 0);
+	capture_begin(&ce, 2);
+	assert_int_equal(bench_engine_ranks_check(&two, 3, 0), -EINVAL);
+	assert_int_equal(bench_engine_ranks_check(&idle, 1, 0), -EINVAL);
+	assert_int_equal(bench_engine_ranks_check(&two, 3, 2), -EINVAL);
+	capture_end(&ce, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "needs 2 two ranks, got 3"));
+	assert_non_null(strstr(err, "needs 2 MPI ranks, got 1: use mpirun"));
+	/* told by rank 0 alone */
+	assert_null(strstr(strstr(err, "got 3") + 1, "got 3"));
+}
+
 static int group_setup(void **state)
 {
 	(void)state;
@@ -678,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_pair_same_table),
 		cmocka_unit_test(test_pair_print_all),
 		cmocka_unit_test(test_pair_mismatch),
+		cmocka_unit_test(test_pair_engine_mismatch),
+		cmocka_unit_test(test_ranks_check),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

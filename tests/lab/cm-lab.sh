@@ -93,15 +93,16 @@ vgrep cm-refused client "nobody listened there within 3000 ms"
 vexit cm-server-timeout 3 "$VB" $q --timeout 2
 vgrep cm-server-timeout client "nothing within 2000 ms while waiting for the client"
 
-# rejected: the server names the mismatch in the reject's private data
-vpair2 cm-reject-qp 2 2 "$q --qp rc" "$q --qp ud"
-vgrep cm-reject-qp client "the server rejected it: parameter mismatch: the client uses --qp ud, the server --qp rc"
-vgrep cm-reject-qp server "rejected the client at"
-vpair2 cm-reject-op 2 2 "$q --op read" "$q --op write"
-vgrep cm-reject-op client "the client uses --op write, the server --op read"
-vpair2 cm-reject-iters 2 2 "$q --connect-iters 5" "$q"
-vgrep cm-reject-iters client "--connect-iters 3, the server 5"
-# a mismatch only the run driver sees: both ends, exit 2 (bad input)
+# mismatched options: the run driver's one agreement, over the control
+# connection, names the field and both values on both ends, exit 2
+vpair2 cm-mismatch-qp 2 2 "$q --qp rc" "$q --qp ud"
+vgrep cm-mismatch-qp client "parameter mismatch: --qp is ud on rank 0 (this end) but rc on rank 1"
+vgrep cm-mismatch-qp server "parameter mismatch: --qp is rc on rank 1 (this end) but ud on rank 0"
+vpair2 cm-mismatch-op 2 2 "$q --op read" "$q --op write"
+vgrep cm-mismatch-op client "--op is write on rank 0 (this end) but read on rank 1"
+vpair2 cm-mismatch-iters 2 2 "$q --connect-iters 5" "$q"
+vgrep cm-mismatch-iters client "--connect-iters is 3 on rank 0 (this end) but 5 on rank 1"
+# a core field: the same agreement
 vpair2 cm-mismatch-sizes 2 2 "$q --sizes 0:64" "$q --sizes 0:128"
 
 # the peer disconnects mid-run: the survivor says so and exits 3

@@ -17,13 +17,13 @@ vgrep nosuchdev server "no RDMA device named 'nosuchdev'"
 vpair badgid 3 3 $q --timeout 10 -x 200
 vgrep badgid client "GID index 200 of rxe0 port 1 is not valid"
 
-# mismatched options: refused on both ends, naming the option, exit 2
-# (bad input, README)
+# mismatched options: refused on both ends by the run driver's one
+# agreement, naming the option and both values, exit 2 (bad input, README)
 vpair2 mismatch-op 2 2 "$q --timeout 10 --op read" "$q --timeout 10 --op write"
-vgrep mismatch-op client "peer uses --op read, this end --op write"
-vgrep mismatch-op server "peer uses --op write, this end --op read"
+vgrep mismatch-op client "--op is write on rank 0 (this end) but read on rank 1"
+vgrep mismatch-op server "--op is read on rank 1 (this end) but write on rank 0"
 vpair2 mismatch-qp 2 2 "$q --timeout 10 --qp uc" "$q --timeout 10 --qp rc"
-vgrep mismatch-qp client "peer uses --qp uc, this end --qp rc"
+vgrep mismatch-qp client "--qp is rc on rank 0 (this end) but uc on rank 1"
 vpair2 mismatch-iters 2 2 "$q --timeout 10 --iters 11" "$q --timeout 10"
 vgrep mismatch-iters client "--iters"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Run one verbs lab script in one guest boot: verbs-lab-run.sh SCRIPT
-# IBPONG_VERBS (the lab is $IBPONG_LAB, else ci/lab beside the sources).
+# IBPONG_VERBS [ARG...] (the lab is $IBPONG_LAB, else ci/lab beside the
+# sources); the script gets IBPONG_VERBS, its output directory, ARG....
 # Exit 77 (meson's skip) when the lab cannot run here.
 set -u
 script=$1 vb=$2
@@ -12,4 +13,4 @@ if ! why=$("$lab" check 2>&1); then
 fi
 out=$(mktemp -d /tmp/ibpong-verbs-lab.XXXXXX)
 echo "case outputs in $out"
-"$lab" run --timeout 1700 --out "$out" -- bash "$script" "$vb" "$out"
+"$lab" run --timeout 1700 --out "$out" -- bash "$script" "$vb" "$out" "${@:3}"
