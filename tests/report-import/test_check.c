@@ -78,6 +78,19 @@ static void test_rule_parse(void **state)
 					   err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "--min-bandwidth"));
+	/* the suite's one number rule: a digit first, nothing after */
+	assert_int_equal(report_rule_parse("0-512:+5", REPORT_RULE_MAX_LAT, &r,
+					   err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(report_rule_parse("0-512: 5", REPORT_RULE_MAX_LAT, &r,
+					   err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(report_rule_parse("0-512:0x10", REPORT_RULE_MAX_LAT,
+					   &r, err, sizeof(err)),
+			 -EINVAL);
+	assert_int_equal(report_rule_parse("0-512:5 ", REPORT_RULE_MAX_LAT, &r,
+					   err, sizeof(err)),
+			 -EINVAL);
 }
 
 static void test_boundaries(void **state)

@@ -70,6 +70,9 @@ expect_grep 'killed' $O
 expect_rc 2 $O $EXE plot "$DATA/lat-base.json"
 expect_grep 'out DIR is required' $O
 expect_rc 2 $O $EXE plot --out "$WORK/x" --max-latency 8K "$DATA/lat-base.json"
+# the one number rule: no sign, no blank
+expect_rc 2 $O $EXE plot --out "$WORK/x" --max-latency 0-8K:+1.5 "$DATA/lat-base.json"
+expect_rc 2 $O $EXE plot --out "$WORK/x" --max-latency "0-8K: 1.5" "$DATA/lat-base.json"
 expect_rc 2 $O $EXE plot --out "$WORK/x" --format gif "$DATA/lat-base.json"
 expect_rc 2 $O $EXE plot --out "$WORK/x" "$WORK/missing.json"
 expect_rc 0 $O $EXE plot --help
