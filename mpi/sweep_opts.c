@@ -48,8 +48,8 @@ const struct bench_opt mpi_sweep_opts_table[] = {
 	{ "pairs", 0, "ring|all|neighbors",
 	  "sweep these node pairs, a round's pairs at once", OPT_PAIRS },
 	{ "transport", 0, "NAME",
-	  "the engine that measures: mpi (default) or verbs\n"
-	  "(MPI launches and swaps QP info); its options below",
+	  "the engine that measures: mpi (default) or one\n"
+	  "listed below with its options (MPI launches it)",
 	  OPT_TRANSPORT },
 	{ "per-node", 0, "N", "ranks per node that take part (default 1)",
 	  OPT_PER_NODE },
