@@ -492,11 +492,11 @@ static int check_calibrate(const struct check_opts *o,
 	struct report_profile base;
 	struct cal_opts c = { o->calibrate, "calibrated", o->system,
 			      NULL,	    0.10,	  BENCH_STAT_MEAN };
-	char err[512], *end;
+	char err[512];
 
 	if (o->margin) {
-		c.margin = strtod(o->margin, &end) / 100;
-		if (*end || !(c.margin >= 0 && c.margin < 10)) {
+		if (report_parse_percent(o->margin, &c.margin) ||
+		    !(c.margin < 10)) {
 			bench_err("--margin '%s': expected a percentage such "
 				  "as 10",
 				  o->margin);

@@ -43,6 +43,11 @@ fi
 if [ -x "$build/ibpong-mpi" ]; then
 	complete_words --pairs "$build/ibpong-mpi" --pa
 	complete_words neighbors "$build/ibpong-mpi" --pairs nei
+	# --transport words come from the build's registry (its --help)
+	complete_words mpi "$build/ibpong-mpi" --transport m
+	if [ -x "$build/ibpong-verbs" ]; then
+		complete_words verbs "$build/ibpong-mpi" --transport v
+	fi
 fi
 [ "$bad" -eq 0 ] && echo "PASS: commands, sub-commands and options complete"
 [ "$bad" -eq 0 ]
