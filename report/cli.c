@@ -32,31 +32,3 @@ int report_opt_format(const char *arg, enum report_plot_format *format)
 	bench_err("--format: expected png or svg, got '%s'", arg);
 	return -EINVAL;
 }
-
-int report_parse_double(const char *s, double *out)
-{
-	double v;
-
-	/* the one rule of numbers on a command line (bench/options.h) */
-	if (bench_parse_double(s, &v) || v < 0)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-int report_parse_percent(const char *s, double *frac)
-{
-	char buf[64];
-	size_t len = strlen(s);
-	double v;
-
-	if (!len || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len + 1);
-	if (buf[len - 1] == '%')
-		buf[len - 1] = '\0';
-	if (report_parse_double(buf, &v))
-		return -EINVAL;
-	*frac = v / 100;
-	return 0;
-}

@@ -41,7 +41,7 @@ int report_load_paths(char *const *paths, int n, struct report_set *set);
 
 /*
  * The reporter's numbers on a command line, by the suite's one rule
- * (bench/options.h: a digit first, nothing after). (cli.c)
+ * (bench/options.h: a digit first, nothing after). (number.c)
  * A non-negative number; -EINVAL otherwise.
  */
 int report_parse_double(const char *s, double *out);
