@@ -150,28 +150,14 @@ static int mpi_front_inject_check(const struct bench_bootstrap *bs,
  * What rank 0 writes can be written, before anything is measured: a
  * late failure would cost the run and exit 3 for a bad argument.
  */
-static int mpi_front_outputs_check(const struct bench_opts *o,
-				   const struct mpi_sweep_opts *so)
+static int mpi_front_outputs_check(const struct bench_opts *o)
 {
-	char probe[PATH_MAX];
-	struct stat st;
-
 	if (o->json_path && bench_output_writable("--json", o->json_path))
 		return -EINVAL;
 	if (o->samples_path &&
 	    bench_output_writable("--samples", o->samples_path))
 		return -EINVAL;
-	if (!so->matrix_dir || so->pairs == MPI_PAIRS_NONE)
-		return 0;
-	errno = 0;
-	if (stat(so->matrix_dir, &st) || !S_ISDIR(st.st_mode)) {
-		bench_err("--matrix-dir %s: %s; give an existing directory",
-			  so->matrix_dir,
-			  errno == 0 ? "not a directory" : strerror(errno));
-		return -EINVAL;
-	}
-	snprintf(probe, sizeof(probe), "%s/latency.csv", so->matrix_dir);
-	return bench_output_writable("--matrix-dir", probe);
+	return 0; /* --matrix-dir: bench_output_dir_ready, below */
 }
 
 static int mpi_cmd_check(struct bench_main *m)
@@ -197,7 +183,7 @@ static int mpi_cmd_check(struct bench_main *m)
 				  largest, INT_MAX);
 		return BENCH_EXIT_USAGE;
 	}
-	if (bs->rank == 0 && mpi_front_outputs_check(o, so))
+	if (bs->rank == 0 && mpi_front_outputs_check(o))
 		code = BENCH_EXIT_USAGE;
 	/* before any pair is measured, not after (issue 12) */
 	if (bs->rank == 0 && so->matrix_dir && code < 0 &&

@@ -459,8 +459,11 @@ def late_refusals(ctx):
     return [
         (["--samples", "/nonexistent-dir/s.csv"], "--samples"),
         (["--samples", ctx.tmp], "is a directory"),
-        (sweep + ["--matrix-dir", "/nonexistent-dir"], "--matrix-dir"),
-        (sweep + ["--matrix-dir", ctx.json_path()], "not a directory"),
+        # a missing --matrix-dir is created; one that cannot be is refused
+        (sweep + ["--matrix-dir", ctx.json_path() + "/m"],
+         "cannot create the directory"),
+        (sweep + ["--matrix-dir", ctx.json_path()],
+         "cannot create the directory"),
         (["--test", "bw", "--format", "imb"], "--window 256"),
         (["--json", "/nonexistent-dir/r.json"], "cannot create"),
         (["--check", "no-such-profile"], "unknown profile"),
