@@ -106,6 +106,25 @@ static double sweep_value(const struct doc *d, const struct bench_row *row,
 	return pt.value;
 }
 
+/* One row into a group's figures: its value in v[*n], the worst kept. */
+static void sweep_take(const struct doc *d, const struct bench_row *row,
+		       const struct report_metric *m, double *v, size_t *n,
+		       size_t *over_n, const struct bench_row **worst,
+		       double *wv)
+{
+	bool over;
+	double x = sweep_value(d, row, m, &over);
+
+	*over_n += over;
+	if (!isfinite(x))
+		return;
+	v[(*n)++] = x;
+	if (!*worst || (m->bandwidth ? x < *wv : x > *wv)) {
+		*worst = row;
+		*wv = x;
+	}
+}
+
 /* The values at size over the pairs (v: r->n_rows + 1 doubles). */
 static size_t sweep_values(const struct doc *d, const struct bench_result *r,
 			   size_t size, const struct report_metric *m,
@@ -133,22 +152,14 @@ static bool sweep_node_row(const struct doc *d, const struct bench_result *r,
 	const struct bench_row *row, *worst = NULL;
 	size_t i, n = 0, over_n = 0;
 	double x, wv = NAN, score = NAN;
-	bool over, sus;
+	bool sus;
 
 	for (i = 0; i < r->n_rows; i++) {
 		row = &r->rows[i];
 		if (row->size_bytes != size ||
 		    (row->rank_a != rank && row->rank_b != rank))
 			continue;
-		x = sweep_value(d, row, m, &over);
-		over_n += over;
-		if (!isfinite(x))
-			continue;
-		v[n++] = x;
-		if (!worst || (m->bandwidth ? x < wv : x > wv)) {
-			worst = row;
-			wv = x;
-		}
+		sweep_take(d, row, m, v, &n, &over_n, &worst, &wv);
 	}
 	if (!n)
 		return false;
@@ -237,7 +248,6 @@ static void sweep_sizes(const struct doc *d, const struct bench_result *r,
 	const char *cp[7];
 	size_t i, j, k, n, over_n, size, seen[SWEEP_SIZES_MAX], n_seen = 0;
 	double x, wv;
-	bool over;
 
 	d->ops->table_begin(d->f, head, 7);
 	for (i = 0; i < r->n_rows; i++) {
@@ -255,15 +265,7 @@ static void sweep_sizes(const struct doc *d, const struct bench_result *r,
 			row = &r->rows[j];
 			if (row->size_bytes != size || row->rank_a < 0)
 				continue;
-			x = sweep_value(d, row, m, &over);
-			over_n += over;
-			if (!isfinite(x))
-				continue;
-			v[n++] = x;
-			if (!worst || (m->bandwidth ? x < wv : x > wv)) {
-				worst = row;
-				wv = x;
-			}
+			sweep_take(d, row, m, v, &n, &over_n, &worst, &wv);
 		}
 		render_size_text(size, c[0], DOC_CELL);
 		snprintf(c[1], DOC_CELL, "%zu", n);
