@@ -25,8 +25,9 @@
 #include "mpi_bench.h"
 #include "mpi_env.h"
 
-#define MPI_TAG_DATA 1
-#define MPI_TAG_ACK  2
+#define MPI_TAG_DATA	1
+#define MPI_TAG_ACK	2
+#define MPI_TAG_VERDICT 3 /* --validate: each iteration's check result */
 
 struct mpi_engine {
 	MPI_Comm comm;	/* traffic only, apart from the bootstrap's */
@@ -324,6 +325,26 @@ static struct mpi_role mpi_role_get(enum bench_test test, int rank)
 }
 
 /*
+ * Both ranks learn each iteration's check result, outside the timing: a
+ * failure seen by one rank alone (osu_bw's receiver, a PingPing side)
+ * would otherwise leave the other blocked in its next transfer until the
+ * watchdog ends the job. The rank that saw it has named it already.
+ */
+static int mpi_verdict_swap(struct mpi_engine *p, const struct bench_step *st,
+			    int mine)
+{
+	int bad = mine != 0, peer_bad = 0;
+	int err;
+
+	err = MPI_Sendrecv(&bad, 1, MPI_INT, p->peer, MPI_TAG_VERDICT,
+			   &peer_bad, 1, MPI_INT, p->peer, MPI_TAG_VERDICT,
+			   p->comm, MPI_STATUS_IGNORE);
+	if (err != MPI_SUCCESS)
+		return mpi_step_end(st, err);
+	return mine ? mine : peer_bad ? -EIO : 0;
+}
+
+/*
  * Two timestamps per iteration here, so that filling and checking stay
  * outside the samples; warm-up iterations are validated too.
  */
@@ -353,12 +374,13 @@ static int mpi_loop_validated(struct bench_engine *eng,
 			bench_samples_record(out, t1 - t0);
 		if (i >= st->warmup) /* both ranks: IMB's t */
 			out->loop_ticks += t1 - t0;
-		if (role.check_from >= 0) {
-			ret = mpi_pattern_check(p->rbuf, len, i,
-						role.check_from, p->rank);
-			if (ret)
-				return ret;
-		}
+		ret = role.check_from < 0
+			      ? 0
+			      : mpi_pattern_check(p->rbuf, len, i,
+						  role.check_from, p->rank);
+		ret = mpi_verdict_swap(p, st, ret);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
