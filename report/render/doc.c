@@ -24,6 +24,7 @@ struct doc_verdict {
 	unsigned checked;     /* sizes with a target */
 	unsigned regressions; /* sizes regressed against the baseline */
 	unsigned compared;    /* sizes compared with the baseline */
+	unsigned undecided;   /* of those, the intervals could not decide */
 	char regressed[240];  /* "256 B +5.2 %, 1 KiB +9.1 %" */
 };
 
@@ -139,6 +140,7 @@ static bool doc_row_base(const struct doc *d, const struct bench_result *b,
 	snprintf(verdict, DOC_CELL, "%s", report_cmp_verdict_name(vd));
 	v->compared += vd != REPORT_CMP_NA;
 	v->regressions += vd == REPORT_CMP_REGRESSION;
+	v->undecided += vd == REPORT_CMP_INCONCLUSIVE;
 	if (vd == REPORT_CMP_REGRESSION && row->rank_a < 0) {
 		size_t off = strlen(v->regressed);
 		char hs[24];
@@ -404,6 +406,8 @@ static const char *doc_verdict_word(const struct doc_verdict *v, bool *bad)
 	*bad = v->over_target || v->regressions;
 	if (*bad)
 		return "FAIL";
+	if (v->undecided)
+		return "INCONCLUSIVE";
 	return v->checked || v->compared ? "PASS" : "no target";
 }
 
@@ -417,9 +421,13 @@ static void doc_verdict_text(const struct doc_verdict *v, char *buf, size_t len)
 					"%u of %u size(s) over target",
 					v->over_target, v->checked);
 	if (v->compared && off < len)
-		snprintf(buf + off, len - off,
-			 "%s%u of %u size(s) regressed against the baseline",
-			 off ? "; " : "", v->regressions, v->compared);
+		off += (size_t)snprintf(
+			buf + off, len - off,
+			"%s%u of %u size(s) regressed against the baseline",
+			off ? "; " : "", v->regressions, v->compared);
+	if (v->undecided && off < len)
+		snprintf(buf + off, len - off, ", %u inconclusive",
+			 v->undecided);
 	if (!v->checked && !v->compared)
 		snprintf(buf, len, "no --max-latency target and no baseline");
 }
@@ -513,7 +521,10 @@ static void doc_summary(const struct doc *d, const struct doc_verdict *v,
 				 jv < 0 ? "not judged"
 					: report_verdict_name(
 						  (enum report_verdict)jv),
-				 v[i].regressions ? ", regressed" : "");
+				 v[i].regressions ? ", regressed"
+				 : v[i].undecided ? ", inconclusive against "
+						    "the baseline"
+						  : "");
 		}
 		*any_bad |= bad;
 		*any_checked |= v[i].checked || v[i].compared;
@@ -656,6 +667,22 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 			 v[i].regressions, v[i].compared,
 			 d->o->rule.tolerance * 100,
 			 v[i].regressed[0] ? ": " : "", v[i].regressed);
+		d->ops->list_item(d->f, text);
+		n++;
+	}
+	for (i = 0; i < d->set->count; i++) {
+		if (!v[i].undecided || v[i].regressions)
+			continue;
+		snprintf(text, sizeof(text),
+			 "INCONCLUSIVE: %s %s: %u of %u size(s) changed beyond "
+			 "the tolerance (%.0f %%) but their 95 %% intervals "
+			 "overlap the baseline's: measure again "
+			 "[inconclusive]",
+			 doc_basename(d->set->paths[i]),
+			 d->set->items[i].test_name ? d->set->items[i].test_name
+						    : "?",
+			 v[i].undecided, v[i].compared,
+			 d->o->rule.tolerance * 100);
 		d->ops->list_item(d->f, text);
 		n++;
 	}
@@ -802,20 +829,26 @@ int render_document(FILE *f, const struct render_writer_ops *ops,
 			    (x == REPORT_INCONCLUSIVE && jv != REPORT_FAIL))
 				jv = x;
 		}
-		/* A regression fails the report as in check + compare. */
+		/* A regression fails the report as in check + compare,
+		 * an undecided comparison makes it inconclusive. */
 		for (i = 0; i < set->count; i++)
 			if (v[i].regressions)
 				jv = REPORT_FAIL;
+			else if (v[i].undecided && jv == REPORT_PASS)
+				jv = REPORT_INCONCLUSIVE;
 		bad = jv == REPORT_FAIL;
 		inconclusive = jv == REPORT_INCONCLUSIVE;
 		ops->verdict(f, "Overall verdict", report_verdict_name(jv),
 			     bad || inconclusive);
 	} else {
+		for (i = 0; !bad && i < set->count; i++)
+			inconclusive |= v[i].undecided > 0;
 		ops->verdict(f, "Overall verdict",
-			     bad       ? "FAIL"
-			     : checked ? "PASS"
-				       : "no target",
-			     bad);
+			     bad	    ? "FAIL"
+			     : inconclusive ? "INCONCLUSIVE"
+			     : checked	    ? "PASS"
+					    : "no target",
+			     bad || inconclusive);
 	}
 	doc_reasons(&d, v);
 	if (n_images || o->plots_skipped)

@@ -92,6 +92,18 @@ expect_rc 2 $O $EXE render --out "$WORK/r2" --baseline "$WORK/none.json" \
 # Nothing to judge: exit 0, verdict "no target".
 expect_rc 0 $O $EXE render --out "$WORK/r3" "$DATA/imb-base.json"
 expect_grep '^Overall verdict: \*\*no target\*\*' "$WORK/r3/report.md"
+# Against a baseline, a change past the tolerance whose intervals overlap
+# the baseline's is what compare calls inconclusive: exit 4 here too.
+expect_rc 4 $O $EXE render --out "$WORK/r4" --baseline "$DATA/ci-base.json" \
+	"$DATA/ci-within.json"
+expect_grep '^Overall verdict: \*\*INCONCLUSIVE\*\*' "$WORK/r4/report.md"
+expect_grep 'INCONCLUSIVE: ci-within\.json .*: 5 of 18 size\(s\) changed beyond the tolerance \(5 %\)' \
+	"$WORK/r4/report.md"
+expect_grep '18 size\(s\) regressed against the baseline, 5 inconclusive' "$WORK/r4/report.md"
+# A disjoint one still fails the report (the unstable 64 KiB row aside).
+expect_rc 1 $O $EXE render --out "$WORK/r5" --baseline "$DATA/ci-base.json" \
+	"$DATA/ci-regress.json"
+expect_grep '^Overall verdict: \*\*FAIL\*\*' "$WORK/r5/report.md"
 expect_rc 0 $O $EXE render --help
 expect_grep '--baseline FILE' $O
 finish
