@@ -53,6 +53,8 @@ extern const struct bench_engine_ops mpi_engine_ops;
  * (none if <= 0). Returns 0, -ETIMEDOUT or -EIO, after logging "what".
  */
 int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what);
+/* The same without the timeout's line: the caller says who is missing. */
+int mpi_wait_quiet(MPI_Request *req, double timeout_s, const char *what);
 
 /*
  * Wait for a posted collective of the set-up (req, on comm) with a roll
@@ -60,7 +62,8 @@ int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what);
  * little less than timeout_s (its watchdog's allowance) and, when the
  * collective does not complete, puts in missing (room for the size of
  * comm) the ranks it never heard from, *n_missing of them. Returns 0,
- * -ETIMEDOUT, -EIO or -ENOMEM (mpi_wait_timeout's line logged).
+ * -ETIMEDOUT, -EIO or -ENOMEM (on rank 0, the timeout's line only when
+ * no rank is missing: the caller names those).
  */
 int mpi_roll_wait(MPI_Comm comm, MPI_Request *req, double timeout_s,
 		  const char *what, int *missing, int *n_missing);

@@ -312,6 +312,7 @@ static void sweep_free(struct sweep *sw)
 	sweep_stream_close(sw);
 	json_decref(sw->failed_pairs);
 	json_decref(sw->failed_ranks);
+	json_decref(sw->held_ranks);
 	if (sw->ctl != MPI_COMM_NULL)
 		MPI_Comm_free(&sw->ctl);
 }
@@ -470,9 +471,15 @@ int sweep_round_run(struct sweep *sw, long k)
 	struct sweep_report rep;
 	struct bench_result r;
 	double start = bench_mono_s(), deadline;
-	int ret;
+	MPI_Request probe;
+	int ret, probe_got;
 
 	sweep_inject(sw, k);
+	/* rank 0's probe, should this rank fall silent (sweep_collect.c) */
+	if (sw->me == 0 ||
+	    MPI_Irecv(&probe_got, 1, MPI_INT, 0, sweep_tag(k, SWEEP_TAG_PROBE),
+		      sw->ctl, &probe) != MPI_SUCCESS)
+		probe = MPI_REQUEST_NULL;
 	bench_result_init(&r);
 	sweep_my_pair(sw, k, &rep, &r);
 	bench_guard_phase(sw->o->guard, -1, NULL, 0, "round %ld's reports", k);
@@ -489,6 +496,10 @@ int sweep_round_run(struct sweep *sw, long k)
 			bench_err("rank %d leaves the sweep in round %ld: rank "
 				  "0 does not answer",
 				  sw->me, k);
+	}
+	if (probe != MPI_REQUEST_NULL) { /* a receive's cancel is local */
+		MPI_Cancel(&probe);
+		MPI_Wait(&probe, MPI_STATUS_IGNORE);
 	}
 	bench_result_free(&r);
 	return ret;

@@ -7,6 +7,14 @@
  * pair), and never before twice the longest pair seen plus timeout_s
  * from the round's start. Pairs of a round do the same work, so a rank
  * that lags this far behind the others has stopped.
+ *
+ * A rank that sent nothing is then probed: a synchronous send to the
+ * receive every rank posts for the round (sweep_round_run) completes
+ * only when that rank's MPI progresses. A rank held in its pair's
+ * transfer by a stopped or dead partner still progresses (it polls
+ * inside the blocking call) and answers; a stopped or dead one never
+ * does. So of a silent pair, the one that answers is recorded as held
+ * (run.held_ranks, not blamed) and the other as failed.
  */
 #include <errno.h>
 #include <sched.h>
@@ -18,12 +26,14 @@
 #include "sweep_int.h"
 
 #define COLLECT_SLACK_S 2.0
+#define COLLECT_PROBE_S 1.0 /* for the silent ranks to answer the probe */
 
 struct collect {
 	unsigned char **buf; /* world rank -> report and rows */
 	MPI_Request *req;
-	unsigned char *got;    /* report received */
-	unsigned char *before; /* alive at the start of the round */
+	unsigned char *got;	 /* report received */
+	unsigned char *before;	 /* alive at the start of the round */
+	unsigned char *answered; /* silent, but answered the probe */
 	int world;
 };
 
@@ -35,6 +45,7 @@ static void collect_free(struct collect *c)
 	free(c->req);
 	free(c->got);
 	free(c->before);
+	free(c->answered);
 }
 
 static int collect_alloc(struct collect *c, const struct sweep *sw, long k)
@@ -48,7 +59,8 @@ static int collect_alloc(struct collect *c, const struct sweep *sw, long k)
 	c->req = calloc((size_t)sw->world, sizeof(*c->req));
 	c->got = calloc((size_t)sw->world, 1);
 	c->before = malloc((size_t)sw->world);
-	if (!c->buf || !c->req || !c->got || !c->before)
+	c->answered = calloc((size_t)sw->world, 1);
+	if (!c->buf || !c->req || !c->got || !c->before || !c->answered)
 		return -ENOMEM;
 	memcpy(c->before, sw->alive, (size_t)sw->world);
 	for (int i = 0; i < sw->world; i++) {
@@ -113,15 +125,73 @@ static void collect_wait(struct sweep *sw, struct collect *c, double start)
 	}
 }
 
+/* The silent ranks of the round: which ones still progress MPI. */
+static void collect_probe(struct sweep *sw, struct collect *c, long k)
+{
+	static const int one = 1; /* outlives a send left pending */
+	const struct timespec nap = { .tv_nsec = 1000000 };
+	MPI_Request *req = calloc((size_t)c->world, sizeof(*req));
+	double end = bench_mono_s() + (sw->o->timeout_s < COLLECT_PROBE_S
+					       ? sw->o->timeout_s
+					       : COLLECT_PROBE_S);
+	int r, n = 0, done;
+
+	for (r = 0; req && r < c->world; r++) {
+		req[r] = MPI_REQUEST_NULL;
+		if (!r || !c->before[r] || c->got[r])
+			continue;
+		if (MPI_Issend(&one, 1, MPI_INT, r,
+			       sweep_tag(k, SWEEP_TAG_PROBE), sw->ctl,
+			       &req[r]) == MPI_SUCCESS)
+			n++;
+		else
+			req[r] = MPI_REQUEST_NULL;
+	}
+	while (n && bench_mono_s() < end) {
+		for (r = 1; r < c->world; r++) {
+			if (req[r] == MPI_REQUEST_NULL)
+				continue;
+			done = 0;
+			MPI_Test(&req[r], &done, MPI_STATUS_IGNORE);
+			if (done) {
+				c->answered[r] = 1;
+				n--;
+			}
+		}
+		if (n)
+			nanosleep(&nap, NULL);
+	}
+	for (r = 1; req && r < c->world; r++)
+		if (req[r] != MPI_REQUEST_NULL)
+			MPI_Request_free(&req[r]); /* a silent rank's */
+	free(req);
+}
+
+/* Of a pair's two silent ranks, the one that did not answer the probe. */
+static int silent_one(const struct collect *c, int ra, int rb)
+{
+	if (c->got[ra])
+		return rb;
+	if (c->got[rb])
+		return ra;
+	return c->answered[ra] && !c->answered[rb] ? rb : ra;
+}
+
 /* Why a pair of live ranks failed, from their reports. */
 static void pair_reason(const struct collect *c, int ra, int rb, char *buf,
 			size_t len)
 {
 	const struct sweep_report *a = report_of(c, ra), *b = report_of(c, rb);
 
-	if (!a || !b)
+	if (!a && !b && c->answered[ra] != c->answered[rb])
+		snprintf(buf, len,
+			 "rank %d stopped answering in the pair (rank %d, "
+			 "alive, was held by it)",
+			 silent_one(c, ra, rb),
+			 silent_one(c, ra, rb) == ra ? rb : ra);
+	else if (!a || !b)
 		snprintf(buf, len, "rank %d sent no report (hung or dead)",
-			 !a ? ra : rb);
+			 silent_one(c, ra, rb));
 	else if (a->status == -EHOSTDOWN || b->status == -EHOSTDOWN)
 		snprintf(buf, len,
 			 "rank %d did not answer the hello of rank "
@@ -182,30 +252,59 @@ static int collect_judge_pair(struct sweep *sw, const struct collect *c, long k,
 	return sweep_fail_pair(sw, k, ra, rb, why);
 }
 
+/* A rank that sent no report in round k: failed, or held by its partner. */
+static int collect_silent(struct sweep *sw, const struct collect *c, long k,
+			  int r, int partner)
+{
+	char why[192];
+
+	sw->alive[r] = 0;
+	if (c->answered[r] && partner > 0 && c->before[partner] &&
+	    !c->got[partner] && !c->answered[partner]) {
+		snprintf(why, sizeof(why),
+			 "no report in round %ld: alive (it answered rank 0's "
+			 "probe) but held in its pair by rank %d, which did "
+			 "not answer",
+			 k, partner);
+		return sweep_hold_rank(sw, k, r, partner, why);
+	}
+	snprintf(why, sizeof(why), "no report in round %ld: %s", k,
+		 c->answered[r] ? "alive (it answered rank 0's probe) but "
+				  "too late"
+				: "hung or dead (no answer to rank 0's probe)");
+	return sweep_fail_rank(sw, k, r, why);
+}
+
 static int collect_judge(struct sweep *sw, const struct collect *c, long k)
 {
 	struct mpi_pair *pairs;
+	int *partner;
 	size_t i, n;
-	char why[96];
 	int r, ret = 0;
 
-	for (r = 1; r < sw->world; r++) {
-		if (!c->before[r] || c->got[r])
-			continue;
-		sw->alive[r] = 0;
-		snprintf(why, sizeof(why),
-			 "no report in round %ld: hung or "
-			 "dead",
-			 k);
-		ret = ret ?: sweep_fail_rank(sw, k, r, why);
-	}
 	pairs = calloc(sweep_round_max(sw) + 1, sizeof(*pairs));
-	if (!pairs)
+	partner = malloc((size_t)sw->world * sizeof(*partner));
+	if (!pairs || !partner) {
+		free(pairs);
+		free(partner);
 		return -ENOMEM;
+	}
 	n = sweep_round_pairs(sw, k, pairs);
+	for (r = 0; r < sw->world; r++)
+		partner[r] = -1;
+	for (i = 0; i < n; i++) {
+		int ra = sw->ep_rank[pairs[i].a], rb = sw->ep_rank[pairs[i].b];
+
+		partner[ra] = rb;
+		partner[rb] = ra;
+	}
+	for (r = 1; r < sw->world && !ret; r++)
+		if (c->before[r] && !c->got[r])
+			ret = collect_silent(sw, c, k, r, partner[r]);
 	for (i = 0; i < n && !ret; i++)
 		ret = collect_judge_pair(sw, c, k, &pairs[i]);
 	free(pairs);
+	free(partner);
 	return ret;
 }
 
@@ -291,6 +390,7 @@ int sweep_round_collect(struct sweep *sw, long k,
 	if (r->run)
 		json_object_update_missing(sw->r->run, r->run);
 	collect_wait(sw, &c, round_start);
+	collect_probe(sw, &c, k);
 	ret = collect_judge(sw, &c, k);
 	if (!ret && k < sw->sched.n_rounds)
 		ret = collect_round_done(sw, k, round_start);

@@ -27,6 +27,7 @@ enum sweep_tag_kind {
 	SWEEP_TAG_REPORT,
 	SWEEP_TAG_VERDICT,
 	SWEEP_TAG_PLAN,
+	SWEEP_TAG_PROBE, /* rank 0 to a silent rank: does it progress? */
 	SWEEP_TAG_NR,
 };
 
@@ -80,6 +81,7 @@ struct sweep_stream {
 	unsigned char *done; /* schedule round -> done; every rank */
 	size_t pairs_mark;   /* failed_pairs already written */
 	size_t ranks_mark;   /* failed_ranks already written */
+	size_t held_mark;    /* held_ranks already written */
 };
 
 /* The sweep's state on every rank. */
@@ -109,6 +111,7 @@ struct sweep {
 	struct bench_result *r;
 	json_t *failed_pairs;
 	json_t *failed_ranks;
+	json_t *held_ranks; /* alive, held in a transfer by a silent partner */
 	unsigned long n_done; /* pairs measured */
 	unsigned long
 		n_done_before; /* of which by the job --resume continues */
@@ -181,6 +184,12 @@ int sweep_describe(struct sweep *sw, bool first, bool final);
 int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
 		    const char *reason);
 int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason);
+/*
+ * Record a rank that left the sweep alive, held in its pair's transfer by
+ * the silent rank by (rank 0): run.held_ranks, not a failure of its own.
+ */
+int sweep_hold_rank(struct sweep *sw, long round, int rank, int by,
+		    const char *reason);
 /* One line per measured pair on stdout (rank 0). */
 void sweep_print_pair(const struct sweep *sw, long round,
 		      const struct bench_row *rows, size_t n);

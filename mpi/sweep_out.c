@@ -115,7 +115,9 @@ int sweep_describe(struct sweep *sw, bool first, bool final)
 		sw->failed_pairs = json_array();
 	if (!sw->failed_ranks)
 		sw->failed_ranks = json_array();
-	if (!sw->failed_pairs || !sw->failed_ranks || !run)
+	if (!sw->held_ranks)
+		sw->held_ranks = json_array();
+	if (!sw->failed_pairs || !sw->failed_ranks || !sw->held_ranks || !run)
 		return -ENOMEM;
 	if (!sw->r->tool)
 		sw->r->tool = strdup("ibpong-mpi");
@@ -125,7 +127,8 @@ int sweep_describe(struct sweep *sw, bool first, bool final)
 	if (!sw->r->tool || !sw->r->test_name ||
 	    json_object_set_new(run, "sweep", sweep_json(sw)) ||
 	    json_object_set(run, "failed_pairs", sw->failed_pairs) ||
-	    json_object_set(run, "failed_ranks", sw->failed_ranks))
+	    json_object_set(run, "failed_ranks", sw->failed_ranks) ||
+	    json_object_set(run, "held_ranks", sw->held_ranks))
 		return -ENOMEM;
 	/* the launcher's library, whatever measures */
 	ret = first ? mpi_engine_ops.describe(NULL, run) : 0;
@@ -171,6 +174,23 @@ int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason)
 				 "host", sw->hosts[rank], "node",
 				 sw->nodes[rank], "round", (json_int_t)round,
 				 "reason", reason))
+		       ? -ENOMEM
+		       : 0;
+}
+
+int sweep_hold_rank(struct sweep *sw, long round, int rank, int by,
+		    const char *reason)
+{
+	fprintf(stderr,
+		"ibpong-mpi: rank %d (host %s, node %s) left the sweep, not "
+		"blamed: %s\n",
+		rank, sw->hosts[rank], sw->nodes[rank], reason);
+	return json_array_append_new(
+		       sw->held_ranks,
+		       json_pack("{s:i, s:s, s:s, s:I, s:i, s:s}", "rank", rank,
+				 "host", sw->hosts[rank], "node",
+				 sw->nodes[rank], "round", (json_int_t)round,
+				 "by", by, "reason", reason))
 		       ? -ENOMEM
 		       : 0;
 }

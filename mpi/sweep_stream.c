@@ -136,6 +136,8 @@ static int resume_round(struct sweep *sw, const json_t *line)
 		json_array_append(sw->failed_pairs, x);
 	json_array_foreach (json_object_get(line, "failed_ranks"), i, x)
 		json_array_append(sw->failed_ranks, x);
+	json_array_foreach (json_object_get(line, "held_ranks"), i, x)
+		json_array_append(sw->held_ranks, x);
 	return 0;
 }
 
@@ -221,6 +223,7 @@ static int resume_load(struct sweep *sw)
 	sw->n_done_before = sw->n_done;
 	sw->st.pairs_mark = json_array_size(sw->failed_pairs);
 	sw->st.ranks_mark = json_array_size(sw->failed_ranks);
+	sw->st.held_mark = json_array_size(sw->held_ranks);
 	if (!ret)
 		printf("# resume: %ld of %ld rounds done, %lu pairs measured, "
 		       "from %s\n",
@@ -243,7 +246,9 @@ static int stream_open0(struct sweep *sw)
 		sw->failed_pairs = json_array();
 	if (!sw->failed_ranks)
 		sw->failed_ranks = json_array();
-	if (!sw->failed_pairs || !sw->failed_ranks)
+	if (!sw->held_ranks)
+		sw->held_ranks = json_array();
+	if (!sw->failed_pairs || !sw->failed_ranks || !sw->held_ranks)
 		return -ENOMEM;
 	if (sw->so->resume)
 		ret = resume_load(sw);
@@ -346,12 +351,13 @@ int sweep_stream_round(struct sweep *sw, long k)
 
 	ret = line_write(
 		sw->st.f,
-		json_pack(
-			"{s:I, s:o, s:o}", "round_done", (json_int_t)k,
-			"failed_pairs",
-			failures_since(sw->failed_pairs, &sw->st.pairs_mark),
-			"failed_ranks",
-			failures_since(sw->failed_ranks, &sw->st.ranks_mark)));
+		json_pack("{s:I, s:o, s:o, s:o}", "round_done", (json_int_t)k,
+			  "failed_pairs",
+			  failures_since(sw->failed_pairs, &sw->st.pairs_mark),
+			  "failed_ranks",
+			  failures_since(sw->failed_ranks, &sw->st.ranks_mark),
+			  "held_ranks",
+			  failures_since(sw->held_ranks, &sw->st.held_mark)));
 	/* the round is on disk before rank 0 says it is done */
 	if (!ret && (fflush(sw->st.f) || fdatasync(fileno(sw->st.f))))
 		ret = -EIO;

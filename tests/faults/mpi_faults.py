@@ -290,8 +290,12 @@ def sweep_fault(t, rnd, sig):
     if rc not in (0, 3, 137):
         problems.append(f"exit {rc}, expected 3 (or 137 for mpirun's "
                         "report of the killed rank)")
-    if sig == signal.SIGSTOP and rc == 3 and failed and victim not in failed:
+    held = {r.get("rank") for r in run.get("held_ranks", [])}
+    if sig == signal.SIGSTOP and rc == 3 and failed and failed != {victim}:
+        # its partner, held in the transfer, answers rank 0's probe
         problems.append(f"rank {victim} stopped, failed_ranks {failed}")
+    if victim in held:
+        problems.append(f"rank {victim} stopped, but held_ranks {held}")
     return problems, dt, limit
 
 
@@ -358,6 +362,12 @@ def area_sweep_stop_setup(t, rnd):
         problems.append("the JSON is not marked incomplete")
     if f"rank {victim} stopped answering" not in err:
         problems.append("no line naming the stopped rank")
+    # one line from rank 0, not a nameless timeout before it (rank 0's
+    # roll call waits 0.9 x --timeout, the others the whole of it)
+    early = f"no answer from every rank after {0.9 * t.args.timeout:g} s"
+    if early in err:
+        problems.append(f"rank 0 printed {early!r} besides naming rank "
+                        f"{victim}")
     return problems, dt, limit
 
 

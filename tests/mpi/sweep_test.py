@@ -402,15 +402,13 @@ def case_rounds(ctx):
                f"--time-budget: one round, {sw}")
 
 
-def case_stall(ctx):
-    # Rank 1 stopped (SIGSTOP) inside its pair with rank 0 in round 2 (4
-    # endpoints: (0,3),(1,2); (0,2),(1,3); (0,1),(2,3)): rank 0 blocks
-    # in a transfer, its watchdog writes the summary with the rows of the
-    # rows file (rounds 0 and 1), names rank 1, and ends the job (exit 3).
-    # --time-per-size makes a round last about 17 x 0.08 s whatever the
-    # load (a fixed --iters finished round 2 within the 0.5 s below on a
-    # quiet machine, and rank 1 had exited when the test stopped it).
-    path = ctx.json_path("stall.json")
+def stop_in_round2(ctx, victim, name):
+    """A 4-endpoint sweep (rounds (0,3),(1,2); (0,2),(1,3); (0,1),(2,3))
+    with rank victim stopped (SIGSTOP) inside round 2's transfers; returns
+    the exit code, stderr and the summary. --time-per-size makes a round
+    last about 17 x 0.08 s whatever the load (a fixed --iters finished
+    round 2 within the 0.5 s below on a quiet machine)."""
+    path = ctx.json_path(name)
     rows = path[:-len(".json")] + ".rows.jsonl"
     d = os.path.join(ctx.tmp, "pids")
     os.makedirs(d)
@@ -435,7 +433,7 @@ def case_stall(ctx):
             closed = 0
         if closed >= 2:
             time.sleep(0.5)  # into round 2's transfers
-            with open(os.path.join(d, "1")) as f:
+            with open(os.path.join(d, str(victim))) as f:
                 stopped = int(f.read())
             os.kill(stopped, signal.SIGSTOP)
         time.sleep(0.02)
@@ -450,12 +448,20 @@ def case_stall(ctx):
         except ProcessLookupError:
             pass
     ctx.last = (cmd, p.returncode, out, err)
-    ctx.expect(stopped, "rounds 0 and 1 closed before rank 1 was stopped")
-    ctx.expect(p.returncode == 3, "a stalled rank: exit 3")
+    ctx.expect(stopped, f"rounds 0 and 1 closed before rank {victim} was "
+               "stopped")
+    with open(path, encoding="utf-8") as f:
+        return p.returncode, err, json.load(f)
+
+
+def case_stall(ctx):
+    # Rank 1 stopped inside its pair with rank 0 in round 2: rank 0 blocks
+    # in a transfer, its watchdog writes the summary with the rows of the
+    # rows file (rounds 0 and 1), names rank 1, and ends the job (exit 3).
+    rc, err, doc = stop_in_round2(ctx, 1, "stall.json")
+    ctx.expect(rc == 3, "a stalled rank: exit 3")
     ctx.expect("rank 1 (host" in err and "stopped answering" in err,
                "the watchdog names rank 1")
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
     run = doc["run"]
     inc = run.get("incomplete") or {}
     ctx.expect(inc.get("reason") == "peer stopped answering",
@@ -473,6 +479,35 @@ def case_stall(ctx):
                f"the rows of the rows file in the summary: {got}")
     ctx.expect(inc.get("sizes_done") == len(doc["results"]),
                f"sizes_done {inc.get('sizes_done')}")
+
+
+def case_stall_pair(ctx):
+    # Rank 3 stopped inside its pair with rank 2 in round 2: rank 2 stays
+    # blocked in the transfer but still answers rank 0's probe, so rank 3
+    # alone is failed and rank 2 is held, not blamed; rank 0's own pair
+    # (0,1) is measured; the job ends with exit 3 (the ranks cannot agree).
+    rc, err, doc = stop_in_round2(ctx, 3, "stall-pair.json")
+    run = doc["run"]
+    ctx.expect(rc == 3, f"a stopped rank: exit 3, not {rc}")
+    ctx.expect([r["rank"] for r in run["failed_ranks"]] == [3],
+               f"only rank 3 failed: {run['failed_ranks']}")
+    held = run.get("held_ranks", [])
+    ctx.expect([(r["rank"], r["by"]) for r in held] == [(2, 3)],
+               f"rank 2 held by rank 3: {held}")
+    ctx.expect({(2, 3)} == {(q["rank_a"], q["rank_b"])
+                            for q in run["failed_pairs"]},
+               f"pair 2-3 alone failed: {run['failed_pairs']}")
+    ctx.expect("rank 3 stopped answering in the pair (rank 2, alive, was "
+               "held by it)" in run["failed_pairs"][0]["reason"]
+               if run["failed_pairs"] else False,
+               f"the pair's reason names rank 3: {run['failed_pairs']}")
+    ctx.expect((0, 1) in pairs_of(doc), "rank 0's pair of round 2 measured")
+    nodes = {n["rank"]: n["verdict"] for n in
+             run.get("verdicts", {}).get("nodes", [])}
+    ctx.expect(nodes.get(3) == "FAILED" and nodes.get(2) != "FAILED",
+               f"node verdicts: rank 3 FAILED, rank 2 not: {nodes}")
+    ctx.expect("rank 2 (host" in err and "not blamed" in err,
+               "stderr: rank 2 left the sweep, not blamed")
 
 
 def case_print_schedule(ctx):
