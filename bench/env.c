@@ -387,42 +387,71 @@ void bench_env_usage_read(struct bench_env_usage *u)
 	u->mono_s = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* The counters between start and now, as compact JSON in slot. */
-static int env_usage_mine(const struct bench_env_usage *s, char *slot,
-			  size_t len)
+void bench_env_during_read(const struct bench_env_usage *s,
+			   struct bench_env_during *d)
 {
 	struct bench_env_usage e;
 	long hz = sysconf(_SC_CLK_TCK);
-	json_t *o;
-	char *text;
-	int ret = 0;
 
 	bench_env_usage_read(&e);
-	o = json_pack("{s:f}", "seconds", e.mono_s - s->mono_s);
-	if (!o)
-		return -ENOMEM;
-	if (e.cpu >= 0)
-		ret |= json_object_set_new(o, "cpu_end", json_integer(e.cpu));
+	memset(d, 0, sizeof(*d));
+	d->seconds = e.mono_s - s->mono_s;
+	d->cpu_end = e.cpu;
 	if (s->have_rusage && e.have_rusage) {
-		ret |= json_object_set_new(
-			o, "voluntary_context_switches",
-			json_integer(e.voluntary - s->voluntary));
-		ret |= json_object_set_new(
-			o, "involuntary_context_switches",
-			json_integer(e.involuntary - s->involuntary));
+		d->voluntary = e.voluntary - s->voluntary;
+		d->involuntary = e.involuntary - s->involuntary;
+		d->have_rusage = 1;
 	}
 	if (s->have_stat && e.have_stat && hz > 0 &&
 	    e.total_ticks > s->total_ticks) {
 		double steal = (double)(e.steal_ticks - s->steal_ticks);
 
-		ret |= json_object_set_new(o, "steal_s",
-					   json_real(steal / (double)hz));
-		ret |= json_object_set_new(
-			o, "steal_percent",
-			json_real(steal * 100 /
-				  (double)(e.total_ticks - s->total_ticks)));
+		d->steal_s = steal / (double)hz;
+		d->steal_percent =
+			steal * 100 / (double)(e.total_ticks - s->total_ticks);
+		d->have_steal = 1;
 	}
-	text = ret ? NULL : json_dumps(o, JSON_COMPACT);
+}
+
+json_t *bench_env_during_json(const struct bench_env_during *d)
+{
+	json_t *o = json_pack("{s:f}", "seconds", d->seconds);
+	int ret = 0;
+
+	if (!o)
+		return NULL;
+	if (d->cpu_end >= 0)
+		ret |= json_object_set_new(o, "cpu_end",
+					   json_integer(d->cpu_end));
+	if (d->have_rusage) {
+		ret |= json_object_set_new(o, "voluntary_context_switches",
+					   json_integer(d->voluntary));
+		ret |= json_object_set_new(o, "involuntary_context_switches",
+					   json_integer(d->involuntary));
+	}
+	if (d->have_steal) {
+		ret |= json_object_set_new(o, "steal_s", json_real(d->steal_s));
+		ret |= json_object_set_new(o, "steal_percent",
+					   json_real(d->steal_percent));
+	}
+	if (ret) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The counters between start and now, as compact JSON in slot. */
+static int env_usage_mine(const struct bench_env_usage *s, char *slot,
+			  size_t len)
+{
+	struct bench_env_during d;
+	json_t *o;
+	char *text;
+
+	bench_env_during_read(s, &d);
+	o = bench_env_during_json(&d);
+	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (!text || strlen(text) >= len) {
 		free(text);
@@ -431,6 +460,21 @@ static int env_usage_mine(const struct bench_env_usage *s, char *slot,
 	memcpy(slot, text, strlen(text) + 1);
 	free(text);
 	return 0;
+}
+
+int bench_env_during_set(json_t *run, int rank,
+			 const struct bench_env_usage *start)
+{
+	json_t *ranks = json_object_get(json_object_get(run, "env"), "ranks");
+	json_t *entry = json_array_get(ranks, (size_t)rank);
+	struct bench_env_during d;
+
+	if (!json_is_object(entry))
+		return 0;
+	bench_env_during_read(start, &d);
+	return json_object_set_new(entry, "during", bench_env_during_json(&d))
+		       ? -ENOMEM
+		       : 0;
 }
 
 int bench_env_finish(json_t *run, struct bench_bootstrap *bs,

@@ -33,6 +33,24 @@ struct bench_env_usage {
 /* Read the calling thread's counters now (never fails: unknowns marked). */
 void bench_env_usage_read(struct bench_env_usage *u);
 
+/* The counters between two readings: a rank's "during" (plain data). */
+struct bench_env_during {
+	double seconds;
+	double steal_s;
+	double steal_percent;
+	int64_t voluntary;
+	int64_t involuntary;
+	int32_t cpu_end; /* -1 if unknown */
+	uint8_t have_rusage;
+	uint8_t have_steal;
+};
+
+/* What disturbed this thread since start, read now. */
+void bench_env_during_read(const struct bench_env_usage *start,
+			   struct bench_env_during *d);
+/* The "during" object of d (doc/result-format.md), or NULL (no memory). */
+json_t *bench_env_during_json(const struct bench_env_during *d);
+
 /*
  * run.env: {"pinned": every rank pinned, "ranks": [one object per rank]}
  * through the bootstrap (every rank calls it, every rank gets all). With
@@ -50,5 +68,14 @@ int bench_env_describe(json_t *run, struct bench_bootstrap *bs,
  */
 int bench_env_finish(json_t *run, struct bench_bootstrap *bs,
 		     const struct bench_env_usage *start);
+
+/*
+ * Sets "during" of rank's entry of run.env alone, from start to now, with
+ * no exchange (what a result written before the end holds: a failed or
+ * interrupted run keeps its writer's counters up to its last size).
+ * Returns 0 or -ENOMEM; nothing when run has no such rank.
+ */
+int bench_env_during_set(json_t *run, int rank,
+			 const struct bench_env_usage *start);
 
 #endif

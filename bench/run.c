@@ -1141,9 +1141,15 @@ static int measure_close(struct run_ctx *c, bool ok)
 /* What the guard writes if the run ends early: this rank's --json. */
 static int run_snapshot(const struct run_ctx *c)
 {
+	int ret;
+
 	if (!c->print || !c->o->json_path)
 		return 0;
-	return bench_guard_snapshot(c->o->guard, c->r, c->planned);
+	/* should the run end before the exchange of bench_env_finish */
+	ret = c->r->n_rows
+		      ? bench_env_during_set(c->r->run, c->bs->rank, &c->env0)
+		      : 0;
+	return ret ? ret : bench_guard_snapshot(c->o->guard, c->r, c->planned);
 }
 
 static int run_sizes(struct run_ctx *c, const size_t *sizes, size_t n)

@@ -313,6 +313,7 @@ static void sweep_free(struct sweep *sw)
 	json_decref(sw->failed_pairs);
 	json_decref(sw->failed_ranks);
 	json_decref(sw->held_ranks);
+	free(sw->during);
 	if (sw->ctl != MPI_COMM_NULL)
 		MPI_Comm_free(&sw->ctl);
 }
@@ -482,6 +483,7 @@ int sweep_round_run(struct sweep *sw, long k)
 		probe = MPI_REQUEST_NULL;
 	bench_result_init(&r);
 	sweep_my_pair(sw, k, &rep, &r);
+	bench_env_during_read(&sw->env0, &rep.during);
 	bench_guard_phase(sw->o->guard, -1, NULL, 0, "round %ld's reports", k);
 	if (sw->me == 0) {
 		ret = sweep_round_collect(sw, k, &rep, &r, start);
@@ -566,6 +568,7 @@ int mpi_sweep_main(struct bench_bootstrap *bs, const struct bench_opts *o,
 			goto out;
 		}
 	}
+	bench_env_usage_read(&sw.env0); /* run.env.ranks[].during */
 	/* the summary, and the watchdog's snapshot, from here on */
 	if (!ret && sw.me == 0)
 		ret = sweep_describe(&sw, false, false);

@@ -103,6 +103,7 @@ static void collect_wait(struct sweep *sw, struct collect *c, double start)
 				continue;
 			}
 			c->got[i] = 1;
+			sw->during[i] = report_of(c, i)->during;
 			last = bench_mono_s();
 			if (report_of(c, i)->elapsed_s > sw->max_pair_s)
 				sw->max_pair_s = report_of(c, i)->elapsed_s;
@@ -375,10 +376,15 @@ int sweep_round_collect(struct sweep *sw, long k,
 			const struct sweep_report *mine,
 			const struct bench_result *r, double round_start)
 {
-	struct collect c;
+	struct collect c = { 0 };
 	int ret;
 
-	ret = collect_alloc(&c, sw, k);
+	if (!sw->during) {
+		sw->during = calloc((size_t)sw->world, sizeof(*sw->during));
+		for (int i = 0; sw->during && i < sw->world; i++)
+			sw->during[i].seconds = -1;
+	}
+	ret = sw->during ? collect_alloc(&c, sw, k) : -ENOMEM;
 	if (ret)
 		goto out;
 	memcpy(c.buf[0], mine, sizeof(*mine));

@@ -16,6 +16,7 @@
 #include <mpi.h>
 
 #include "clock.h"
+#include "env.h"
 #include "mpi_bench.h"
 #include "sweep.h"
 
@@ -43,7 +44,8 @@ struct sweep_report {
 	int32_t peer;	/* world rank of the partner; -1 idle */
 	int32_t n_rows; /* struct bench_row that follow (leader) */
 	int32_t pad;
-	double elapsed_s; /* the pair's run */
+	double elapsed_s;		/* the pair's run */
+	struct bench_env_during during; /* this rank since the sweep began */
 };
 
 #define SWEEP_OK   0
@@ -90,6 +92,7 @@ struct sweep {
 	const struct mpi_sweep_opts *so;
 	struct bench_bootstrap *bs;
 	struct bench_clock clk;
+	struct bench_env_usage env0; /* this rank's counters at the start */
 	MPI_Comm ctl;
 	int me;
 	int world;
@@ -112,6 +115,8 @@ struct sweep {
 	json_t *failed_pairs;
 	json_t *failed_ranks;
 	json_t *held_ranks; /* alive, held in a transfer by a silent partner */
+	/* world rank -> its last report's counters (seconds < 0: none) */
+	struct bench_env_during *during;
 	unsigned long n_done; /* pairs measured */
 	unsigned long
 		n_done_before; /* of which by the job --resume continues */

@@ -105,6 +105,32 @@ static json_t *sweep_json(const struct sweep *sw)
 	return o;
 }
 
+/*
+ * run.env.ranks[].during: rank 0's counters now, every other rank's from
+ * its last report (a rank lost later keeps what it last sent).
+ */
+static int describe_during(const struct sweep *sw, json_t *run)
+{
+	json_t *ranks = json_object_get(json_object_get(run, "env"), "ranks");
+	struct bench_env_during mine;
+	const struct bench_env_during *d;
+	int r;
+
+	if (!json_is_array(ranks))
+		return 0;
+	bench_env_during_read(&sw->env0, &mine);
+	for (r = 0; r < sw->world && (size_t)r < json_array_size(ranks); r++) {
+		d = !r					       ? &mine
+		    : sw->during && sw->during[r].seconds >= 0 ? &sw->during[r]
+							       : NULL;
+		if (d &&
+		    json_object_set_new(json_array_get(ranks, (size_t)r),
+					"during", bench_env_during_json(d)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* run.* of the sweep on rank 0, then --json (after every round). */
 int sweep_describe(struct sweep *sw, bool first, bool final)
 {
@@ -136,6 +162,7 @@ int sweep_describe(struct sweep *sw, bool first, bool final)
 		run, "transport",
 		json_string(sw->so->eng ? sw->so->eng->name : "mpi"));
 	ret = ret || !first ? ret : describe_slurm(run);
+	ret = ret || first ? ret : describe_during(sw, run);
 	if (!ret && final)
 		json_object_del(run, "incomplete");
 	else if (!ret && !first)
@@ -307,7 +334,9 @@ void mpi_sweep_memory(const struct mpi_sched *s, size_t n_sizes,
 	m->small = n * (1 + sizeof(int) + 2 * sizeof(int32_t));
 	m->pair_rows = 2 * report;
 	m->rank = m->sched + m->names + m->small + m->pair_rows;
-	m->reports = n * (report + sizeof(MPI_Request) + 2 + sizeof(void *));
+	/* each report, its request, 3 flags, its buffer, the last counters */
+	m->reports = n * (report + sizeof(MPI_Request) + 3 + sizeof(void *) +
+			  sizeof(struct bench_env_during));
 	m->figs = (double)s->n_pairs * mpi_figs_pair_bytes(metrics);
 	/* fit_scales' 65536 counts, the node terms, polish's two rows */
 	m->fit = 65536.0 * sizeof(uint64_t) +

@@ -190,6 +190,9 @@ def check_sizes(t, out, problems, want_incomplete):
     inc = doc.get("run", {}).get("incomplete")
     if want_incomplete and not inc:
         problems.append("a cut run's JSON is not marked incomplete")
+    ranks = doc.get("run", {}).get("env", {}).get("ranks") or [{}]
+    if inc and have and "during" not in ranks[0]:
+        problems.append("a cut run's JSON has no run.env.ranks[0].during")
     if inc and inc.get("sizes_done") != len(have):
         problems.append(f"incomplete.sizes_done {inc.get('sizes_done')} "
                         f"!= {len(have)} rows")

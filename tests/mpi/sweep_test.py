@@ -133,6 +133,11 @@ def case_all_even(ctx):
                     ctx.expect(rows[i + 1][3 + j] == rows[j + 1][3 + i],
                                "symmetric matrix")
     ctx.expect(doc["run"]["suspects"]["nodes"] == [], "no suspects")
+    # what disturbed every rank: its counters from its last report
+    during = [r.get("during") for r in doc["run"]["env"]["ranks"]]
+    ctx.expect(len(during) == 8 and all(
+        d and d["seconds"] > 0 and "involuntary_context_switches" in d
+        for d in during), f"run.env.ranks[].during of every rank: {during}")
 
 
 def case_all_odd(ctx):
@@ -508,6 +513,10 @@ def case_stall_pair(ctx):
                f"node verdicts: rank 3 FAILED, rank 2 not: {nodes}")
     ctx.expect("rank 2 (host" in err and "not blamed" in err,
                "stderr: rank 2 left the sweep, not blamed")
+    during = [r.get("during") for r in run["env"]["ranks"]]
+    ctx.expect(all(d and d["seconds"] > 0 for d in during),
+               f"every rank's counters, the lost ones' from round 1: "
+               f"{during}")
 
 
 def case_print_schedule(ctx):
