@@ -77,6 +77,9 @@ alone verbs-badport 3 "rxe0 has 1 port(s), not port 9" "$VB" $q -i 9
 alone verbs-badgid 3 "GID index 200 of rxe0 port 1 is not valid" "$VB" $q -x 200
 alone verbs-badjson 2 "--json /nonexistent/x.json" "$VB" $q --json /nonexistent/x.json
 alone verbs-jsondir 2 "is a directory" "$VB" $q --json /tmp
+alone verbs-badsamples 2 "--samples /nonexistent/s.csv: cannot create" "$VB" $q \
+	--samples /nonexistent/s.csv
+alone verbs-samplesdir 2 "--samples /tmp: is a directory" "$VB" $q --samples /tmp
 # the TCP port taken: said at once, not after a wait
 vport=$((vport + 1))
 python3 -c "import socket,time
@@ -92,6 +95,8 @@ if [ -x "$CM" ]; then
 	waits cm-waits-bind "device rxe0, port 1, $GID_RE" "$CM" --bind "$HOST"
 	waits cm-waits-any "every address: the client's route picks the device" "$CM"
 	alone cm-badjson 2 "--json /nonexistent/x.json" "$CM" $q --json /nonexistent/x.json
+	alone cm-badsamples 2 "--samples /nonexistent/s.csv: cannot create" "$CM" $q \
+		--samples /nonexistent/s.csv
 	alone cm-badbind 3 "" "$CM" $q --bind 198.51.100.7
 fi
 

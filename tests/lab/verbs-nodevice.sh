@@ -26,4 +26,18 @@ for end in server client; do
 	fi
 done
 [ $rc = 3 ] && [ $rs = 3 ] || { echo "FAIL: exit codes $rs/$rc, want 3/3"; fail=1; }
+# an output that cannot be written is refused first, in one line, exit 2
+while IFS='|' read -r opt path why; do
+	"$vb" "$opt" "$path" --timeout 10 >"$out/refused" 2>&1
+	rc=$?
+	if [ $rc != 2 ] || [ "$(wc -l <"$out/refused")" != 1 ] ||
+		! grep -q -e "$opt $path: $why" "$out/refused"; then
+		echo "FAIL: $opt $path: exit $rc, want 2 and one line: $(cat "$out/refused")"
+		fail=1
+	fi
+done <<'CASES'
+--samples|/nonexistent/s.csv|cannot create a file
+--samples|/tmp|is a directory
+--json|/nonexistent/r.json|cannot create
+CASES
 exit $fail
