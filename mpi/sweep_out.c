@@ -189,20 +189,28 @@ int sweep_fail_pair(struct sweep *sw, long round, int a, int b,
 		       : 0;
 }
 
+/* A rank's entry of run.failed_ranks or run.held_ranks (by >= 0). */
+static int rank_entry(struct sweep *sw, json_t *to, long round, int rank,
+		      int by, const char *reason)
+{
+	json_t *e = json_pack("{s:i, s:s, s:s, s:I, s:s}", "rank", rank, "host",
+			      sw->hosts[rank], "node", sw->nodes[rank], "round",
+			      (json_int_t)round, "reason", reason);
+
+	if (e && by >= 0 && json_object_set_new(e, "by", json_integer(by))) {
+		json_decref(e);
+		return -ENOMEM;
+	}
+	return json_array_append_new(to, e) ? -ENOMEM : 0;
+}
+
 int sweep_fail_rank(struct sweep *sw, long round, int rank, const char *reason)
 {
 	fprintf(stderr,
 		"ibpong-mpi: rank %d (host %s, node %s) left the "
 		"sweep: %s\n",
 		rank, sw->hosts[rank], sw->nodes[rank], reason);
-	return json_array_append_new(
-		       sw->failed_ranks,
-		       json_pack("{s:i, s:s, s:s, s:I, s:s}", "rank", rank,
-				 "host", sw->hosts[rank], "node",
-				 sw->nodes[rank], "round", (json_int_t)round,
-				 "reason", reason))
-		       ? -ENOMEM
-		       : 0;
+	return rank_entry(sw, sw->failed_ranks, round, rank, -1, reason);
 }
 
 int sweep_hold_rank(struct sweep *sw, long round, int rank, int by,
@@ -212,14 +220,7 @@ int sweep_hold_rank(struct sweep *sw, long round, int rank, int by,
 		"ibpong-mpi: rank %d (host %s, node %s) left the sweep, not "
 		"blamed: %s\n",
 		rank, sw->hosts[rank], sw->nodes[rank], reason);
-	return json_array_append_new(
-		       sw->held_ranks,
-		       json_pack("{s:i, s:s, s:s, s:I, s:i, s:s}", "rank", rank,
-				 "host", sw->hosts[rank], "node",
-				 sw->nodes[rank], "round", (json_int_t)round,
-				 "by", by, "reason", reason))
-		       ? -ENOMEM
-		       : 0;
+	return rank_entry(sw, sw->held_ranks, round, rank, by, reason);
 }
 
 void sweep_print_retest(const struct sweep *sw, long round,

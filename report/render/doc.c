@@ -616,6 +616,39 @@ static void doc_closest(const struct doc *d)
 }
 
 /*
+ * The baseline's reason for result i, if any: its regressions, or else
+ * the comparisons the intervals could not decide. Returns the items.
+ */
+static size_t doc_base_reason(const struct doc *d, size_t i,
+			      const struct doc_verdict *v)
+{
+	const char *test = d->set->items[i].test_name;
+	double tol = d->o->rule.tolerance * 100;
+	char text[512], head[320];
+
+	snprintf(head, sizeof(head), "%s %s", doc_basename(d->set->paths[i]),
+		 test ? test : "?");
+	if (v->regressions)
+		snprintf(text, sizeof(text),
+			 "REGRESSION: %s: %u of %u size(s) regressed against "
+			 "the baseline (tolerance %.0f %%, or the noise)%s%s "
+			 "[regression]",
+			 head, v->regressions, v->compared, tol,
+			 v->regressed[0] ? ": " : "", v->regressed);
+	else if (v->undecided)
+		snprintf(
+			text, sizeof(text),
+			"INCONCLUSIVE: %s: %u of %u size(s) changed beyond the "
+			"tolerance (%.0f %%) but their 95 %% intervals overlap "
+			"the baseline's: measure again [inconclusive]",
+			head, v->undecided, v->compared, tol);
+	else
+		return 0;
+	d->ops->list_item(d->f, text);
+	return 1;
+}
+
+/*
  * Why the verdict is what it is, at the top: sweep suspects first, then
  * every size that failed or was inconclusive against its target (pair,
  * value, limit, by how much), the regressions against the baseline
@@ -654,38 +687,8 @@ static void doc_reasons(const struct doc *d, const struct doc_verdict *v)
 			 n - DOC_REASONS_MAX);
 		d->ops->list_item(d->f, text);
 	}
-	for (i = 0; i < d->set->count; i++) {
-		if (!v[i].regressions)
-			continue;
-		snprintf(text, sizeof(text),
-			 "REGRESSION: %s %s: %u of %u size(s) regressed "
-			 "against the baseline (tolerance %.0f %%, or the "
-			 "noise)%s%s [regression]",
-			 doc_basename(d->set->paths[i]),
-			 d->set->items[i].test_name ? d->set->items[i].test_name
-						    : "?",
-			 v[i].regressions, v[i].compared,
-			 d->o->rule.tolerance * 100,
-			 v[i].regressed[0] ? ": " : "", v[i].regressed);
-		d->ops->list_item(d->f, text);
-		n++;
-	}
-	for (i = 0; i < d->set->count; i++) {
-		if (!v[i].undecided || v[i].regressions)
-			continue;
-		snprintf(text, sizeof(text),
-			 "INCONCLUSIVE: %s %s: %u of %u size(s) changed beyond "
-			 "the tolerance (%.0f %%) but their 95 %% intervals "
-			 "overlap the baseline's: measure again "
-			 "[inconclusive]",
-			 doc_basename(d->set->paths[i]),
-			 d->set->items[i].test_name ? d->set->items[i].test_name
-						    : "?",
-			 v[i].undecided, v[i].compared,
-			 d->o->rule.tolerance * 100);
-		d->ops->list_item(d->f, text);
-		n++;
-	}
+	for (i = 0; i < d->set->count; i++)
+		n += doc_base_reason(d, i, &v[i]);
 	for (i = 0; j && i < d->set->count; i++) {
 		if (report_profile_applies(&j->profile, &d->set->items[i], why,
 					   sizeof(why)))

@@ -24,15 +24,8 @@ for end in client server; do
 		{ echo "FAIL: the $end did not say rdma_cm is missing"; fail=1; }
 done
 # an output that cannot be written is refused first, in one line, exit 2
-while IFS='|' read -r opt path why; do
-	timeout 20 "$cm" "$opt" "$path" --timeout 10 127.0.0.1 >"$out/refused" 2>&1
-	rc=$?
-	if [ $rc != 2 ] || [ "$(wc -l <"$out/refused")" != 1 ] ||
-		! grep -q -e "$opt $path: $why" "$out/refused"; then
-		echo "FAIL: $opt $path: exit $rc, want 2 and one line: $(cat "$out/refused")"
-		fail=1
-	fi
-done <<'CASES'
+. "$(dirname "$0")/refused-outputs.sh"
+refused_outputs timeout 20 "$cm" --timeout 10 127.0.0.1 <<'CASES'
 --samples|/nonexistent/s.csv|cannot create a file
 --json|/tmp|is a directory
 CASES

@@ -27,15 +27,8 @@ for end in server client; do
 done
 [ $rc = 3 ] && [ $rs = 3 ] || { echo "FAIL: exit codes $rs/$rc, want 3/3"; fail=1; }
 # an output that cannot be written is refused first, in one line, exit 2
-while IFS='|' read -r opt path why; do
-	"$vb" "$opt" "$path" --timeout 10 >"$out/refused" 2>&1
-	rc=$?
-	if [ $rc != 2 ] || [ "$(wc -l <"$out/refused")" != 1 ] ||
-		! grep -q -e "$opt $path: $why" "$out/refused"; then
-		echo "FAIL: $opt $path: exit $rc, want 2 and one line: $(cat "$out/refused")"
-		fail=1
-	fi
-done <<'CASES'
+. "$(dirname "$0")/refused-outputs.sh"
+refused_outputs "$vb" --timeout 10 <<'CASES'
 --samples|/nonexistent/s.csv|cannot create a file
 --samples|/tmp|is a directory
 --json|/nonexistent/r.json|cannot create
