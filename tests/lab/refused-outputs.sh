@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash disable=SC2154,SC2034
 # Sourced by verbs-nodevice.sh and cm-nodevice.sh. refused_outputs CMD...
 # reads "OPTION|PATH|WORDS" lines on stdin and checks that CMD OPTION PATH
 # exits 2 with one line holding "OPTION PATH: WORDS" (an output that
