@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,8 +225,51 @@ static int env_hcas(json_t *o)
 	return ret || !hcas ? -ENOMEM : 0;
 }
 
+static int env_entry_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * "tuning_env": how many environment entries tunes() accepts and the
+ * FNV-1a 64 digest of them, sorted, each with its newline: two ranks
+ * launched alike give the same digest whatever order environ has.
+ */
+static int env_tuning(json_t *o, bool (*tunes)(const char *entry))
+{
+	const char **list;
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t n = 0, i;
+	char hex[24];
+	char **e;
+
+	for (e = environ; *e; e++)
+		n += tunes(*e);
+	list = calloc(n + 1, sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	for (n = 0, e = environ; *e; e++)
+		if (tunes(*e))
+			list[n++] = *e;
+	qsort(list, n, sizeof(*list), env_entry_cmp);
+	for (i = 0; i < n; i++)
+		for (const char *c = list[i];; c++) {
+			h = (h ^ (unsigned char)(*c ? *c : '\n')) *
+			    0x100000001b3ull;
+			if (!*c)
+				break;
+		}
+	free(list);
+	snprintf(hex, sizeof(hex), "%016" PRIx64, h);
+	return json_object_set_new(o, "tuning_env",
+				   json_pack("{s:I, s:s}", "count",
+					     (json_int_t)n, "digest", hex))
+		       ? -ENOMEM
+		       : 0;
+}
+
 /* This rank's static part, as compact JSON text in slot. */
-static int env_mine(char *slot, size_t len)
+static int env_mine(char *slot, size_t len, bool (*tunes)(const char *entry))
 {
 	json_t *o = json_object();
 	bool pinned;
@@ -238,6 +282,7 @@ static int env_mine(char *slot, size_t len)
 	ret = ret ? ret : env_cpu(o);
 	ret = ret ? ret : env_host(o);
 	ret = ret ? ret : env_hcas(o);
+	ret = ret || !tunes ? ret : env_tuning(o, tunes);
 	text = ret ? NULL : json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)
@@ -321,8 +366,54 @@ static void env_warn_unpinned(json_t *ranks)
 		   strchr(list, ',') ? "are" : "is");
 }
 
+/*
+ * The ranks whose tuning_env digest differs from rank 0's, into
+ * run.env.tuning_env_differs, with one warning from rank 0.
+ */
+static int env_tuning_compare(json_t *env, json_t *ranks, int me)
+{
+	const json_t *t0 =
+		json_object_get(json_array_get(ranks, 0), "tuning_env");
+	const char *d0 = json_string_value(json_object_get(t0, "digest"));
+	json_t *differs = json_array(), *o;
+	char list[256] = "";
+	size_t i, used = 0;
+
+	if (!differs)
+		return -ENOMEM;
+	json_array_foreach (ranks, i, o) {
+		const char *d = json_string_value(json_object_get(
+			json_object_get(o, "tuning_env"), "digest"));
+
+		if (!d0 || !d || !strcmp(d, d0))
+			continue;
+		if (json_array_append_new(differs, json_integer((json_int_t)i)))
+			goto nomem;
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used,
+						 sizeof(list) - used, "%s%zu",
+						 used ? ", " : "", i);
+	}
+	if (!json_array_size(differs)) {
+		json_decref(differs);
+		return 0;
+	}
+	if (me == 0)
+		bench_warn("rank%s %s %s a different tuning environment from "
+			   "rank 0's (the variables that tune the library, "
+			   "run.env.ranks[].tuning_env): their figures may "
+			   "not compare; launch every rank alike",
+			   strchr(list, ',') ? "s" : "", list,
+			   strchr(list, ',') ? "have" : "has");
+	return json_object_set_new(env, "tuning_env_differs", differs) ? -ENOMEM
+								       : 0;
+nomem:
+	json_decref(differs);
+	return -ENOMEM;
+}
+
 int bench_env_describe(json_t *run, struct bench_bootstrap *bs,
-		       bool warn_unpinned)
+		       bool warn_unpinned, bool (*tunes)(const char *entry))
 {
 	char mine[ENV_SLOT] = { 0 };
 	json_t *ranks, *o, *env;
@@ -330,7 +421,7 @@ int bench_env_describe(json_t *run, struct bench_bootstrap *bs,
 	size_t i;
 	int ret;
 
-	ret = env_mine(mine, sizeof(mine));
+	ret = env_mine(mine, sizeof(mine), tunes);
 	if (ret)
 		return ret;
 	ret = env_gather(bs, mine, sizeof(mine), "environment", &ranks);
@@ -345,7 +436,7 @@ int bench_env_describe(json_t *run, struct bench_bootstrap *bs,
 		return -ENOMEM;
 	if (!pinned && warn_unpinned && bs->rank == 0)
 		env_warn_unpinned(ranks);
-	return 0;
+	return tunes ? env_tuning_compare(env, ranks, bs->rank) : 0;
 }
 
 /* The first line of /proc/stat: "cpu user nice system idle ... steal" */

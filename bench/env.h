@@ -55,10 +55,14 @@ json_t *bench_env_during_json(const struct bench_env_during *d);
  * run.env: {"pinned": every rank pinned, "ranks": [one object per rank]}
  * through the bootstrap (every rank calls it, every rank gets all). With
  * warn_unpinned, rank 0 warns once on stderr when a rank is not pinned.
+ * With tunes, each rank adds "tuning_env": {count, digest} of the
+ * environment entries tunes() accepts (FNV-1a 64 of them sorted, one per
+ * line), and when some rank's digest differs from rank 0's, run.env gets
+ * "tuning_env_differs": [those ranks] and rank 0 warns once.
  * Returns 0 or a negative errno (logged).
  */
 int bench_env_describe(json_t *run, struct bench_bootstrap *bs,
-		       bool warn_unpinned);
+		       bool warn_unpinned, bool (*tunes)(const char *entry));
 
 /*
  * Adds "during" to every rank of run.env: the counters since start (this

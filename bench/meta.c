@@ -289,7 +289,9 @@ int bench_run_describe(struct bench_result *r, const struct bench_opts *o,
 	ret = ret ? ret : describe_kernel(r->run);
 	ret = ret ? ret : describe_cpu(r->run);
 	ret = ret ? ret : describe_clock(r->run, clk);
-	ret = ret ? ret : bench_env_describe(r->run, bs, o->warn_unpinned);
+	ret = ret ? ret
+		  : bench_env_describe(r->run, bs, o->warn_unpinned,
+				       o->tuning_env);
 	ret = ret ? ret : describe_iterations(r->run, o);
 	ret = ret ? ret : describe_labels(r, o);
 	return ret;

@@ -93,6 +93,12 @@ struct bench_opts {
 	 */
 	bool warn_unpinned;
 	/*
+	 * Which environment entries ("NAME=VALUE") tune the engine's library,
+	 * or NULL: every rank fingerprints them (run.env.ranks[].tuning_env)
+	 * and rank 0 warns once when a rank's differ from its own.
+	 */
+	bool (*tuning_env)(const char *entry);
+	/*
 	 * The run guard of the process (guard.h), or NULL: the driver tells
 	 * it each phase and, where it writes --json, each finished size.
 	 */

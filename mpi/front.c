@@ -18,6 +18,7 @@
 #include "bench_main.h"
 #include "exit.h"
 #include "guard.h"
+#include "mpi_env.h"
 #include "log.h"
 #include "mpi_bench.h"
 #include "sweep.h"
@@ -104,6 +105,7 @@ static int mpi_cmd_finish_opts(struct bench_main *m)
 	so->eng = m->eng;
 	so->eng_cfg = m->cfg;
 	m->o.warn_unpinned = true;
+	m->o.tuning_env = mpi_env_tunes;
 	if (mpi_sweep_opts_finish(so, &m->o)) {
 		bench_err("try 'ibpong-mpi --help'");
 		return BENCH_EXIT_USAGE;

@@ -37,6 +37,13 @@ static int mpi_env_has_prefix(const char *s, const char *const *list, size_t n)
 	return 0;
 }
 
+bool mpi_env_tunes(const char *entry)
+{
+	return mpi_env_has_prefix(entry, mpi_env_prefixes,
+				  N_OF(mpi_env_prefixes)) &&
+	       !mpi_env_has_prefix(entry, mpi_env_skip, N_OF(mpi_env_skip));
+}
+
 static json_t *mpi_env_settings(void)
 {
 	json_t *env = json_object();
@@ -47,10 +54,7 @@ static json_t *mpi_env_settings(void)
 		char name[256];
 		size_t len;
 
-		if (!eq ||
-		    !mpi_env_has_prefix(*e, mpi_env_prefixes,
-					N_OF(mpi_env_prefixes)) ||
-		    mpi_env_has_prefix(*e, mpi_env_skip, N_OF(mpi_env_skip)))
+		if (!eq || !mpi_env_tunes(*e))
 			continue;
 		len = (size_t)(eq - *e);
 		if (len >= sizeof(name))

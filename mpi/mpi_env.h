@@ -6,6 +6,8 @@
 #ifndef MPI_ENV_H
 #define MPI_ENV_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 /*
@@ -23,6 +25,13 @@
  * Returns 0 or -ENOMEM.
  */
 int mpi_env_describe(json_t *mpi);
+
+/*
+ * Whether entry ("NAME=VALUE" of environ) tunes the MPI library: what
+ * run.mpi.env lists, and what every rank fingerprints (bench_opts'
+ * tuning_env).
+ */
+bool mpi_env_tunes(const char *entry);
 
 /*
  * Adds run.mpi.thresholds: every integer MPI_T control variable of the

@@ -578,6 +578,34 @@ def case_fingerprint(ctx):
                err.count("results on unpinned ranks are noisy") == 1,
                "unpinned ranks: one warning, from rank 0")
     fingerprint_fields(ctx, doc)
+    tuning_env_differs(ctx)
+
+
+def tuning_env_differs(ctx):
+    """Ranks launched alike have one tuning_env digest; a rank with a UCX_
+    variable more is named in run.env.tuning_env_differs, once on stderr."""
+    path = ctx.json_path("env-same.json")
+    rc, out, err = ctx.run(["--sizes", "0", "--iters", "100", "--json", path])
+    env = ctx.check_json(path, kind="latency", sizes=[0], iters=100,
+                         hosts=2)["run"]["env"]
+    tun = [rk.get("tuning_env") for rk in env["ranks"]]
+    ctx.expect(rc == 0 and tun[0] and tun[0] == tun[1] and
+               "tuning_env_differs" not in env and
+               "tuning environment" not in err,
+               f"ranks launched alike: one digest, no warning: {tun}")
+    path = ctx.json_path("env-odd.json")
+    rc, out, err = ctx.run(
+        ["--sizes", "0", "--iters", "100", "--json", path],
+        wrap='if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then '
+             'export UCX_IBPONG_TEST=1; fi; true')
+    env = ctx.check_json(path, kind="latency", sizes=[0], iters=100,
+                         hosts=2)["run"]["env"]
+    tun = [rk.get("tuning_env") for rk in env["ranks"]]
+    ctx.expect(rc == 0 and env.get("tuning_env_differs") == [1] and
+               tun[1]["count"] == tun[0]["count"] + 1,
+               f"rank 1 with UCX_IBPONG_TEST: named, one more: {env}")
+    ctx.expect(err.count("rank 1 has a different tuning environment") == 1,
+               "one warning from rank 0")
 
 
 def case_osu_habits(ctx):
