@@ -6,10 +6,13 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <time.h>
 
+#include "exit.h"
 #include "log.h"
 #include "mpi_bench.h"
 
@@ -63,11 +66,55 @@ int mpi_wait_quiet(MPI_Request *req, double timeout_s, const char *what)
 	}
 }
 
+/*
+ * A duplicate of base, timed: MPI_Comm_idup with the roll call of
+ * mpi_roll_wait over the job's own communicator, so that a rank stopped
+ * (or dead) between MPI_Init and here is named by rank 0, which ends the
+ * job at once (nothing was measured: no result file); over a pair's
+ * communicator (a sweep's, cfg->opaque), the plain timed wait.
+ */
+static int mpi_bs_dup(MPI_Comm base, MPI_Comm *out,
+		      const struct bench_bootstrap_cfg *cfg)
+{
+	const char *what = "the bootstrap's communicator (MPI_Comm_idup)";
+	int size, rank, n = 0, ret, *missing;
+	char list[96] = "";
+	size_t off = 0;
+	MPI_Request req;
+
+	if (MPI_Comm_idup(base, out, &req) != MPI_SUCCESS) {
+		bench_err("MPI_Comm_idup failed");
+		return -EIO;
+	}
+	if (cfg->opaque)
+		return mpi_wait_timeout(&req, cfg->timeout_s, what);
+	MPI_Comm_size(base, &size);
+	MPI_Comm_rank(base, &rank);
+	missing = calloc((size_t)size, sizeof(*missing));
+	if (!missing)
+		return -ENOMEM;
+	/* the others give rank 0 time to name the missing and end the job */
+	ret = mpi_roll_wait(base, &req,
+			    rank ? 2 * cfg->timeout_s : cfg->timeout_s, what,
+			    missing, &n);
+	for (int i = 0; i < n && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%d",
+					i ? ", " : "", missing[i]);
+	free(missing);
+	if (ret != -ETIMEDOUT || !n)
+		return ret;
+	bench_err("rank%s %s stopped answering before %s: hung or dead; no "
+		  "result file (nothing was measured); ending the job "
+		  "(--timeout %g s)",
+		  n > 1 ? "s" : "", list, what, cfg->timeout_s);
+	mpi_watchdog_end(BENCH_EXIT_RUNTIME);
+}
+
 static int mpi_bs_setup(struct bench_bootstrap *bs,
 			const struct bench_bootstrap_cfg *cfg)
 {
 	struct mpi_bootstrap *p = bs->priv;
-	int flag = 0;
+	int flag = 0, ret;
 
 	MPI_Comm base =
 		cfg->opaque ? *(const MPI_Comm *)cfg->opaque : MPI_COMM_WORLD;
@@ -85,14 +132,13 @@ static int mpi_bs_setup(struct bench_bootstrap *bs,
 		}
 		p->finalize = true;
 	}
-	if (MPI_Comm_dup(base, &p->comm) != MPI_SUCCESS) {
-		bench_err("MPI_Comm_dup failed");
-		return -EIO;
-	}
-	if (MPI_Comm_dup(base, &p->exit_comm) != MPI_SUCCESS) {
-		bench_err("MPI_Comm_dup failed");
+	ret = mpi_bs_dup(base, &p->comm, cfg);
+	if (ret)
+		return ret;
+	ret = mpi_bs_dup(base, &p->exit_comm, cfg);
+	if (ret) {
 		MPI_Comm_free(&p->comm);
-		return -EIO;
+		return ret;
 	}
 	p->have_comm = true;
 	MPI_Comm_set_errhandler(p->comm, MPI_ERRORS_RETURN);

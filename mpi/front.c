@@ -201,14 +201,23 @@ static int mpi_cmd_check(struct bench_main *m)
 
 static int mpi_cmd_start(struct bench_main *m, int *argc, char ***argv)
 {
+	double allow = mpi_watchdog_init_allow(*argc, *argv);
 	struct bench_bootstrap_cfg cfg = {
-		.timeout_s = 30,
+		/* --timeout of argv, not parsed yet (MPI_Init takes argv) */
+		.timeout_s = allow - MPI_INIT_ALLOW_S,
 		.argc = argc,
 		.argv = argv,
 	};
 
-	bench_guard_phase(m->guard, mpi_watchdog_init_allow(*argc, *argv), NULL,
-			  0, "starting MPI (MPI_Init)");
+	const char *rank = getenv("OMPI_COMM_WORLD_RANK");
+
+	/* the launcher's rank, before MPI_Init tells it: as after it, only
+	 * rank 0 speaks of a signal (mpirun's SIGTERM ends the others) */
+	rank = rank ? rank : getenv("PMI_RANK");
+	rank = rank ? rank : getenv("PMIX_RANK");
+	rank = rank ? rank : getenv("SLURM_PROCID");
+	bench_guard_set_quiet(m->guard, rank && strcmp(rank, "0"));
+	bench_guard_phase(m->guard, allow, NULL, 0, "starting MPI (MPI_Init)");
 	return bench_bootstrap_open(&m->bs, &mpi_bootstrap_ops, &cfg);
 }
 

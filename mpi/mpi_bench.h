@@ -109,6 +109,7 @@ void mpi_watchdog_amend(json_t *doc, const struct bench_guard_peer *peer,
 struct bench_main;
 int mpi_watchdog_finish(struct bench_main *m, int code);
 /* The watchdog's allowance for MPI_Init: 60 s plus --timeout of argv. */
+#define MPI_INIT_ALLOW_S 60.0 /* a launch on a large cluster is slow */
 double mpi_watchdog_init_allow(int argc, char **argv);
 /*
  * End this process now with code, its result written, without an MPI

@@ -22,8 +22,6 @@
 #include "log.h"
 #include "mpi_bench.h"
 
-#define MPI_INIT_ALLOW_S 60.0 /* a launch on a large cluster is slow */
-
 /* The host of rank in run.hosts of doc, or "unknown". */
 static const char *watchdog_host(json_t *doc, int rank)
 {

@@ -3,7 +3,7 @@
 """Fault campaign of ibpong-mpi under a real mpirun (Open MPI, shared
 memory): peers stopped (SIGSTOP) and killed at random points, rank 0 and
 mpirun interrupted, sweeps losing a rank, and a rank that stops itself
-(stop_at.c, preloaded) in the sweep's set-up.
+(stop_at.c, preloaded) in the bootstrap's set-up or the sweep's.
 
 Usage: mpi_faults.py MPIRUN IBPONG_MPI [--trials N] [--timeout S]
        [--areas a,b] [--seed N] [--stop-lib LIB]
@@ -349,19 +349,18 @@ def stopped_at(pid):
 
 
 # Where a rank stops itself in the sweep's set-up (stop_at.c): the
-# communicator's duplicate, the node names' exchange.
-SETUP_POINTS = ["MPI_Comm_idup:1", "MPI_Iallgather:1"]
+# communicator's duplicate (the bootstrap's two come first), the node
+# names' exchange.
+SETUP_POINTS = ["MPI_Comm_idup:3", "MPI_Iallgather:1"]
+# ... and in the bootstrap's, right after MPI_Init: its two duplicates.
+BOOTSTRAP_POINTS = ["MPI_Comm_idup:1", "MPI_Comm_idup:2"]
 
 
-def area_sweep_stop_setup(t, rnd):
-    """A rank stopped before the sweep starts: named in run.failed_ranks
-    and the job over within --timeout + 1 s (rank 0's part)."""
-    victim = rnd.choice([1, 2, 3])
-    point = rnd.choice(SETUP_POINTS)
+def stop_itself(t, np, opts, victim, point):
+    """Start a job whose rank victim stops itself at point; (rc, dt from
+    the stop to the job's end, out, err, problems so far)."""
     limit = t.args.timeout + 1 + JOB_SLACK_S
-    if not t.args.stop_lib:
-        return ["no --stop-lib"], 0.0, limit
-    t.start(4, SWEEP_OPTS, preload=f"IBPONG_FAULT_STOP={victim}:{point} "
+    t.start(np, opts, preload=f"IBPONG_FAULT_STOP={victim}:{point} "
             f"LD_PRELOAD={t.args.stop_lib}")
     pid = t.pid(victim)
     t_stop = stopped_at(pid) if pid else None
@@ -376,6 +375,39 @@ def area_sweep_stop_setup(t, rnd):
         problems.append(f"rank {victim} never stopped at {point}")
     if rc != 3:
         problems.append(f"exit {rc}, expected 3")
+    return rc, dt, out, err, problems
+
+
+def area_stop_bootstrap(t, rnd):
+    """A rank stopped between MPI_Init and the bootstrap's communicator:
+    rank 0 names it in one line and the job is over within --timeout +
+    1 s; nothing was measured, so there is no result file."""
+    limit = t.args.timeout + 1 + JOB_SLACK_S
+    if not t.args.stop_lib:
+        return ["no --stop-lib"], 0.0, limit
+    victim = rnd.choice([1, 2, 3])
+    point = rnd.choice(BOOTSTRAP_POINTS)
+    rc, dt, out, err, problems = stop_itself(t, 4, RUN_OPTS, victim, point)
+    said = f"rank {victim} stopped answering before the bootstrap's"
+    if err.count(said) != 1:
+        problems.append(f"not one line {said!r}")
+    if "no answer from every rank" in err:
+        problems.append("a nameless timeout line besides it")
+    if printed_sizes(out):
+        problems.append("sizes measured with a rank missing")
+    return problems, dt, limit
+
+
+def area_sweep_stop_setup(t, rnd):
+    """A rank stopped before the sweep starts: named in run.failed_ranks
+    and the job over within --timeout + 1 s (rank 0's part)."""
+    victim = rnd.choice([1, 2, 3])
+    point = rnd.choice(SETUP_POINTS)
+    limit = t.args.timeout + 1 + JOB_SLACK_S
+    if not t.args.stop_lib:
+        return ["no --stop-lib"], 0.0, limit
+    rc, dt, out, err, problems = stop_itself(t, 4, SWEEP_OPTS, victim,
+                                             point)
     doc = load(t.json)
     if doc is None:
         problems.append("no JSON")
@@ -406,6 +438,7 @@ AREAS = {
     "sweep-stop-rank": area_sweep_stop,
     "sweep-kill-rank": area_sweep_kill,
     "sweep-stop-setup": area_sweep_stop_setup,
+    "mpi-stop-bootstrap": area_stop_bootstrap,
 }
 
 
