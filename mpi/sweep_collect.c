@@ -168,6 +168,19 @@ static void collect_probe(struct sweep *sw, struct collect *c, long k)
 	free(req);
 }
 
+/* The rank that holds rank r (run.held_ranks), or -1. */
+static int held_by(const struct sweep *sw, int r)
+{
+	const json_t *x;
+	size_t i;
+
+	json_array_foreach (sw->held_ranks, i, x)
+		if (json_integer_value(json_object_get(x, "rank")) == r)
+			return (int)json_integer_value(
+				json_object_get(x, "by"));
+	return -1;
+}
+
 /* Of a pair's two silent ranks, the one that did not answer the probe. */
 static int silent_one(const struct collect *c, int ra, int rb)
 {
@@ -242,8 +255,16 @@ static int collect_judge_pair(struct sweep *sw, const struct collect *c, long k,
 	char why[160];
 
 	if (!c->before[ra] || !c->before[rb]) {
-		snprintf(why, sizeof(why), "rank %d left the sweep earlier",
-			 !c->before[ra] ? ra : rb);
+		int gone = !c->before[ra] ? ra : rb, by = held_by(sw, gone);
+
+		if (by < 0)
+			snprintf(why, sizeof(why),
+				 "rank %d left the sweep earlier", gone);
+		else
+			snprintf(why, sizeof(why),
+				 "rank %d left the sweep earlier, held in a "
+				 "transfer by rank %d: not measured",
+				 gone, by);
 		return sweep_fail_pair(sw, k, ra, rb, why);
 	}
 	if (a && b && a->status == SWEEP_OK && b->status == SWEEP_OK &&
