@@ -103,7 +103,7 @@ void mpi_watchdog_amend(json_t *doc, const struct bench_guard_peer *peer,
 			const char *why, void *arg);
 /*
  * Agree on the exit code and finalise MPI under the watchdog: a rank
- * whose run failed allows the others one second, a stall ends the rank
+ * whose run failed allows the others half a second, a stall ends the rank
  * with _exit() (never MPI_Abort). Returns the agreed code.
  */
 struct bench_main;

@@ -22,6 +22,8 @@
 #include "log.h"
 #include "mpi_bench.h"
 
+#define MPI_FAILED_ALLOW_S 0.5 /* a failed rank waits for the others */
+
 /* The host of rank in run.hosts of doc, or "unknown". */
 static const char *watchdog_host(json_t *doc, int rank)
 {
@@ -95,7 +97,9 @@ void mpi_watchdog_end(int code)
 
 /*
  * A rank whose run failed may have left its partner blocked in a
- * transfer that never ends: it allows the others one second to arrive.
+ * transfer that never ends: it allows the others half a second to arrive
+ * (a failed bootstrap wait has already taken --timeout: the job still
+ * ends within --timeout + 1 s).
  * A stall ends the process with the code this rank has (3 at least: a
  * rank stopped answering); the results are already written. Open MPI's
  * MPI_Finalize waits for every rank: it is bounded the same way.
@@ -115,8 +119,9 @@ int mpi_watchdog_finish(struct bench_main *m, int code)
 	 * the one to blame */
 	if (bs->size > 2)
 		bench_guard_set_peer(g, &unknown);
-	bench_guard_phase(g, code >= BENCH_EXIT_RUNTIME ? 1.0 : 0, NULL, 0,
-			  "agreeing on the exit code (%d here)", code);
+	bench_guard_phase(g,
+			  code >= BENCH_EXIT_RUNTIME ? MPI_FAILED_ALLOW_S : 0,
+			  NULL, 0, "agreeing on the exit code (%d here)", code);
 	if (mpi_bootstrap_agree(bs, code, &agreed)) {
 		bench_err("rank %d: the other ranks do not answer; ending "
 			  "this rank",
