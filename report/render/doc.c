@@ -624,7 +624,7 @@ static size_t doc_base_reason(const struct doc *d, size_t i,
 {
 	const char *test = d->set->items[i].test_name;
 	double tol = d->o->rule.tolerance * 100;
-	char text[512], head[320];
+	char text[1024], head[320];
 
 	snprintf(head, sizeof(head), "%s %s", doc_basename(d->set->paths[i]),
 		 test ? test : "?");
