@@ -296,6 +296,17 @@ SWEEP_OPTS = ["--pairs", "all", "--sizes", "1:16K", "--iters", "3000",
               "--node-id-from", "env:OMPI_COMM_WORLD_RANK"]
 
 
+def sweep_summary(t, problems):
+    """run of the sweep's summary and the ranks of run.failed_ranks, or
+    (None, None) after noting that there is no JSON."""
+    doc = load(t.json)
+    if doc is None:
+        problems.append("no JSON")
+        return None, None
+    run = doc.get("run", {})
+    return run, {r.get("rank") for r in run.get("failed_ranks", [])}
+
+
 def sweep_fault(t, rnd, sig):
     t.start(4, SWEEP_OPTS)
     victim = rnd.choice([1, 2, 3])
@@ -306,12 +317,9 @@ def sweep_fault(t, rnd, sig):
     out, err = t.texts()
     problems = []
     check_common(t, rc, out, err, problems)
-    doc = load(t.json)
-    if doc is None:
-        problems.append("no JSON")
+    run, failed = sweep_summary(t, problems)
+    if run is None:
         return problems, dt, limit
-    run = doc.get("run", {})
-    failed = {r.get("rank") for r in run.get("failed_ranks", [])}
     if rc == 0 and (failed or run.get("failed_pairs")):
         problems.append("exit 0 with a failed rank or pair")
     if rc not in (0, 3, 137):
@@ -408,12 +416,9 @@ def area_sweep_stop_setup(t, rnd):
         return ["no --stop-lib"], 0.0, limit
     rc, dt, out, err, problems = stop_itself(t, 4, SWEEP_OPTS, victim,
                                              point)
-    doc = load(t.json)
-    if doc is None:
-        problems.append("no JSON")
+    run, failed = sweep_summary(t, problems)
+    if run is None:
         return problems, dt, limit
-    run = doc.get("run", {})
-    failed = {r.get("rank") for r in run.get("failed_ranks", [])}
     if failed != {victim}:
         problems.append(f"rank {victim} stopped at {point}, failed_ranks "
                         f"{sorted(failed)}")
