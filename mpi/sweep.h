@@ -294,7 +294,8 @@ struct mpi_retest {
  * The confirmation plan (mpi/schedule.c): every node suspect is measured
  * again with MPI_RETEST_PARTNERS good partners, every link suspect
  * MPI_RETEST_LINK times itself plus once each of its ends with a good
- * partner, the strongest first, while the budget of pairs lasts. Pairs of
+ * partner (the controls, planned between its retests), the strongest
+ * first, while the budget of pairs lasts. Pairs of
  * a round are disjoint, at most cap (0: any) per round.
  */
 struct mpi_plan {
@@ -307,7 +308,7 @@ struct mpi_plan {
 };
 
 #define MPI_RETEST_PARTNERS 3
-#define MPI_RETEST_LINK	    3
+#define MPI_RETEST_LINK	    3 /* 2 at least: a control after each of two */
 #define MPI_RETEST_FACTOR   4 /* iterations of a retest, x --iters */
 
 /*

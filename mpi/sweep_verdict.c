@@ -84,35 +84,48 @@ static double nan_as(double x)
 }
 
 /*
- * What each end of link suspect s shows now: the node term its control
- * implies (x - mu - n_g, g its good partner), measured in the same
- * confirmation as the link's retests, when that is worse than the fit's
- * term (else, or when its control was not measured, the fit's). The link's
- * retests are scored against these: a machine slower as a whole during the
- * confirmation than during the sweep slows the controls as much, and no link is
- * blamed for it.
+ * What each end of link suspect s shows now: the median of the node terms
+ * (x - mu - n_g) that the end's pairs with good partners imply, measured
+ * in this confirmation (every control of it and every retest of it as a
+ * node suspect, whichever suspect planned them; never the pair s itself),
+ * when that is worse than the fit's term (else, or with none measured, the
+ * fit's). The link's retests are scored against these: a machine slower as
+ * a whole during the confirmation than during the sweep slows the controls
+ * as much, and a node whose figures swing (a jittery host) is judged by
+ * all of its pairs, not by one control that happened to fall quiet, so no
+ * link is blamed for either. Returns 0 or -ENOMEM.
  */
-static void eval_ends_now(const struct verdicts *vd,
-			  const struct mpi_suspect *s, int ent, double now[2])
+static int eval_ends_now(const struct verdicts *vd, const struct mpi_suspect *s,
+			 double now[2])
 {
 	const struct mpi_plan *p = &vd->sw->plan;
 	const struct mpi_fit *fit = &vd->sw->model.fit[s->metric];
-	double x;
+	double *x = calloc(p->n + 1, sizeof(*x));
+	size_t k;
 
-	now[0] = fit->node[s->a];
-	now[1] = fit->node[s->b];
-	for (size_t i = 0; ent >= 0 && i < p->n; i++) {
-		const struct mpi_retest *t = &p->t[i];
+	if (!x)
+		return -ENOMEM;
+	for (int end = 0; end < 2; end++) {
+		int e = end ? s->b : s->a, other = end ? s->a : s->b;
 
-		if (t->entity != ent || !t->control || !t->measured)
-			continue;
-		x = mpi_fig_metric(&t->fig, s->metric);
-		/* worse now only: one noisy control never adds blame */
-		if (!isnan(x) && !isnan(fit->node[t->b]))
-			now[t->a == s->a ? 0 : 1] =
-				fmax(now[t->a == s->a ? 0 : 1],
-				     x - fit->mu - fit->node[t->b]);
+		k = 0;
+		for (size_t i = 0; i < p->n; i++) {
+			const struct mpi_retest *t = &p->t[i];
+			double v = mpi_fig_metric(&t->fig, s->metric);
+
+			if (t->a != e || t->b == other || !t->measured ||
+			    !(t->control || p->ent[t->entity].b < 0) ||
+			    isnan(v) || isnan(fit->node[t->b]))
+				continue;
+			x[k++] = v - fit->mu - fit->node[t->b];
+		}
+		now[end] = fit->node[e];
+		/* worse now only: a quiet end never adds blame */
+		if (k)
+			now[end] = fmax(now[end], bench_median(x, k));
 	}
+	free(x);
+	return 0;
 }
 
 /*
@@ -184,8 +197,8 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 	ev->retests = json_array();
 	if (!ev->retests)
 		return -ENOMEM;
-	if (s->b >= 0)
-		eval_ends_now(vd, s, ent, ends);
+	if (s->b >= 0 && ent >= 0 && eval_ends_now(vd, s, ends))
+		return -ENOMEM;
 	for (size_t i = 0; ent >= 0 && i < p->n; i++) {
 		const struct mpi_retest *t = &p->t[i];
 

@@ -231,6 +231,11 @@ static void check_plan(void)
 		      p.planned[0] && !p.planned[1],
 	      "budget 6: %zu retests in %ld rounds", p.n, p.n_rounds);
 	check_plan_rounds(&p, 1);
+	/* one round each: the controls fall between the link's retests */
+	for (size_t i = 0; i < p.n; i++)
+		CHECK(p.t[i].control == (i % 2 == 1),
+		      "retest %zu (round %ld) %s a control", i, p.t[i].round,
+		      p.t[i].control ? "is" : "is not");
 	mpi_plan_free(&p);
 	/* node 7 gone: not retested */
 	usable[7] = false;
