@@ -30,14 +30,18 @@ static const char *const status_names[] = {
 /* What the retests of one suspect showed. */
 struct eval {
 	enum verdict_status status;
-	int n_ret;	 /* retests of the suspect itself measured */
-	int n_rep;	 /* of which reproduced it */
-	int n_plan;	 /* planned */
-	bool ctl_bad;	 /* a link's end is bad with a good partner too */
-	bool weak;	 /* the retests' median score under half the
-			  * suspect's: smaller than what made it suspect */
-	double median;	 /* that median; NAN without retests */
-	json_t *retests; /* evidence */
+	int n_ret;     /* retests of the suspect itself measured */
+	int n_rep;     /* of which reproduced it */
+	int n_plan;    /* planned */
+	bool ctl_bad;  /* a link's end is bad with a good partner too */
+	bool weak;     /* the retests' median score under half the
+			* suspect's: smaller than what made it suspect */
+	double median; /* that median; NAN without retests */
+	int end_bad;   /* a link's end CONFIRMED as a node (its
+			* endpoint), so the link is not blamed on its
+			* own; -1 none */
+	enum mpi_reason end_reason; /* that node's reason */
+	json_t *retests;	    /* evidence */
 };
 
 #define EVAL_RETESTS_MAX 8 /* retests of one suspect, more than planned */
@@ -194,6 +198,7 @@ static int eval_suspect(const struct verdicts *vd, const struct mpi_suspect *s,
 	int ent = mpi_plan_entity(p, s);
 
 	memset(ev, 0, sizeof(*ev));
+	ev->end_bad = -1;
 	ev->retests = json_array();
 	if (!ev->retests)
 		return -ENOMEM;
@@ -254,6 +259,17 @@ static json_t *stability_json(const struct verdicts *vd,
 	return json_pack("{s:i, s:i}", "unstable_pairs", n, "pairs", measured);
 }
 
+/*
+ * The name a drain script acts on: the host, or the node identity of
+ * --node-id-from (several nodes may share a host name then).
+ */
+static const char *verdict_name(const struct verdicts *vd, int e)
+{
+	int r = vd->v.ep_rank[e];
+
+	return vd->sw->so->node_id_env ? vd->v.nodes[r] : vd->v.hosts[r];
+}
+
 static json_t *reason_json(const struct verdicts *vd,
 			   const struct mpi_suspect *s, const struct eval *ev)
 {
@@ -282,6 +298,15 @@ static json_t *reason_json(const struct verdicts *vd,
 	if (o)
 		json_object_set_new(o, "smaller_in_retests",
 				    json_boolean(ev->weak));
+	if (o && s->b >= 0)
+		json_object_set_new(
+			o, "end_confirmed",
+			ev->end_bad < 0
+				? json_null()
+				: json_pack("{s:s, s:s}", "host",
+					    verdict_name(vd, ev->end_bad),
+					    "code",
+					    mpi_reason_name(ev->end_reason)));
 
 	if (!o || !st || json_object_update(o, st)) {
 		json_decref(o);
@@ -289,17 +314,6 @@ static json_t *reason_json(const struct verdicts *vd,
 	}
 	json_decref(st);
 	return o;
-}
-
-/*
- * The name a drain script acts on: the host, or the node identity of
- * --node-id-from (several nodes may share a host name then).
- */
-static const char *verdict_name(const struct verdicts *vd, int e)
-{
-	int r = vd->v.ep_rank[e];
-
-	return vd->sw->so->node_id_env ? vd->v.nodes[r] : vd->v.hosts[r];
 }
 
 /* The NHC-style line of one judged suspect. */
@@ -329,6 +343,16 @@ static void verdict_line(const struct verdicts *vd, const struct mpi_suspect *s,
 		fprintf(f, "%s | ERROR: ibpong: %s %s, confirmed with %d %s\n",
 			who, mpi_reason_name(s->reason), what, ev->n_rep,
 			hb ? "retests" : "partners");
+	else if (ev->status == VERDICT_INCONCLUSIVE && ev->end_bad >= 0)
+		fprintf(f,
+			"%s | WARNING: ibpong: %s %s, reproduced in %d of %d "
+			"retests but not blamed on its own: its end %s is "
+			"CONFIRMED %s, which shows in every pair of it; "
+			"measure again once %s is repaired\n",
+			who, mpi_reason_name(s->reason), what, ev->n_rep,
+			ev->n_ret, verdict_name(vd, ev->end_bad),
+			mpi_reason_name(ev->end_reason),
+			verdict_name(vd, ev->end_bad));
 	else if (ev->status == VERDICT_INCONCLUSIVE && ev->weak &&
 		 ev->n_rep == ev->n_ret)
 		fprintf(f,
@@ -417,40 +441,87 @@ static bool blamed_has(const json_t *blamed, const json_t *entry)
 	return false;
 }
 
+/*
+ * A link CONFIRMED whose end is a CONFIRMED node is not blamed on its own:
+ * the node's fault shows in every pair it is in, by different amounts
+ * each time when it is a jittery one (the bad node is the one common to
+ * all failing pairs), and a handful of retests cannot part the link's
+ * share from the node's. It is INCONCLUSIVE, naming the node: measure
+ * again once the node is repaired.
+ */
+static int verdicts_ends(const struct verdicts *vd, struct eval *ev)
+{
+	const struct mpi_model *m = &vd->sw->model;
+	int *bad = malloc(sizeof(*bad) * ((size_t)vd->v.n_ep + 1));
+
+	if (!bad)
+		return -ENOMEM;
+	for (int e = 0; e < vd->v.n_ep; e++)
+		bad[e] = -1;
+	for (size_t i = 0; i < m->n_sus; i++)
+		if (m->sus[i].b < 0 && ev[i].status == VERDICT_CONFIRMED &&
+		    bad[m->sus[i].a] < 0)
+			bad[m->sus[i].a] = (int)m->sus[i].reason;
+	for (size_t i = 0; i < m->n_sus; i++) {
+		const struct mpi_suspect *s = &m->sus[i];
+		int end = s->b < 0	   ? -1
+			  : bad[s->a] >= 0 ? s->a
+			  : bad[s->b] >= 0 ? s->b
+					   : -1;
+
+		if (end < 0 || ev[i].status != VERDICT_CONFIRMED)
+			continue;
+		ev[i].status = VERDICT_INCONCLUSIVE;
+		ev[i].end_bad = end;
+		ev[i].end_reason = (enum mpi_reason)bad[end];
+	}
+	free(bad);
+	return 0;
+}
+
 /* Every suspect of the model, judged, into its node or link entry. */
 static int verdicts_suspects(struct verdicts *vd, json_t *links, json_t *blamed,
 			     FILE *f)
 {
 	const struct mpi_model *m = &vd->sw->model;
+	struct eval *ev = calloc(m->n_sus ? m->n_sus : 1, sizeof(*ev));
 	json_t *entry, *reason;
-	struct eval ev;
-	int ret;
+	size_t i;
+	int ret = -ENOMEM;
 
-	for (size_t i = 0; i < m->n_sus; i++) {
+	if (!ev)
+		return -ENOMEM;
+	for (i = 0; i < m->n_sus; i++) {
+		ret = eval_suspect(vd, &m->sus[i], &ev[i]);
+		if (ret)
+			goto out;
+	}
+	ret = verdicts_ends(vd, ev);
+	for (i = 0; !ret && i < m->n_sus; i++) {
 		const struct mpi_suspect *s = &m->sus[i];
 
-		ret = eval_suspect(vd, s, &ev);
-		if (ret) {
-			json_decref(ev.retests);
-			return ret;
-		}
-		reason = reason_json(vd, s, &ev);
-		json_decref(ev.retests);
+		ret = -ENOMEM;
+		reason = reason_json(vd, s, &ev[i]);
 		entry = suspect_entry(vd, links, s);
 		if (!reason || !entry) {
 			json_decref(reason);
-			return -ENOMEM;
+			goto out;
 		}
 		json_array_append_new(json_object_get(entry, "reasons"),
 				      reason);
-		entry_status(entry, ev.status);
-		verdict_count(vd, ev.status);
-		verdict_line(vd, s, &ev, f);
-		if (ev.status == VERDICT_CONFIRMED &&
+		entry_status(entry, ev[i].status);
+		verdict_count(vd, ev[i].status);
+		verdict_line(vd, s, &ev[i], f);
+		if (ev[i].status == VERDICT_CONFIRMED &&
 		    !blamed_has(blamed, entry))
 			json_array_append(blamed, entry);
+		ret = 0;
 	}
-	return 0;
+out:
+	for (i = 0; i < m->n_sus; i++) /* calloc'd: NULL when not judged */
+		json_decref(ev[i].retests);
+	free(ev);
+	return ret;
 }
 
 /* FAILED nodes (run.failed_ranks). */

@@ -11,18 +11,7 @@
 #include <string.h>
 
 #include "sweep.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "sweep_check.h"
 
 static bool expected_pair(enum mpi_pairs mode, int n, int a, int b)
 {
