@@ -21,6 +21,7 @@ enum {
 	OPT_INLINE,
 	OPT_MTU,
 	OPT_TX_DEPTH,
+	OPT_RX_DEPTH,
 	OPT_POLL,
 	OPT_BW_METHOD,
 };
@@ -68,6 +69,10 @@ const struct bench_opt verbs_qp_opts[] = {
 	  "send queue entries (default 128); one send in\n"
 	  "tx-depth/2 is signalled",
 	  OPT_TX_DEPTH },
+	{ "rx-depth", 0, "N",
+	  "receive queue entries (default 512, perftest's);\n"
+	  "raised to tx-depth + 32 and two windows + 32",
+	  OPT_RX_DEPTH },
 	{ "poll", 0, "busy|event",
 	  "spin on the CQ or sleep on its channel (default busy)", OPT_POLL },
 	BENCH_OPT_END,
@@ -204,6 +209,11 @@ int verbs_cfg_opt(struct verbs_cfg *cfg, int opt, const char *arg)
 			return bad("tx-depth", arg, "entries from 1 to 65536");
 		cfg->tx_depth = (unsigned)v;
 		return 0;
+	case OPT_RX_DEPTH:
+		if (parse_uint(arg, 1, 65536, &v))
+			return bad("rx-depth", arg, "entries from 1 to 65536");
+		cfg->rx_depth = (unsigned)v;
+		return 0;
 	case OPT_POLL:
 		i = parse_name(arg, polls, 2);
 		if (i < 0)
@@ -281,6 +291,7 @@ void verbs_cfg_init(struct verbs_cfg *cfg)
 	cfg->qp_type = IBV_QPT_RC;
 	cfg->inline_bytes = -1;
 	cfg->tx_depth = VERBS_TX_DEPTH_DEFAULT;
+	cfg->rx_depth = VERBS_RX_DEPTH_DEFAULT;
 	/* the testing hook of struct verbs_cfg, from the environment */
 	cfg->corrupt_payload = getenv("IBPONG_VERBS_CORRUPT") != NULL;
 }
@@ -355,6 +366,11 @@ static uint64_t param_tx_depth(const void *cfg)
 	return ((const struct verbs_cfg *)cfg)->tx_depth;
 }
 
+static uint64_t param_rx_depth(const void *cfg)
+{
+	return ((const struct verbs_cfg *)cfg)->rx_depth;
+}
+
 static uint64_t param_bw_method(const void *cfg)
 {
 	return ((const struct verbs_cfg *)cfg)->bw_method;
@@ -382,6 +398,7 @@ const struct bench_param verbs_params[] = {
 	{ "--mtu", param_mtu, param_mtu_text },
 	{ "--inline", param_inline, param_inline_text },
 	{ "--tx-depth", param_tx_depth, NULL },
+	{ "--rx-depth", param_rx_depth, NULL },
 	{ "--bw-method", param_bw_method, param_bw_method_text },
 	{ "--poll", param_poll, param_poll_text },
 	BENCH_PARAM_END,

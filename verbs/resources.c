@@ -28,17 +28,15 @@ static unsigned min_u(unsigned a, unsigned b)
 static void res_depths(struct verbs_ctx *c)
 {
 	const struct ibv_device_attr *a = &c->dev.attr;
-	unsigned max_wr = (unsigned)a->max_qp_wr;
+	unsigned max_wr = (unsigned)a->max_qp_wr, need;
 
 	c->tx_depth = min_u(c->cfg->tx_depth, max_wr);
 	/* a whole window, the next one and the acks fit (datapath.c); a
-	 * stream's tx-depth in flight too */
-	c->rx_depth = min_u(
-		(2 * c->window > c->tx_depth ? 2 * c->window : c->tx_depth) +
-			2 * VERBS_RX_BATCH,
-		max_wr);
-	if (c->rx_depth < 2 * VERBS_RX_BATCH)
-		c->rx_depth = min_u(2 * VERBS_RX_BATCH, max_wr);
+	 * stream's tx-depth in flight too; else --rx-depth (perftest's 512) */
+	need = (2 * c->window > c->tx_depth ? 2 * c->window : c->tx_depth) +
+	       2 * VERBS_RX_BATCH;
+	c->rx_depth = min_u(c->cfg->rx_depth > need ? c->cfg->rx_depth : need,
+			    max_wr);
 	c->cq_depth =
 		min_u(c->tx_depth + c->rx_depth + 16, (unsigned)a->max_cqe);
 }

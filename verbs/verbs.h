@@ -56,6 +56,7 @@ enum verbs_poll {
 
 #define VERBS_PORT_DEFAULT     18515 /* out-of-band TCP port, as perftest */
 #define VERBS_TX_DEPTH_DEFAULT 128   /* send queue entries */
+#define VERBS_RX_DEPTH_DEFAULT 512   /* receive queue entries, as perftest */
 #define VERBS_GRH_BYTES	       40    /* UD receives start with a GRH */
 
 struct verbs_conn_ops;
@@ -70,6 +71,8 @@ struct verbs_cfg {
 	int inline_bytes;		/* --inline: -1 for the QP's maximum */
 	enum ibv_mtu mtu;		/* --mtu: 0 for the port's active MTU */
 	unsigned tx_depth;		/* --tx-depth: send queue entries */
+	unsigned rx_depth;		/* --rx-depth: receive queue entries,
+					 * raised to what the stream needs */
 	enum verbs_poll poll;		/* --poll */
 	enum verbs_bw_method bw_method; /* --bw-method, resolved by parsing */
 	/* how to connect the QP; NULL for verbs_conn_bootstrap_ops */

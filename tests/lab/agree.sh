@@ -27,6 +27,7 @@ mm verbs-mtu-unset --mtu "the active MTU (none given)" 1024 "" "--mtu 1024"
 mm verbs-inline --inline 0 64 "--inline 0" "--inline 64"
 mm verbs-poll --poll event busy "--poll event" ""
 mm verbs-tx-depth --tx-depth 64 128 "--tx-depth 64" ""
+mm verbs-rx-depth --rx-depth 256 512 "--rx-depth 256" ""
 mm verbs-test --test bw latency "--test bw" ""
 vpair verbs-same 0 0 $q --mtu 1024 --inline 64
 

@@ -37,12 +37,21 @@ def main():
                 "gid_index", "gid", "driver"):
         if key not in dev:
             fail(f"run.device.{key} is missing")
-    for key in ("op", "qp", "inline_bytes", "mtu", "tx_depth", "poll"):
+    for key in ("op", "qp", "inline_bytes", "mtu", "tx_depth", "rx_depth",
+                "poll"):
         if key not in run.get("verbs", {}):
             fail(f"run.verbs.{key} is missing")
+    # perftest's receive depth (512) unless --rx-depth; never below what
+    # a stream of tx_depth messages needs (rxe allows far more entries)
+    v = run["verbs"]
+    if "--rx-depth" not in run.get("command_line", "") and \
+            v["rx_depth"] < 512:
+        fail(f"run.verbs.rx_depth is {v['rx_depth']}, expected 512 or more")
+    if v["rx_depth"] < v["tx_depth"] + 32:
+        fail(f"run.verbs.rx_depth {v['rx_depth']} is below tx_depth "
+             f"{v['tx_depth']} + 32")
     # the method: perftest's stream by default, the window where each
     # message needs a receive on a QP that drops (uc, ud)
-    v = run["verbs"]
     if kind == "latency":
         want_method = "ping-pong"
     elif "--bw-method window" in run.get("command_line", ""):

@@ -37,6 +37,7 @@ for exe in ibpong-verbs ibpong-cm; do
 	# one rule for every number: a digit first, nothing after
 	expect 2 "--tx-depth '+5'" "$x" --tx-depth +5
 	expect 2 "--tx-depth ' 5'" "$x" --tx-depth " 5"
+	expect 2 "--rx-depth '0'" "$x" --rx-depth 0
 	expect 2 "--inline '5x'" "$x" --inline 5x
 	expect 2 "--port '+80'" "$x" -p +80
 	expect 2 "--iters '+5'" "$x" --iters +5
