@@ -686,7 +686,7 @@ int bench_main_measure(struct bench_main *m)
 out:
 	/* a mismatch is told by both ends already, the peer's exit too */
 	if (ret && ret != -EBADE && d->failed)
-		d->failed(&m->bs);
+		d->failed(&m->bs, ret);
 	bench_result_free(&r);
 	return ret;
 }

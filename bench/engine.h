@@ -210,8 +210,11 @@ struct bench_engine_desc {
 	 */
 	int (*prologue)(void *cfg, struct bench_bootstrap *bs,
 			const struct bench_opts *o, struct bench_result *r);
-	/* After a failed run: say once what the peer did. May be NULL. */
-	void (*failed)(struct bench_bootstrap *bs);
+	/*
+	 * After a run failed with ret: say once what the peer did, unless
+	 * ret is -ECONNRESET (the peer's loss is named already). May be NULL.
+	 */
+	void (*failed)(struct bench_bootstrap *bs, int ret);
 	/*
 	 * Two-process commands, before the bootstrap listens or connects:
 	 * can this end measure at all (the device, its port, the GID)?

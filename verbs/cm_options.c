@@ -95,9 +95,10 @@ static int cm_prologue(void *cfg, struct bench_bootstrap *bs,
 	return ret;
 }
 
-static void cm_failed(struct bench_bootstrap *bs)
+static void cm_failed(struct bench_bootstrap *bs, int ret)
 {
-	(void)rdmacm_bootstrap_peer_gone(bs);
+	if (ret != -ECONNRESET)
+		(void)rdmacm_bootstrap_peer_gone(bs);
 }
 
 static const struct bench_opt *const cm_opt_tables[] = {

@@ -89,6 +89,8 @@ static int cm_qp_modify(struct verbs_ctx *c, struct rdma_cm_id *id,
 
 	if (rdma_init_qp_attr(id, &attr, &mask)) {
 		ret = -errno;
+		if (rdmacm_ep_client_left(&cc->ep, "rdma_init_qp_attr"))
+			return -ECONNRESET;
 		bench_err("rdma_init_qp_attr(QP 0x%x): %s", c->qp->qp_num,
 			  strerror(-ret));
 		return ret;
@@ -102,6 +104,8 @@ static int cm_qp_modify(struct verbs_ctx *c, struct rdma_cm_id *id,
 		attr.max_rd_atomic = cc->rd;
 	}
 	ret = ibv_modify_qp(c->qp, &attr, mask);
+	if (ret && rdmacm_ep_client_left(&cc->ep, "ibv_modify_qp"))
+		return -ECONNRESET;
 	if (ret)
 		bench_err("ibv_modify_qp(QP 0x%x to %s): %s", c->qp->qp_num,
 			  state == IBV_QPS_RTR ? "RTR" : "RTS", strerror(ret));

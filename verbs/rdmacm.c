@@ -121,12 +121,69 @@ static int addr_error(struct rdmacm_ep *ep, int status)
 	return status < 0 ? status : -EHOSTUNREACH;
 }
 
+/* What a server sees of a client that left before the connection was up. */
+static bool client_gone_event(enum rdma_cm_event_type e)
+{
+	return e == RDMA_CM_EVENT_REJECTED || e == RDMA_CM_EVENT_DISCONNECTED ||
+	       e == RDMA_CM_EVENT_CONNECT_ERROR ||
+	       e == RDMA_CM_EVENT_UNREACHABLE ||
+	       e == RDMA_CM_EVENT_TIMEWAIT_EXIT;
+}
+
+/* how: what told; where: "while accepting", "at rdma_create_qp" */
+static int client_gone(const struct rdmacm_ep *ep, const char *how,
+		       const char *where)
+{
+	bench_err("%s: the client went away during connection set-up (%s, "
+		  "%s): start it again",
+		  ep->peer, how, where);
+	return -ECONNRESET;
+}
+
+/*
+ * A client killed before we accepted rejects its own request from its
+ * kernel; the CM resets ours to idle and often says nothing on the
+ * channel. Its state tells: a request still pending can give a QP's
+ * INIT attributes, one that is gone cannot (EINVAL).
+ */
+bool rdmacm_ep_client_left(struct rdmacm_ep *ep, const char *call)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct ibv_qp_attr attr = { .qp_state = IBV_QPS_INIT };
+	enum rdma_cm_event_type type;
+	struct rdma_cm_event *ev;
+	char where[64];
+	int mask;
+
+	if (!ep->passive || ep->connected || !ep->ch || !ep->id)
+		return false;
+	snprintf(where, sizeof(where), "seen at %s", call);
+	pfd.fd = ep->ch->fd;
+	if (poll(&pfd, 1, 0) == 1 && !rdma_get_cm_event(ep->ch, &ev)) {
+		type = ev->event;
+		rdma_ack_cm_event(ev);
+		if (client_gone_event(type)) {
+			client_gone(ep, rdma_event_str(type), where);
+			return true;
+		}
+	}
+	if (ep->id->qp_type == IBV_QPT_UD ||
+	    !rdma_init_qp_attr(ep->id, &attr, &mask) || errno != EINVAL)
+		return false;
+	client_gone(ep, "its connection request was withdrawn", where);
+	return true;
+}
+
 /* One line for an event other than the one waited for. */
 static int ep_event_fail(struct rdmacm_ep *ep, const struct rdma_cm_event *ev,
 			 const char *what)
 {
 	char text[256];
 
+	if (ep->passive && !ep->connected && client_gone_event(ev->event)) {
+		snprintf(text, sizeof(text), "while %s", what);
+		return client_gone(ep, rdma_event_str(ev->event), text);
+	}
 	switch (ev->event) {
 	case RDMA_CM_EVENT_ADDR_ERROR:
 	case RDMA_CM_EVENT_ROUTE_ERROR:
@@ -225,6 +282,8 @@ int rdmacm_ep_accept(struct rdmacm_ep *ep, const struct rdma_conn_param *cp,
 
 	if (rdma_accept(ep->id, (struct rdma_conn_param *)cp)) {
 		ret = -errno;
+		if (rdmacm_ep_client_left(ep, "rdma_accept"))
+			return -ECONNRESET;
 		bench_err("%s: rdma_accept: %s", ep->peer, strerror(-ret));
 		return ret;
 	}
@@ -413,6 +472,7 @@ static int request_take(struct rdmacm_ep *conn, struct rdma_cm_id *id)
 		return ret;
 	}
 	conn->id = id;
+	conn->passive = true;
 	return 0;
 }
 
@@ -465,6 +525,7 @@ int rdmacm_ep_qp(struct rdmacm_ep *ep, enum ibv_qp_type t, unsigned depth,
 			 .max_recv_sge = 1 },
 	};
 	const char *call = "ibv_alloc_pd";
+	int ret;
 
 	ep->pd = ibv_alloc_pd(ctx);
 	if (ep->pd && cc) {
@@ -483,8 +544,11 @@ int rdmacm_ep_qp(struct rdmacm_ep *ep, enum ibv_qp_type t, unsigned depth,
 	}
 	if (ep->qp)
 		return 0;
-	bench_err("%s: %s", call, strerror(errno ? errno : ENOMEM));
-	return errno ? -errno : -ENOMEM;
+	ret = errno ? -errno : -ENOMEM;
+	if (rdmacm_ep_client_left(ep, call))
+		return -ECONNRESET;
+	bench_err("%s: %s", call, strerror(-ret));
+	return ret;
 }
 
 void rdmacm_ep_close(struct rdmacm_ep *ep)
@@ -492,6 +556,7 @@ void rdmacm_ep_close(struct rdmacm_ep *ep)
 	if (ep->connected)
 		rdma_disconnect(ep->id);
 	ep->connected = false;
+	ep->passive = false;
 	if (ep->qp)
 		rdma_destroy_qp(ep->id);
 	ep->qp = false;

@@ -73,6 +73,7 @@ struct rdmacm_ep {
 	bool connected;			    /* rdma_disconnect at close */
 	bool quiet_refused;		    /* no listener: -ECONNREFUSED, no
 					     * message (the caller retries) */
+	bool passive;			    /* a request we took (server) */
 	char peer[64];			    /* "192.0.2.1 port 18515" */
 	uint64_t phase_ns[RDMACM_PHASE_NR]; /* active side */
 };
@@ -119,6 +120,13 @@ int rdmacm_ep_accept(struct rdmacm_ep *ep, const struct rdma_conn_param *cp,
 int rdmacm_ep_request(struct rdmacm_ep *listen, uint8_t kind, int timeout_ms,
 		      struct rdmacm_ep *conn, uint8_t *pdata, size_t cap,
 		      struct rdma_conn_param *req);
+/*
+ * Passive side, after the set-up call `call` failed: true, with one line,
+ * when the client went away during connection set-up (an event on the
+ * channel says so, or the CM no longer holds its request); false and
+ * quiet otherwise, for the caller's own line.
+ */
+bool rdmacm_ep_client_left(struct rdmacm_ep *ep, const char *call);
 /* PD, CQ (on a completion channel when cc) and rdma_create_qp. */
 int rdmacm_ep_qp(struct rdmacm_ep *ep, enum ibv_qp_type t, unsigned depth,
 		 bool cc);

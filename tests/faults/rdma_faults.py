@@ -6,7 +6,12 @@ it): one end killed (SIGKILL) or stopped (SIGSTOP) at a random point of
 the run, or interrupted (SIGINT, SIGTERM).
 
 Usage: rdma_faults.py VERBS_EXE CM_EXE [--trials N] [--timeout S]
-       [--areas a,b] [--seed N] [--host IP] [--slack S]
+       [--areas a,b] [--seed N] [--host IP] [--slack S] [--cm-stop-lib SO]
+
+Area cm-kill-setup (with --cm-stop-lib, the cm_stop_at.c preload): the
+server stops itself as it enters rdma_create_qp or rdma_accept of the
+control or the data connection, the client is killed, the server goes
+on; it must exit 3 with "the client went away during connection set-up".
 
 A first clean run of each command measures how long a run takes; the
 faults then land uniformly in it, connection set-up included. Every
@@ -42,7 +47,11 @@ LOST_RE = re.compile(
     r"closed the connection|"
     r"lost the connection|peer disconnected|timed out|did not answer|"
     r"stopped answering|no client connected|nobody listened|nothing within|"
-    r"connection refused|rejected|reset by peer|disconnect", re.I)
+    r"connection refused|rejected|reset by peer|disconnect|went away", re.I)
+SETUP_LINE = "the client went away during connection set-up"
+# where cm-kill-setup stops the server: the control connection's QP and
+# accept, the data connection's accept (cm_stop_at.c counts the calls)
+SETUP_STOPS = ("rdma_create_qp:1", "rdma_accept:1", "rdma_accept:2")
 SIZES = "1:4K"
 MIN_RUN_S = 3.0  # a clean run shorter than this gets more iterations
 
@@ -81,6 +90,15 @@ def listening(pid, port):
     return False
 
 
+def stopped(pid):
+    """True when pid is stopped (state T), False running, None gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in "Tt"
+    except (OSError, IndexError):
+        return None
+
+
 def load(path):
     try:
         with open(path) as f:
@@ -92,7 +110,7 @@ def load(path):
 class End:
     """One end of a pair: server (no HOST) or client."""
 
-    def __init__(self, d, role, exe, port, args, host, iters):
+    def __init__(self, d, role, exe, port, args, host, iters, env=None):
         self.role = role
         self.json = os.path.join(d, f"{role}.json")
         self.out = open(os.path.join(d, f"{role}.out"), "w+")
@@ -104,7 +122,8 @@ class End:
         if role == "client":
             cmd.append(args.host)
         self.cmd = cmd
-        self.p = subprocess.Popen(cmd, stdout=self.out, stderr=self.err)
+        self.p = subprocess.Popen(cmd, stdout=self.out, stderr=self.err,
+                                  env=env)
         self.rc = None
         self.t_exit = None
 
@@ -193,7 +212,7 @@ class Campaign:
         self.run_s = {}
         self.iters = {}
 
-    def pair(self, exe):
+    def pair(self, exe, srv_env=None):
         """Server, then client once the server listens (a process starts
         slowly under TCG: --timeout would run out before it listens)."""
         self.n += 1
@@ -201,13 +220,54 @@ class Campaign:
         d = os.path.join(self.tmp, f"t{self.n}")
         os.makedirs(d)
         it = self.iters.setdefault(exe, self.args.iters)
-        srv = End(d, "server", exe, self.port, self.args, self.args.host, it)
+        srv = End(d, "server", exe, self.port, self.args, self.args.host, it,
+                  srv_env)
         end = time.monotonic() + 30
         while (not listening(srv.p.pid, self.port) and srv.poll() is None
                and time.monotonic() < end):
             time.sleep(0.02)
         cli = End(d, "client", exe, self.port, self.args, self.args.host, it)
         return d, srv, cli
+
+    def kill_setup(self, exe, rnd):
+        """The server stopped inside the connection set-up (cm_stop_at.c),
+        the client killed there, the server resumed."""
+        stop = rnd.choice(SETUP_STOPS)
+        d = os.path.join(self.tmp, f"t{self.n + 1}")
+        mark = d + ".mark"
+        env = dict(os.environ, LD_PRELOAD=self.args.cm_stop_lib,
+                   IBPONG_FAULT_CM_STOP=stop, IBPONG_FAULT_CM_MARK=mark)
+        _, srv, cli = self.pair(exe, env)
+        limit = self.args.timeout + self.args.slack
+        problems = []
+        end = time.monotonic() + 60
+        while (not os.path.exists(mark) and srv.poll() is None and
+               time.monotonic() < end):
+            time.sleep(0.01)
+        while stopped(srv.p.pid) is False and time.monotonic() < end:
+            time.sleep(0.01)
+        if not stopped(srv.p.pid):
+            _, err = srv.texts()
+            problems.append(f"server never reached {stop} (exit {srv.rc}): "
+                            f"{err.strip()[-300:]}")
+            srv.kill()
+            cli.kill()
+            return problems, 0.0, limit, stop
+        cli.kill()
+        fault_t = time.monotonic()
+        time.sleep(0.3)  # the client's kernel rejects the request
+        srv.p.send_signal(signal.SIGCONT)
+        srv.wait_until(fault_t + limit + 10)
+        dt = check_end(srv, {3}, problems, fault_t, limit)
+        _, err = srv.texts()
+        if srv.rc == 3 and SETUP_LINE not in err:
+            problems.append(f"server: exit 3 without {SETUP_LINE!r}")
+        errs = [ln for ln in err.splitlines() if "error:" in ln]
+        if srv.rc == 3 and len(errs) != 1:
+            problems.append(f"server: {len(errs)} error lines for one "
+                            "cause")
+        srv.kill()
+        return problems, dt or 0.0, limit, f"stop at {stop}, client killed"
 
     def calibrate(self, name, exe):
         """A clean run: both ends exit 0; its length places the faults."""
@@ -279,6 +339,8 @@ def main():
     ap.add_argument("--host", default=os.environ.get("IBPONG_LAB_IP",
                                                      "192.0.2.1"))
     ap.add_argument("--areas", default=None)
+    ap.add_argument("--cm-stop-lib", default=None,
+                    help="cm_stop_at.c's preload: adds area cm-kill-setup")
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args()
     seed = args.seed if args.seed is not None else int(time.time())
@@ -291,6 +353,8 @@ def main():
         areas[f"{c}-stop-peer"] = (c, lambda k, e, r: k.stop_or_kill(
             e, r, signal.SIGSTOP))
         areas[f"{c}-interrupt"] = (c, lambda k, e, r: k.interrupt(e, r))
+    if args.cm_stop_lib:
+        areas["cm-kill-setup"] = ("cm", lambda k, e, r: k.kill_setup(e, r))
     names = args.areas.split(",") if args.areas else list(areas)
     print(f"# seed {seed}, {args.trials} trial(s) per area, --timeout "
           f"{args.timeout} s, sizes {SIZES}, {args.iters} iterations",
