@@ -44,6 +44,7 @@ struct cm_bs {
 	int timeout_ms;
 	bool peer_gone; /* DISCONNECTED seen */
 	bool gone_said; /* and reported */
+	int wc_err;	/* status of a failed completion, else 0 */
 	bool stash;	/* an early message of the peer is in stash_slot */
 	unsigned stash_slot;
 	uint32_t stash_len;
@@ -317,20 +318,38 @@ static int bs_poll(struct cm_bs *p, void *out, size_t len, bool *sent,
 		bench_err("control QP: ibv_poll_cq failed");
 		return -EIO;
 	}
+	/* every completion, the failed ones last: a receive polled with a
+	 * flushed send still counts */
 	for (i = 0; i < n && !ret; i++) {
 		if (wc[i].status != IBV_WC_SUCCESS) {
-			bench_err("control QP: %s: the peer disconnected or "
-				  "stopped",
-				  ibv_wc_status_str(wc[i].status));
-			p->peer_gone = p->gone_said = true;
-			return -ECONNRESET;
-		}
-		if (wc[i].wr_id == CTL_SEND)
+			if (!p->wc_err)
+				p->wc_err = wc[i].status;
+			p->peer_gone = true;
+		} else if (wc[i].wr_id == CTL_SEND) {
 			*sent = true;
-		else
+		} else {
 			ret = bs_on_recv(p, &wc[i], out, len, got);
+		}
 	}
+	if (!ret && p->peer_gone)
+		ret = -ECONNRESET;
 	return ret ? ret : n;
+}
+
+/*
+ * The peer left. Its message may be in the CQ behind the event (a peer
+ * that read ours and exits on a parameter mismatch leaves at once): with
+ * it in hand the exchange is complete on this end, and the caller acts on
+ * what the peer sent; without it, it failed.
+ */
+static int bs_gone(struct cm_bs *p, void *out, size_t len, bool *sent,
+		   bool *got, int ret)
+{
+	if (ret != -ECONNRESET)
+		return ret;
+	for (int i = 0; i < CTL_DEPTH && !*got; i++)
+		(void)bs_poll(p, out, len, sent, got);
+	return *got ? 0 : ret;
 }
 
 /* Wait for our send and the peer's message of len bytes. */
@@ -352,7 +371,7 @@ static int bs_wait(struct cm_bs *p, void *out, size_t len)
 	while (!sent || !got) {
 		ret = bs_poll(p, out, len, &sent, &got);
 		if (ret < 0)
-			return ret;
+			return bs_gone(p, out, len, &sent, &got, ret);
 		if (ret > 0 || (sent && got))
 			continue;
 		if (!armed) {
@@ -363,7 +382,7 @@ static int bs_wait(struct cm_bs *p, void *out, size_t len)
 		ret = bs_sleep(
 			p, (int)(((int64_t)(end - bench_mono_ns())) / 1000000));
 		if (ret)
-			return ret;
+			return bs_gone(p, out, len, &sent, &got, ret);
 	}
 	return 0;
 }
@@ -391,7 +410,13 @@ static int bs_send(struct cm_bs *p, const void *data, size_t len)
 
 static int bs_failed(struct cm_bs *p, int ret)
 {
-	if (ret == -ECONNRESET && !p->gone_said) {
+	if (ret == -ECONNRESET && !p->gone_said && p->wc_err) {
+		bench_err("%s: control QP: %s: the peer disconnected or "
+			  "stopped",
+			  p->ep.peer,
+			  ibv_wc_status_str((enum ibv_wc_status)p->wc_err));
+		p->gone_said = true;
+	} else if (ret == -ECONNRESET && !p->gone_said) {
 		bench_err("%s: the peer disconnected (control connection)",
 			  p->ep.peer);
 		p->gone_said = true;
