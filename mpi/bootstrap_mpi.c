@@ -3,13 +3,19 @@
  * The bootstrap over MPI: rank and size of MPI_COMM_WORLD, barrier and
  * all-gather as non-blocking collectives polled against the timeout, so
  * that a rank which never arrives does not hang the others for ever.
+ *
+ * A wait that timed out leaves its request to mpi_abandon(), with the
+ * memory it reads or writes: the silent rank may wake (mpirun sends
+ * SIGCONT before SIGTERM) and complete it long after.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "exit.h"
@@ -23,6 +29,7 @@ struct mpi_bootstrap {
 	MPI_Comm exit_comm; /* another, for mpi_bootstrap_agree() only */
 	bool have_comm;	    /* comm and exit_comm are valid */
 	bool finalize;	    /* MPI was initialised here: finalise in cleanup */
+	bool silent;	    /* a barrier or exchange timed out */
 };
 
 int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what)
@@ -66,6 +73,82 @@ int mpi_wait_quiet(MPI_Request *req, double timeout_s, const char *what)
 	}
 }
 
+/* Requests given up on, their communicators and the memory they use. */
+struct mpi_grave {
+	MPI_Request req;
+	MPI_Comm comm;
+	void *mem;
+};
+
+static struct {
+	struct mpi_grave *g;
+	size_t n, cap;
+} graves;
+
+/* Free the memory of the abandoned requests that MPI has completed. */
+static void graves_sweep(void)
+{
+	size_t i = 0;
+	int done;
+
+	while (i < graves.n) {
+		done = 0;
+		MPI_Test(&graves.g[i].req, &done, MPI_STATUS_IGNORE);
+		if (!done) {
+			i++;
+			continue;
+		}
+		free(graves.g[i].mem);
+		graves.g[i] = graves.g[--graves.n];
+	}
+}
+
+void mpi_abandon(MPI_Request *req, MPI_Comm comm, void *mem, bool cancel)
+{
+	struct mpi_grave *g;
+	int done = 0;
+	size_t cap;
+
+	graves_sweep();
+	if (*req == MPI_REQUEST_NULL) {
+		free(mem);
+		return;
+	}
+	if (cancel)
+		MPI_Cancel(req);
+	MPI_Test(req, &done, MPI_STATUS_IGNORE);
+	if (done) { /* cancelled, or completed meanwhile */
+		free(mem);
+		return;
+	}
+	if (graves.n == graves.cap) {
+		cap = graves.cap ? 2 * graves.cap : 8;
+		g = realloc(graves.g, cap * sizeof(*g));
+		if (!g) { /* mem stays allocated: MPI may still use it */
+			*req = MPI_REQUEST_NULL;
+			return;
+		}
+		graves.g = g;
+		graves.cap = cap;
+	}
+	graves.g[graves.n++] =
+		(struct mpi_grave){ .req = *req, .comm = comm, .mem = mem };
+	*req = MPI_REQUEST_NULL;
+}
+
+void mpi_comm_release(MPI_Comm *comm)
+{
+	if (*comm == MPI_COMM_NULL)
+		return;
+	graves_sweep();
+	for (size_t i = 0; i < graves.n; i++)
+		if (graves.g[i].comm == *comm) {
+			*comm = MPI_COMM_NULL; /* kept: MPI may still use it */
+			return;
+		}
+	MPI_Comm_free(comm);
+}
+
 /*
  * A duplicate of base, timed: MPI_Comm_idup with the roll call of
  * mpi_roll_wait over the job's own communicator, so that a rank stopped
@@ -81,18 +164,26 @@ static int mpi_bs_dup(MPI_Comm base, MPI_Comm *out,
 	char list[96] = "";
 	size_t off = 0;
 	MPI_Request req;
+	MPI_Comm *dup = malloc(sizeof(*dup)); /* MPI_Comm_idup writes it */
 
-	if (MPI_Comm_idup(base, out, &req) != MPI_SUCCESS) {
+	if (!dup)
+		return -ENOMEM;
+	if (MPI_Comm_idup(base, dup, &req) != MPI_SUCCESS) {
+		free(dup);
 		bench_err("MPI_Comm_idup failed");
 		return -EIO;
 	}
-	if (cfg->opaque)
-		return mpi_wait_timeout(&req, cfg->timeout_s, what);
+	if (cfg->opaque) {
+		ret = mpi_wait_timeout(&req, cfg->timeout_s, what);
+		goto out;
+	}
 	MPI_Comm_size(base, &size);
 	MPI_Comm_rank(base, &rank);
 	missing = calloc((size_t)size, sizeof(*missing));
-	if (!missing)
-		return -ENOMEM;
+	if (!missing) {
+		ret = -ENOMEM;
+		goto out; /* the idup is abandoned */
+	}
 	/* the others give rank 0 time to name the missing and end the job */
 	ret = mpi_roll_wait(base, &req,
 			    rank ? 2 * cfg->timeout_s : cfg->timeout_s, what,
@@ -102,12 +193,20 @@ static int mpi_bs_dup(MPI_Comm base, MPI_Comm *out,
 					i ? ", " : "", missing[i]);
 	free(missing);
 	if (ret != -ETIMEDOUT || !n)
-		return ret;
+		goto out;
 	bench_err("rank%s %s stopped answering before %s: hung or dead; no "
 		  "result file (nothing was measured); ending the job "
 		  "(--timeout %g s)",
 		  n > 1 ? "s" : "", list, what, cfg->timeout_s);
 	mpi_watchdog_end(BENCH_EXIT_RUNTIME);
+out:
+	if (ret) {
+		mpi_abandon(&req, base, dup, false);
+		return ret;
+	}
+	*out = *dup;
+	free(dup);
+	return 0;
 }
 
 static int mpi_bs_setup(struct bench_bootstrap *bs,
@@ -137,7 +236,7 @@ static int mpi_bs_setup(struct bench_bootstrap *bs,
 		return ret;
 	ret = mpi_bs_dup(base, &p->exit_comm, cfg);
 	if (ret) {
-		MPI_Comm_free(&p->comm);
+		mpi_comm_release(&p->comm);
 		return ret;
 	}
 	p->have_comm = true;
@@ -152,31 +251,52 @@ static int mpi_bs_barrier(struct bench_bootstrap *bs)
 {
 	struct mpi_bootstrap *p = bs->priv;
 	MPI_Request req;
+	int ret;
 
 	if (MPI_Ibarrier(p->comm, &req) != MPI_SUCCESS) {
 		bench_err("MPI_Ibarrier failed");
 		return -EIO;
 	}
-	return mpi_wait_timeout(&req, bs->timeout_s, "barrier");
+	ret = mpi_wait_timeout(&req, bs->timeout_s, "barrier");
+	p->silent |= ret == -ETIMEDOUT;
+	if (ret)
+		mpi_abandon(&req, p->comm, NULL, false);
+	return ret;
 }
 
 static int mpi_bs_exchange(struct bench_bootstrap *bs, const void *mine,
 			   void *all, size_t len)
 {
 	struct mpi_bootstrap *p = bs->priv;
+	size_t total = (size_t)bs->size * len;
 	MPI_Request req;
+	uint8_t *mem; /* ours, then everyone's: it may outlive a timeout */
+	int ret;
 
 	if (len > INT_MAX) {
 		bench_err("exchange: %zu bytes is above MPI's count limit",
 			  len);
 		return -EINVAL;
 	}
-	if (MPI_Iallgather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE,
-			   p->comm, &req) != MPI_SUCCESS) {
+	mem = malloc(len + total + 1);
+	if (!mem)
+		return -ENOMEM;
+	memcpy(mem, mine, len);
+	if (MPI_Iallgather(mem, (int)len, MPI_BYTE, mem + len, (int)len,
+			   MPI_BYTE, p->comm, &req) != MPI_SUCCESS) {
+		free(mem);
 		bench_err("MPI_Iallgather failed");
 		return -EIO;
 	}
-	return mpi_wait_timeout(&req, bs->timeout_s, "exchange");
+	ret = mpi_wait_timeout(&req, bs->timeout_s, "exchange");
+	p->silent |= ret == -ETIMEDOUT;
+	if (ret) {
+		mpi_abandon(&req, p->comm, mem, false);
+		return ret;
+	}
+	memcpy(all, mem + len, total);
+	free(mem);
+	return 0;
 }
 
 static void mpi_bs_cleanup(struct bench_bootstrap *bs)
@@ -187,14 +307,21 @@ static void mpi_bs_cleanup(struct bench_bootstrap *bs)
 	if (!p)
 		return;
 	if (p->have_comm) {
-		MPI_Comm_free(&p->comm);
-		MPI_Comm_free(&p->exit_comm);
+		mpi_comm_release(&p->comm);
+		mpi_comm_release(&p->exit_comm);
 	}
 	p->have_comm = false;
 	MPI_Finalized(&flag);
 	if (p->finalize && !flag)
 		MPI_Finalize();
 	p->finalize = false;
+}
+
+bool mpi_bootstrap_silent(const struct bench_bootstrap *bs)
+{
+	const struct mpi_bootstrap *p = bs->priv;
+
+	return p && p->silent;
 }
 
 MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs)
@@ -213,20 +340,27 @@ MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs)
 int mpi_bootstrap_agree(struct bench_bootstrap *bs, int mine, int *agreed)
 {
 	struct mpi_bootstrap *p = bs->priv;
+	int *v = malloc(2 * sizeof(*v)); /* mine, the worst */
 	MPI_Request req;
-	int worst = mine;
 	int ret;
 
-	if (MPI_Iallreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, p->exit_comm,
+	if (!v)
+		return -ENOMEM;
+	v[0] = v[1] = mine;
+	if (MPI_Iallreduce(&v[0], &v[1], 1, MPI_INT, MPI_MAX, p->exit_comm,
 			   &req) != MPI_SUCCESS) {
+		free(v);
 		bench_err("MPI_Iallreduce failed");
 		return -EIO;
 	}
 	ret = mpi_wait_timeout(&req, 2 * bs->timeout_s + 5,
 			       "agreeing on the exit code");
-	if (ret)
+	if (ret) {
+		mpi_abandon(&req, p->exit_comm, v, false);
 		return ret;
-	*agreed = worst;
+	}
+	*agreed = v[1];
+	free(v);
 	return 0;
 }
 

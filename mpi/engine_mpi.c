@@ -478,6 +478,7 @@ static int mpi_init(struct bench_engine *eng)
 static int mpi_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
 {
 	struct mpi_engine *p = eng->priv;
+	MPI_Comm *dup; /* written when the idup completes, maybe late */
 	MPI_Request req;
 	int ret;
 
@@ -486,15 +487,22 @@ static int mpi_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
 			  bs->ops->name);
 		return -ENOTSUP;
 	}
-	if (MPI_Comm_idup(mpi_bootstrap_comm(bs), &p->comm, &req) !=
-	    MPI_SUCCESS) {
+	dup = malloc(sizeof(*dup));
+	if (!dup)
+		return -ENOMEM;
+	if (MPI_Comm_idup(mpi_bootstrap_comm(bs), dup, &req) != MPI_SUCCESS) {
+		free(dup);
 		bench_err("MPI_Comm_idup failed");
 		return -EIO;
 	}
 	ret = mpi_wait_timeout(&req, eng->timeout_ms / 1000.0,
 			       "duplicating the communicator");
-	if (ret)
+	if (ret) {
+		mpi_abandon(&req, mpi_bootstrap_comm(bs), dup, false);
 		return ret;
+	}
+	p->comm = *dup;
+	free(dup);
 	p->have_comm = true;
 	MPI_Comm_set_errhandler(p->comm, MPI_ERRORS_RETURN);
 	MPI_Comm_rank(p->comm, &p->rank);
@@ -536,9 +544,8 @@ err:
 static int mpi_prepare(struct bench_engine *eng, size_t max_size_bytes)
 {
 	struct mpi_engine *p = eng->priv;
+	int *v; /* mine, the worst: they may outlive a timeout */
 	MPI_Request req;
-	int mine = 0;
-	int worst = 0;
 	int ret;
 
 	if (max_size_bytes > INT_MAX) {
@@ -546,16 +553,26 @@ static int mpi_prepare(struct bench_engine *eng, size_t max_size_bytes)
 			  max_size_bytes, INT_MAX);
 		return -EINVAL;
 	}
+	v = calloc(2, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
 	if (p->peer >= 0)
-		mine = -mpi_buffers_alloc(p, max_size_bytes);
-	if (MPI_Iallreduce(&mine, &worst, 1, MPI_INT, MPI_MAX, p->comm, &req) !=
+		v[0] = -mpi_buffers_alloc(p, max_size_bytes);
+	if (MPI_Iallreduce(&v[0], &v[1], 1, MPI_INT, MPI_MAX, p->comm, &req) !=
 	    MPI_SUCCESS) {
+		free(v);
 		bench_err("MPI_Iallreduce failed");
 		return -EIO;
 	}
 	ret = mpi_wait_timeout(&req, eng->timeout_ms / 1000.0,
 			       "agreeing on the buffers");
-	return ret ? ret : -worst;
+	if (ret) {
+		mpi_abandon(&req, p->comm, v, false);
+		return ret;
+	}
+	ret = -v[1];
+	free(v);
+	return ret;
 }
 
 /* run.method and run.method_detail of the test (doc/result-format.md). */
@@ -627,7 +644,7 @@ static void mpi_cleanup(struct bench_engine *eng)
 	p->buf_bytes = 0;
 	p->n_reqs = 0;
 	if (p->have_comm)
-		MPI_Comm_free(&p->comm);
+		mpi_comm_release(&p->comm);
 	p->have_comm = false;
 }
 

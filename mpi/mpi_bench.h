@@ -55,6 +55,26 @@ extern const struct bench_engine_ops mpi_engine_ops;
 int mpi_wait_timeout(MPI_Request *req, double timeout_s, const char *what);
 /* The same without the timeout's line: the caller says who is missing. */
 int mpi_wait_quiet(MPI_Request *req, double timeout_s, const char *what);
+/*
+ * Give up a request whose wait failed. MPI may still complete it when the
+ * silent rank wakes (mpirun sends SIGCONT before SIGTERM): a collective's
+ * receives write into its buffers, a send reads its own, and Open MPI's
+ * libnbc goes on sending on comm, the communicator it was posted on. So
+ * mem, the one heap block that holds every buffer of the request (NULL:
+ * none), goes with it: a point-to-point receive is cancelled first
+ * (cancel true) and mem freed when that took or the request is done;
+ * otherwise both are kept, tested again at each later call, and mem
+ * freed only once MPI has completed the request; until then
+ * mpi_comm_release() keeps comm. *req becomes MPI_REQUEST_NULL. Never
+ * cancel a collective (MPI forbids it).
+ */
+void mpi_abandon(MPI_Request *req, MPI_Comm comm, void *mem, bool cancel);
+/*
+ * MPI_Comm_free, unless a request abandoned on *comm may still be
+ * progressed: then the communicator is kept to the end. *comm becomes
+ * MPI_COMM_NULL either way.
+ */
+void mpi_comm_release(MPI_Comm *comm);
 
 /*
  * Wait for a posted collective of the set-up (req, on comm) with a roll
@@ -70,6 +90,8 @@ int mpi_roll_wait(MPI_Comm comm, MPI_Request *req, double timeout_s,
 
 /* The bootstrap's communicator (a duplicate of MPI_COMM_WORLD). */
 MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs);
+/* A barrier or exchange of the bootstrap has timed out (no answer). */
+bool mpi_bootstrap_silent(const struct bench_bootstrap *bs);
 
 /*
  * Agree on an exit code: every rank contributes mine, all get the largest

@@ -69,8 +69,9 @@ static void roll_drain(MPI_Request *tok, int size)
 int mpi_roll_wait(MPI_Comm comm, MPI_Request *req, double timeout_s,
 		  const char *what, int *missing, int *n_missing)
 {
+	static const int token = 1; /* outlives the send, freed pending */
 	MPI_Request *tok = NULL, sent;
-	int rank, size, ret, token = 1, *got;
+	int rank, size, ret, *got;
 
 	*n_missing = 0;
 	MPI_Comm_rank(comm, &rank);

@@ -109,14 +109,28 @@ static int sweep_setup_wait(struct sweep *sw, MPI_Comm comm, MPI_Request *req,
 static int sweep_setup_collective(struct sweep *sw, const char *step,
 				  const void *mine, void *all, size_t len)
 {
+	size_t total = (size_t)sw->world * len;
+	uint8_t *mem = malloc(len + total); /* may outlive a timeout */
 	MPI_Request req;
+	int ret;
 
-	if (MPI_Iallgather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE,
-			   sw->ctl, &req) != MPI_SUCCESS) {
+	if (!mem)
+		return -ENOMEM;
+	memcpy(mem, mine, len);
+	if (MPI_Iallgather(mem, (int)len, MPI_BYTE, mem + len, (int)len,
+			   MPI_BYTE, sw->ctl, &req) != MPI_SUCCESS) {
+		free(mem);
 		bench_err("%s: MPI_Iallgather failed", step);
 		return -EIO;
 	}
-	return sweep_setup_wait(sw, sw->ctl, &req, step);
+	ret = sweep_setup_wait(sw, sw->ctl, &req, step);
+	if (ret) {
+		mpi_abandon(&req, sw->ctl, mem, false);
+		return ret;
+	}
+	memcpy(all, mem + len, total);
+	free(mem);
+	return 0;
 }
 
 /* Node identities and host names of every rank. */
@@ -245,20 +259,28 @@ static void sweep_fig_sizes(struct sweep *sw)
  */
 static int sweep_ctl_dup(struct sweep *sw)
 {
+	MPI_Comm *dup = malloc(sizeof(*dup)); /* written when it completes */
 	MPI_Request req;
 	int ret;
 
-	if (MPI_Comm_idup(mpi_bootstrap_comm(sw->bs), &sw->ctl, &req) !=
+	sw->ctl = MPI_COMM_NULL;
+	if (!dup)
+		return -ENOMEM;
+	if (MPI_Comm_idup(mpi_bootstrap_comm(sw->bs), dup, &req) !=
 	    MPI_SUCCESS) {
+		free(dup);
 		bench_err("MPI_Comm_idup failed");
 		return -EIO;
 	}
 	ret = sweep_setup_wait(sw, mpi_bootstrap_comm(sw->bs), &req,
 			       "setting up the sweep's communicator");
 	if (ret) {
-		sw->ctl = MPI_COMM_NULL; /* never completed: not ours */
+		/* never completed: not ours */
+		mpi_abandon(&req, mpi_bootstrap_comm(sw->bs), dup, false);
 		return ret;
 	}
+	sw->ctl = *dup;
+	free(dup);
 	MPI_Comm_set_errhandler(sw->ctl, MPI_ERRORS_RETURN);
 	return 0;
 }
@@ -315,7 +337,7 @@ static void sweep_free(struct sweep *sw)
 	json_decref(sw->held_ranks);
 	free(sw->during);
 	if (sw->ctl != MPI_COMM_NULL)
-		MPI_Comm_free(&sw->ctl);
+		mpi_comm_release(&sw->ctl);
 }
 
 /* The testing hooks of a round: stop answering, or die. */
@@ -451,9 +473,8 @@ static int sweep_recv_verdict(struct sweep *sw, long k, double deadline_s)
 	snprintf(what, sizeof(what), "round %ld: verdict of rank 0", k);
 	ret = mpi_wait_timeout(&req, deadline_s - bench_mono_s(), what);
 	if (ret) {
-		MPI_Cancel(&req);
-		MPI_Request_free(&req);
-		return ret; /* left stays: MPI may still write into it */
+		mpi_abandon(&req, sw->ctl, left, true);
+		return ret;
 	}
 	for (i = 0; i < left[0] && i < sw->world; i++)
 		if (left[1 + i] > 0 && left[1 + i] < sw->world)

@@ -121,8 +121,8 @@ static void collect_wait(struct sweep *sw, struct collect *c, double start)
 	for (i = 1; i < c->world; i++) {
 		if (c->req[i] == MPI_REQUEST_NULL)
 			continue;
-		MPI_Cancel(&c->req[i]);
-		MPI_Request_free(&c->req[i]);
+		mpi_abandon(&c->req[i], sw->ctl, c->buf[i], true);
+		c->buf[i] = NULL; /* the report of a silent rank: not read */
 	}
 }
 

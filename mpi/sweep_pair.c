@@ -21,33 +21,36 @@
 /* Both ends send their round number; -EHOSTDOWN if the peer is silent. */
 static int pair_hello(const struct sweep_pair *sp)
 {
-	long mine = sp->round, theirs = -1;
-	MPI_Request req[2];
+	/* theirs, then mine: heap, for a request given up on (mpi_abandon) */
+	long *theirs = malloc(sizeof(*theirs)), *mine = malloc(sizeof(*mine));
+	MPI_Request req[2] = { MPI_REQUEST_NULL, MPI_REQUEST_NULL };
 	char what[96];
-	int ret;
+	int ret = -ENOMEM;
 
-	if (MPI_Irecv(&theirs, 1, MPI_LONG, sp->peer,
+	if (!theirs || !mine)
+		goto out;
+	*mine = sp->round;
+	ret = -EIO;
+	if (MPI_Irecv(theirs, 1, MPI_LONG, sp->peer,
 		      sweep_tag(sp->round, SWEEP_TAG_HELLO), sp->ctl,
 		      &req[0]) != MPI_SUCCESS ||
-	    MPI_Isend(&mine, 1, MPI_LONG, sp->peer,
+	    MPI_Isend(mine, 1, MPI_LONG, sp->peer,
 		      sweep_tag(sp->round, SWEEP_TAG_HELLO), sp->ctl,
 		      &req[1]) != MPI_SUCCESS) {
 		bench_err("round %ld: MPI_Isend/MPI_Irecv failed", sp->round);
-		return -EIO;
+		goto out;
 	}
 	snprintf(what, sizeof(what), "round %ld: hello from rank %d", sp->round,
 		 sp->peer);
 	ret = mpi_wait_timeout(&req[0], sp->timeout_s, what);
-	if (ret) {
-		MPI_Cancel(&req[0]);
-		MPI_Request_free(&req[0]);
-		MPI_Request_free(&req[1]);
-		return ret == -ETIMEDOUT ? -EHOSTDOWN : ret;
-	}
-	ret = mpi_wait_timeout(&req[1], sp->timeout_s, what);
-	if (ret)
-		MPI_Request_free(&req[1]);
-	return ret ? -EHOSTDOWN : 0;
+	if (!ret)
+		ret = mpi_wait_timeout(&req[1], sp->timeout_s, what);
+	if (ret == -ETIMEDOUT)
+		ret = -EHOSTDOWN;
+out:
+	mpi_abandon(&req[0], sp->ctl, theirs, true); /* done: freed now */
+	mpi_abandon(&req[1], sp->ctl, mine, false);
+	return ret;
 }
 
 /* The pair's communicator, the leader first (rank 0 of the run). */
@@ -122,6 +125,6 @@ int sweep_pair_run(const struct sweep_pair *sp, struct bench_result *r)
 		ret = pair_measure(sp, &bs, r);
 		bench_bootstrap_close(&bs);
 	}
-	MPI_Comm_free(&pc);
+	mpi_comm_release(&pc);
 	return ret;
 }

@@ -149,20 +149,21 @@ out:
 	return ret;
 }
 
-static int confirm_recv(struct sweep *sw, int32_t *mine)
+/* On a failed wait, *mine goes to mpi_abandon (NULL here). */
+static int confirm_recv(struct sweep *sw, int32_t **mine)
 {
 	double wait = 2 * sw->max_pair_s + 2 * sw->o->timeout_s + PLAN_SLACK_S;
 	MPI_Request req;
 	int ret;
 
-	if (MPI_Irecv(mine, 1 + (int)sw->so->retest_budget, MPI_INT32_T, 0,
+	if (MPI_Irecv(*mine, 1 + (int)sw->so->retest_budget, MPI_INT32_T, 0,
 		      sweep_tag(sw->sched.n_rounds, SWEEP_TAG_PLAN), sw->ctl,
 		      &req) != MPI_SUCCESS)
 		return -EIO;
 	ret = mpi_wait_timeout(&req, wait, "the confirmation plan of rank 0");
 	if (ret) {
-		MPI_Cancel(&req);
-		MPI_Request_free(&req);
+		mpi_abandon(&req, sw->ctl, *mine, true);
+		*mine = NULL;
 		bench_err("rank %d leaves the sweep before the confirmation: "
 			  "rank 0 does not answer",
 			  sw->me);
@@ -182,10 +183,8 @@ int sweep_confirm(struct sweep *sw, long first_round, long *done)
 	mine = calloc(2 + (size_t)sw->so->retest_budget, sizeof(*mine));
 	if (!mine)
 		return -ENOMEM;
-	ret = sw->me == 0 ? confirm_send(sw, mine) : confirm_recv(sw, mine);
+	ret = sw->me == 0 ? confirm_send(sw, mine) : confirm_recv(sw, &mine);
 	if (ret) {
-		if (sw->me != 0)
-			mine = NULL; /* MPI may still write into it */
 		free(mine);
 		return ret;
 	}

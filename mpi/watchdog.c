@@ -23,6 +23,7 @@
 #include "mpi_bench.h"
 
 #define MPI_FAILED_ALLOW_S 0.5 /* a failed rank waits for the others */
+#define MPI_SILENT_ALLOW_S 0.1 /* the only other rank did not answer */
 
 /* The host of rank in run.hosts of doc, or "unknown". */
 static const char *watchdog_host(json_t *doc, int rank)
@@ -99,7 +100,9 @@ void mpi_watchdog_end(int code)
  * A rank whose run failed may have left its partner blocked in a
  * transfer that never ends: it allows the others half a second to arrive
  * (a failed bootstrap wait has already taken --timeout: the job still
- * ends within --timeout + 1 s).
+ * ends within --timeout + 1 s). When the bootstrap's wait timed out on
+ * the only other rank of the job, that rank is the silent one: a tenth
+ * of a second is for a rank that failed at the same moment.
  * A stall ends the process with the code this rank has (3 at least: a
  * rank stopped answering); the results are already written. Open MPI's
  * MPI_Finalize waits for every rank: it is bounded the same way.
@@ -110,6 +113,7 @@ int mpi_watchdog_finish(struct bench_main *m, int code)
 	const struct bench_guard_peer unknown = { .rank = -1, .round = -1 };
 	struct bench_guard *g = m->guard;
 	int agreed = code;
+	double allow;
 
 	if (!m->bs_open)
 		return code;
@@ -119,9 +123,14 @@ int mpi_watchdog_finish(struct bench_main *m, int code)
 	 * the one to blame */
 	if (bs->size > 2)
 		bench_guard_set_peer(g, &unknown);
-	bench_guard_phase(g,
-			  code >= BENCH_EXIT_RUNTIME ? MPI_FAILED_ALLOW_S : 0,
-			  NULL, 0, "agreeing on the exit code (%d here)", code);
+	if (code < BENCH_EXIT_RUNTIME)
+		allow = 0;
+	else if (bs->size == 2 && mpi_bootstrap_silent(bs))
+		allow = MPI_SILENT_ALLOW_S;
+	else
+		allow = MPI_FAILED_ALLOW_S;
+	bench_guard_phase(g, allow, NULL, 0,
+			  "agreeing on the exit code (%d here)", code);
 	if (mpi_bootstrap_agree(bs, code, &agreed)) {
 		bench_err("rank %d: the other ranks do not answer; ending "
 			  "this rank",

@@ -10,7 +10,8 @@ Usage: mpi_faults.py MPIRUN IBPONG_MPI [--trials N] [--timeout S]
 
 Every trial is bounded; a trial fails on a hang (the job still running
 at --timeout + 1 s after the fault, plus Open MPI's own teardown, see
-JOB_SLACK_S), a crash (a rank dying of a signal it did not get from us,
+JOB_SLACK_S; rank 0 itself, which holds the result, must have left by
+--timeout + 1 s), a crash (a rank dying of a signal it did not get from us,
 a sanitizer report), a lost finished size (a row printed on stdout that
 the JSON lacks), or a wrong exit code. Prints one line per area:
 "AREA trials N failures F worst-exit S s (limit L s)", then exits 1 if
@@ -443,6 +444,45 @@ def area_sweep_stop_setup(t, rnd):
     return problems, dt, limit
 
 
+# Where a rank stops itself in its first pair (stop_at.c), before its part
+# of a non-blocking collective that the partner then gives up on: the
+# pair's parameter exchange, the engine's communicator, its buffers.
+RESUME_POINTS = ["MPI_Iallgather:4", "MPI_Comm_idup:6", "MPI_Iallreduce:2"]
+
+
+def area_sweep_stop_resume(t, rnd):
+    """A rank stopped in its first pair, and woken after its partner gave
+    up on it: the collective it then joins completes on the partner long
+    after, into memory the partner must still hold (CI saw a write into
+    freed memory under ASan). No crash, no hang, a result, exit 0 or 3."""
+    limit = 4 * (t.args.timeout + 1) + JOB_SLACK_S + 6
+    if not t.args.stop_lib:
+        return ["no --stop-lib"], 0.0, limit
+    victim = rnd.choice([1, 2, 3])
+    point = rnd.choice(RESUME_POINTS)
+    t.start(4, SWEEP_OPTS, preload=f"IBPONG_FAULT_STOP={victim}:{point} "
+            f"LD_PRELOAD={t.args.stop_lib}")
+    pid = t.pid(victim)
+    t_stop = stopped_at(pid) if pid else None
+    problems = []
+    if t_stop is None:
+        problems.append(f"rank {victim} never stopped at {point}")
+    else:
+        # the partner's wait ends after --timeout: wake the rank after it
+        time.sleep(t.args.timeout + 0.5)
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    rc, dt = t.wait(limit + 10)
+    out, err = t.texts()
+    check_common(t, rc, out, err, problems)
+    if rc not in (0, 3, None):
+        problems.append(f"exit {rc}, expected 0 or 3")
+    sweep_summary(t, problems)
+    return problems, dt, limit
+
+
 AREAS = {
     "mpi-stop-peer": area_stop_peer,
     "mpi-kill-peer": area_kill_peer,
@@ -452,6 +492,7 @@ AREAS = {
     "sweep-kill-rank": area_sweep_kill,
     "sweep-stop-setup": area_sweep_stop_setup,
     "mpi-stop-bootstrap": area_stop_bootstrap,
+    "sweep-stop-resume": area_sweep_stop_resume,
 }
 
 
@@ -483,8 +524,17 @@ def main():
                 finally:
                     t.cleanup()
                 worst = max(worst, dt)
+                dt0 = None
                 if getattr(t, "rank0_t", None):
-                    worst0 = max(worst0, dt - (t.end_t - t.rank0_t))
+                    dt0 = dt - (t.end_t - t.rank0_t)
+                    worst0 = max(worst0, dt0)
+                # rank 0 holds the result and is ibpong's to bound; the
+                # job's end adds mpirun's kill sequence (JOB_SLACK_S)
+                bound0 = args.timeout + 1
+                if (dt0 is not None and lim == bound0 + JOB_SLACK_S and
+                        dt0 > bound0):
+                    problems.append(f"rank 0 left {dt0:.2f} s after the "
+                                    f"fault > --timeout + 1 = {bound0} s")
                 if dt > lim:
                     problems.append(f"hang: exit after {dt:.2f} s > {lim} s")
                 if problems:
