@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sched.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <time.h>
 
 #include "exit.h"
@@ -149,6 +148,87 @@ void mpi_comm_release(MPI_Comm *comm)
 	MPI_Comm_free(comm);
 }
 
+int mpi_dup_post(struct mpi_dup *d, MPI_Comm base)
+{
+	d->base = base;
+	d->comm = malloc(sizeof(*d->comm));
+	if (!d->comm)
+		return -ENOMEM;
+	if (MPI_Comm_idup(base, d->comm, &d->req) != MPI_SUCCESS) {
+		free(d->comm);
+		bench_err("MPI_Comm_idup failed");
+		return -EIO;
+	}
+	return 0;
+}
+
+int mpi_dup_end(struct mpi_dup *d, int ret, MPI_Comm *out)
+{
+	if (ret) {
+		mpi_abandon(&d->req, d->base, d->comm, false);
+		return ret;
+	}
+	*out = *d->comm;
+	free(d->comm);
+	return 0;
+}
+
+int mpi_gather_post(struct mpi_gather *g, MPI_Comm comm, int size,
+		    const void *mine, size_t len, const char *what)
+{
+	g->comm = comm;
+	g->len = len;
+	g->total = (size_t)size * len;
+	g->mem = malloc(len + g->total + 1);
+	if (!g->mem)
+		return -ENOMEM;
+	memcpy(g->mem, mine, len);
+	if (MPI_Iallgather(g->mem, (int)len, MPI_BYTE, g->mem + len, (int)len,
+			   MPI_BYTE, comm, &g->req) != MPI_SUCCESS) {
+		free(g->mem);
+		bench_err("%s: MPI_Iallgather failed", what);
+		return -EIO;
+	}
+	return 0;
+}
+
+int mpi_gather_end(struct mpi_gather *g, int ret, void *all)
+{
+	if (ret) {
+		mpi_abandon(&g->req, g->comm, g->mem, false);
+		return ret;
+	}
+	memcpy(all, g->mem + g->len, g->total);
+	free(g->mem);
+	return 0;
+}
+
+int mpi_max_timed(MPI_Comm comm, int mine, double timeout_s, const char *what,
+		  int *worst)
+{
+	int *v = malloc(2 * sizeof(*v)); /* mine, the worst */
+	MPI_Request req;
+	int ret;
+
+	if (!v)
+		return -ENOMEM;
+	v[0] = v[1] = mine;
+	if (MPI_Iallreduce(&v[0], &v[1], 1, MPI_INT, MPI_MAX, comm, &req) !=
+	    MPI_SUCCESS) {
+		free(v);
+		bench_err("MPI_Iallreduce failed");
+		return -EIO;
+	}
+	ret = mpi_wait_timeout(&req, timeout_s, what);
+	if (ret) {
+		mpi_abandon(&req, comm, v, false);
+		return ret;
+	}
+	*worst = v[1];
+	free(v);
+	return 0;
+}
+
 /*
  * A duplicate of base, timed: MPI_Comm_idup with the roll call of
  * mpi_roll_wait over the job's own communicator, so that a rank stopped
@@ -163,18 +243,13 @@ static int mpi_bs_dup(MPI_Comm base, MPI_Comm *out,
 	int size, rank, n = 0, ret, *missing;
 	char list[96] = "";
 	size_t off = 0;
-	MPI_Request req;
-	MPI_Comm *dup = malloc(sizeof(*dup)); /* MPI_Comm_idup writes it */
+	struct mpi_dup d;
 
-	if (!dup)
-		return -ENOMEM;
-	if (MPI_Comm_idup(base, dup, &req) != MPI_SUCCESS) {
-		free(dup);
-		bench_err("MPI_Comm_idup failed");
-		return -EIO;
-	}
+	ret = mpi_dup_post(&d, base);
+	if (ret)
+		return ret;
 	if (cfg->opaque) {
-		ret = mpi_wait_timeout(&req, cfg->timeout_s, what);
+		ret = mpi_wait_timeout(&d.req, cfg->timeout_s, what);
 		goto out;
 	}
 	MPI_Comm_size(base, &size);
@@ -185,7 +260,7 @@ static int mpi_bs_dup(MPI_Comm base, MPI_Comm *out,
 		goto out; /* the idup is abandoned */
 	}
 	/* the others give rank 0 time to name the missing and end the job */
-	ret = mpi_roll_wait(base, &req,
+	ret = mpi_roll_wait(base, &d.req,
 			    rank ? 2 * cfg->timeout_s : cfg->timeout_s, what,
 			    missing, &n);
 	for (int i = 0; i < n && off < sizeof(list); i++)
@@ -200,13 +275,7 @@ static int mpi_bs_dup(MPI_Comm base, MPI_Comm *out,
 		  n > 1 ? "s" : "", list, what, cfg->timeout_s);
 	mpi_watchdog_end(BENCH_EXIT_RUNTIME);
 out:
-	if (ret) {
-		mpi_abandon(&req, base, dup, false);
-		return ret;
-	}
-	*out = *dup;
-	free(dup);
-	return 0;
+	return mpi_dup_end(&d, ret, out);
 }
 
 static int mpi_bs_setup(struct bench_bootstrap *bs,
@@ -268,9 +337,7 @@ static int mpi_bs_exchange(struct bench_bootstrap *bs, const void *mine,
 			   void *all, size_t len)
 {
 	struct mpi_bootstrap *p = bs->priv;
-	size_t total = (size_t)bs->size * len;
-	MPI_Request req;
-	uint8_t *mem; /* ours, then everyone's: it may outlive a timeout */
+	struct mpi_gather g;
 	int ret;
 
 	if (len > INT_MAX) {
@@ -278,25 +345,12 @@ static int mpi_bs_exchange(struct bench_bootstrap *bs, const void *mine,
 			  len);
 		return -EINVAL;
 	}
-	mem = malloc(len + total + 1);
-	if (!mem)
-		return -ENOMEM;
-	memcpy(mem, mine, len);
-	if (MPI_Iallgather(mem, (int)len, MPI_BYTE, mem + len, (int)len,
-			   MPI_BYTE, p->comm, &req) != MPI_SUCCESS) {
-		free(mem);
-		bench_err("MPI_Iallgather failed");
-		return -EIO;
-	}
-	ret = mpi_wait_timeout(&req, bs->timeout_s, "exchange");
-	p->silent |= ret == -ETIMEDOUT;
-	if (ret) {
-		mpi_abandon(&req, p->comm, mem, false);
+	ret = mpi_gather_post(&g, p->comm, bs->size, mine, len, "exchange");
+	if (ret)
 		return ret;
-	}
-	memcpy(all, mem + len, total);
-	free(mem);
-	return 0;
+	ret = mpi_wait_timeout(&g.req, bs->timeout_s, "exchange");
+	p->silent |= ret == -ETIMEDOUT;
+	return mpi_gather_end(&g, ret, all);
 }
 
 static void mpi_bs_cleanup(struct bench_bootstrap *bs)
@@ -340,28 +394,9 @@ MPI_Comm mpi_bootstrap_comm(const struct bench_bootstrap *bs)
 int mpi_bootstrap_agree(struct bench_bootstrap *bs, int mine, int *agreed)
 {
 	struct mpi_bootstrap *p = bs->priv;
-	int *v = malloc(2 * sizeof(*v)); /* mine, the worst */
-	MPI_Request req;
-	int ret;
 
-	if (!v)
-		return -ENOMEM;
-	v[0] = v[1] = mine;
-	if (MPI_Iallreduce(&v[0], &v[1], 1, MPI_INT, MPI_MAX, p->exit_comm,
-			   &req) != MPI_SUCCESS) {
-		free(v);
-		bench_err("MPI_Iallreduce failed");
-		return -EIO;
-	}
-	ret = mpi_wait_timeout(&req, 2 * bs->timeout_s + 5,
-			       "agreeing on the exit code");
-	if (ret) {
-		mpi_abandon(&req, p->exit_comm, v, false);
-		return ret;
-	}
-	*agreed = v[1];
-	free(v);
-	return 0;
+	return mpi_max_timed(p->exit_comm, mine, 2 * bs->timeout_s + 5,
+			     "agreeing on the exit code", agreed);
 }
 
 const struct bench_bootstrap_ops mpi_bootstrap_ops = {

@@ -478,8 +478,7 @@ static int mpi_init(struct bench_engine *eng)
 static int mpi_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
 {
 	struct mpi_engine *p = eng->priv;
-	MPI_Comm *dup; /* written when the idup completes, maybe late */
-	MPI_Request req;
+	struct mpi_dup d;
 	int ret;
 
 	if (bs->ops != &mpi_bootstrap_ops) {
@@ -487,22 +486,14 @@ static int mpi_connect(struct bench_engine *eng, struct bench_bootstrap *bs)
 			  bs->ops->name);
 		return -ENOTSUP;
 	}
-	dup = malloc(sizeof(*dup));
-	if (!dup)
-		return -ENOMEM;
-	if (MPI_Comm_idup(mpi_bootstrap_comm(bs), dup, &req) != MPI_SUCCESS) {
-		free(dup);
-		bench_err("MPI_Comm_idup failed");
-		return -EIO;
-	}
-	ret = mpi_wait_timeout(&req, eng->timeout_ms / 1000.0,
-			       "duplicating the communicator");
-	if (ret) {
-		mpi_abandon(&req, mpi_bootstrap_comm(bs), dup, false);
+	ret = mpi_dup_post(&d, mpi_bootstrap_comm(bs));
+	if (ret)
 		return ret;
-	}
-	p->comm = *dup;
-	free(dup);
+	ret = mpi_wait_timeout(&d.req, eng->timeout_ms / 1000.0,
+			       "duplicating the communicator");
+	ret = mpi_dup_end(&d, ret, &p->comm);
+	if (ret)
+		return ret;
 	p->have_comm = true;
 	MPI_Comm_set_errhandler(p->comm, MPI_ERRORS_RETURN);
 	MPI_Comm_rank(p->comm, &p->rank);
@@ -544,35 +535,18 @@ err:
 static int mpi_prepare(struct bench_engine *eng, size_t max_size_bytes)
 {
 	struct mpi_engine *p = eng->priv;
-	int *v; /* mine, the worst: they may outlive a timeout */
-	MPI_Request req;
-	int ret;
+	int mine = 0, worst = 0, ret;
 
 	if (max_size_bytes > INT_MAX) {
 		bench_err("size %zu B is above MPI's count limit (%d B)",
 			  max_size_bytes, INT_MAX);
 		return -EINVAL;
 	}
-	v = calloc(2, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
 	if (p->peer >= 0)
-		v[0] = -mpi_buffers_alloc(p, max_size_bytes);
-	if (MPI_Iallreduce(&v[0], &v[1], 1, MPI_INT, MPI_MAX, p->comm, &req) !=
-	    MPI_SUCCESS) {
-		free(v);
-		bench_err("MPI_Iallreduce failed");
-		return -EIO;
-	}
-	ret = mpi_wait_timeout(&req, eng->timeout_ms / 1000.0,
-			       "agreeing on the buffers");
-	if (ret) {
-		mpi_abandon(&req, p->comm, v, false);
-		return ret;
-	}
-	ret = -v[1];
-	free(v);
-	return ret;
+		mine = -mpi_buffers_alloc(p, max_size_bytes);
+	ret = mpi_max_timed(p->comm, mine, eng->timeout_ms / 1000.0,
+			    "agreeing on the buffers", &worst);
+	return ret ? ret : -worst;
 }
 
 /* run.method and run.method_detail of the test (doc/result-format.md). */

@@ -70,6 +70,40 @@ int mpi_wait_quiet(MPI_Request *req, double timeout_s, const char *what);
  */
 void mpi_abandon(MPI_Request *req, MPI_Comm comm, void *mem, bool cancel);
 /*
+ * An MPI_Comm_idup of base, which writes comm (heap) when it completes,
+ * maybe after a failed wait: post it, wait on req, then end it with the
+ * wait's result: the duplicate into *out, or the request to mpi_abandon.
+ */
+struct mpi_dup {
+	MPI_Request req;
+	MPI_Comm base;
+	MPI_Comm *comm;
+};
+int mpi_dup_post(struct mpi_dup *d, MPI_Comm base);
+int mpi_dup_end(struct mpi_dup *d, int ret, MPI_Comm *out);
+/*
+ * An MPI_Iallgather of len bytes from each of the size ranks of comm,
+ * through a heap block that may outlive a failed wait (mem: ours, then
+ * everyone's): post it, wait on req as the caller does, then end it with
+ * the wait's result, which copies everyone's into all or hands the
+ * request to mpi_abandon, and returns that result.
+ */
+struct mpi_gather {
+	MPI_Request req;
+	MPI_Comm comm;
+	uint8_t *mem;
+	size_t len, total;
+};
+int mpi_gather_post(struct mpi_gather *g, MPI_Comm comm, int size,
+		    const void *mine, size_t len, const char *what);
+int mpi_gather_end(struct mpi_gather *g, int ret, void *all);
+/*
+ * The maximum of every rank's mine over comm, in *worst, waited for at
+ * most timeout_s ("what" names the wait in its timeout line).
+ */
+int mpi_max_timed(MPI_Comm comm, int mine, double timeout_s, const char *what,
+		  int *worst);
+/*
  * MPI_Comm_free, unless a request abandoned on *comm may still be
  * progressed: then the communicator is kept to the end. *comm becomes
  * MPI_COMM_NULL either way.

@@ -109,28 +109,14 @@ static int sweep_setup_wait(struct sweep *sw, MPI_Comm comm, MPI_Request *req,
 static int sweep_setup_collective(struct sweep *sw, const char *step,
 				  const void *mine, void *all, size_t len)
 {
-	size_t total = (size_t)sw->world * len;
-	uint8_t *mem = malloc(len + total); /* may outlive a timeout */
-	MPI_Request req;
+	struct mpi_gather g;
 	int ret;
 
-	if (!mem)
-		return -ENOMEM;
-	memcpy(mem, mine, len);
-	if (MPI_Iallgather(mem, (int)len, MPI_BYTE, mem + len, (int)len,
-			   MPI_BYTE, sw->ctl, &req) != MPI_SUCCESS) {
-		free(mem);
-		bench_err("%s: MPI_Iallgather failed", step);
-		return -EIO;
-	}
-	ret = sweep_setup_wait(sw, sw->ctl, &req, step);
-	if (ret) {
-		mpi_abandon(&req, sw->ctl, mem, false);
+	ret = mpi_gather_post(&g, sw->ctl, sw->world, mine, len, step);
+	if (ret)
 		return ret;
-	}
-	memcpy(all, mem + len, total);
-	free(mem);
-	return 0;
+	ret = sweep_setup_wait(sw, sw->ctl, &g.req, step);
+	return mpi_gather_end(&g, ret, all);
 }
 
 /* Node identities and host names of every rank. */
@@ -259,28 +245,18 @@ static void sweep_fig_sizes(struct sweep *sw)
  */
 static int sweep_ctl_dup(struct sweep *sw)
 {
-	MPI_Comm *dup = malloc(sizeof(*dup)); /* written when it completes */
-	MPI_Request req;
+	struct mpi_dup d;
 	int ret;
 
-	sw->ctl = MPI_COMM_NULL;
-	if (!dup)
-		return -ENOMEM;
-	if (MPI_Comm_idup(mpi_bootstrap_comm(sw->bs), dup, &req) !=
-	    MPI_SUCCESS) {
-		free(dup);
-		bench_err("MPI_Comm_idup failed");
-		return -EIO;
-	}
-	ret = sweep_setup_wait(sw, mpi_bootstrap_comm(sw->bs), &req,
-			       "setting up the sweep's communicator");
-	if (ret) {
-		/* never completed: not ours */
-		mpi_abandon(&req, mpi_bootstrap_comm(sw->bs), dup, false);
+	sw->ctl = MPI_COMM_NULL; /* until the duplicate completes */
+	ret = mpi_dup_post(&d, mpi_bootstrap_comm(sw->bs));
+	if (ret)
 		return ret;
-	}
-	sw->ctl = *dup;
-	free(dup);
+	ret = sweep_setup_wait(sw, mpi_bootstrap_comm(sw->bs), &d.req,
+			       "setting up the sweep's communicator");
+	ret = mpi_dup_end(&d, ret, &sw->ctl);
+	if (ret)
+		return ret;
 	MPI_Comm_set_errhandler(sw->ctl, MPI_ERRORS_RETURN);
 	return 0;
 }
