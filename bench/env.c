@@ -18,6 +18,7 @@
 
 #include "env.h"
 #include "log.h"
+#include "result.h"
 
 #define ENV_SLOT   8192 /* bytes per rank of the static part */
 #define USAGE_SLOT 512	/* bytes per rank of the counters */
@@ -309,10 +310,13 @@ static int env_collect(const char *all, size_t slot, int size, json_t *ranks)
 		buf[slot - 1] = '\0';
 		o = json_loads(buf, 0, &jerr);
 		if (!json_is_object(o)) {
+			char why[sizeof(jerr.text) * 4];
+
 			json_decref(o);
 			bench_err("rank %d sent an environment that is not a "
 				  "JSON object (%s): check the peer's build",
-				  i, jerr.text);
+				  i,
+				  bench_json_reason(&jerr, why, sizeof(why)));
 			return -EPROTO;
 		}
 		if (json_array_append_new(ranks, o))

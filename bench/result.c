@@ -334,6 +334,27 @@ err_free:
 	return -ENOMEM;
 }
 
+const char *bench_json_reason(const json_error_t *e, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	if (!len)
+		return buf;
+	for (const unsigned char *c = (const unsigned char *)e->text;
+	     *c && o + 5 < len; c++) {
+		if (*c == '\n')
+			o += (size_t)snprintf(buf + o, len - o, "\\n");
+		else if (*c == '\t')
+			o += (size_t)snprintf(buf + o, len - o, "\\t");
+		else if (*c < 0x20 || *c >= 0x7f)
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *c);
+		else
+			buf[o++] = (char)*c;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 __attribute__((format(printf, 3, 4))) static int
 bench_json_err(char *err, size_t err_len, const char *fmt, ...)
 {
@@ -832,8 +853,11 @@ int bench_result_read_file(const char *path, struct bench_result *r, char *err,
 	if (!doc) {
 		if (access(path, R_OK))
 			return -errno;
-		return bench_json_err(err, err_len, "%s:%d: not valid JSON: %s",
-				      path, jerr.line, jerr.text);
+		char why[sizeof(jerr.text) * 4];
+
+		return bench_json_err(
+			err, err_len, "%s:%d: not valid JSON: %s", path,
+			jerr.line, bench_json_reason(&jerr, why, sizeof(why)));
 	}
 	ret = bench_result_from_json(doc, r, inner, sizeof(inner));
 	json_decref(doc);

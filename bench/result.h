@@ -144,6 +144,14 @@ int bench_result_to_json(const struct bench_result *r, json_t **out);
 int bench_result_from_json(const json_t *doc, struct bench_result *r, char *err,
 			   size_t err_len);
 
+/*
+ * jansson's reason for a failed parse as one printable line: it quotes the
+ * offending token, which may be a newline or another control byte; those
+ * and every byte outside printable ASCII become C escapes (\n, \x01).
+ * Returns buf.
+ */
+const char *bench_json_reason(const json_error_t *e, char *buf, size_t len);
+
 /* Write atomically: a temporary file in the same directory, then rename. */
 int bench_result_write_file(const struct bench_result *r, const char *path);
 /* Read and validate a file; err as for bench_result_from_json. */

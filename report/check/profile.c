@@ -407,19 +407,22 @@ int report_profile_load(const char *path, struct report_profile *p, char *err,
 			size_t err_len)
 {
 	json_error_t jerr;
+	char why[sizeof(jerr.text) * 4];
 	json_t *doc;
 	int ret;
 
 	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		if (jerr.line < 1)
-			return prof_err(err, err_len,
-					"profile %s: cannot read: %s", path,
-					jerr.text);
+			return prof_err(
+				err, err_len, "profile %s: cannot read: %s",
+				path,
+				bench_json_reason(&jerr, why, sizeof(why)));
 		return prof_err(err, err_len,
 				"profile %s:%d: not valid JSON: "
 				"%s",
-				path, jerr.line, jerr.text);
+				path, jerr.line,
+				bench_json_reason(&jerr, why, sizeof(why)));
 	}
 	ret = report_profile_from_json(doc, path, p, err, err_len);
 	json_decref(doc);

@@ -284,8 +284,10 @@ static int report_db_add_doc(struct report_db *db, sqlite3_stmt *st,
 	doc = json_loads((const char *)sqlite3_column_text(st, 2), 0, &jerr);
 	bench_result_init(&r);
 	if (!doc) {
+		char why[sizeof(jerr.text) * 4];
+
 		bench_err("%s: %s: stored document: %s", db->path, path,
-			  jerr.text);
+			  bench_json_reason(&jerr, why, sizeof(why)));
 		return -EINVAL;
 	}
 	ret = bench_result_from_json(doc, &r, err, sizeof(err));

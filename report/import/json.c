@@ -14,6 +14,7 @@ int report_import_json(const char *buf, size_t len, const char *name,
 {
 	struct bench_result r;
 	json_error_t jerr;
+	char why[sizeof(jerr.text) * 4];
 	char inner[256];
 	json_t *doc;
 	int ret;
@@ -21,7 +22,7 @@ int report_import_json(const char *buf, size_t len, const char *name,
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!doc) {
 		snprintf(err, err_len, "%s:%d: not valid JSON: %s", name,
-			 jerr.line, jerr.text);
+			 jerr.line, bench_json_reason(&jerr, why, sizeof(why)));
 		return -EINVAL;
 	}
 	ret = bench_result_from_json(doc, &r, inner, sizeof(inner));

@@ -197,6 +197,47 @@ static void test_bad_document(void **state)
 	bench_result_free(&a);
 }
 
+/*
+ * A damaged file is reported on one printable line, whatever byte jansson
+ * quotes as the offending token (a vertical tab once split the message).
+ */
+static void test_damaged_file_one_line(void **state)
+{
+	static const char *const damaged[] = {
+		"{\"format\": 1\x0b\n}",   "{\"format\": \"x\ny\"}",
+		"{\"format\": 1}\n\n\x1c", "{\"format\": 1\x85}",
+		"{\"format\": 1\n",
+	};
+	char dir[] = "/tmp/ibpong-test-XXXXXX", path[64], err[256];
+	struct bench_result b;
+	unsigned i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/d.json", dir);
+	for (i = 0; i < sizeof(damaged) / sizeof(damaged[0]); i++) {
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(damaged[i], f);
+		assert_int_equal(fclose(f), 0);
+		err[0] = '\0';
+		assert_int_equal(
+			bench_result_read_file(path, &b, err, sizeof(err)),
+			-EINVAL);
+		if (!strstr(err, "not valid JSON"))
+			fail_msg("case %u: '%s'", i, err);
+		for (const char *c = err; *c; c++)
+			if ((unsigned char)*c < 0x20 ||
+			    (unsigned char)*c >= 0x7f)
+				fail_msg("case %u: byte 0x%02x in '%s'", i,
+					 (unsigned char)*c, err);
+		bench_result_free(&b);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Sweep rows: host names written from run.hosts, read back symmetric. */
 static void test_pair_hosts(void **state)
 {
@@ -240,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_json_bad_precision),
 		cmocka_unit_test(test_file_round_trip),
 		cmocka_unit_test(test_bad_document),
+		cmocka_unit_test(test_damaged_file_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
