@@ -11,7 +11,7 @@ export VB=$1 OUT=$2
 CM=$3
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "$0")/verbs-lib.sh"
-q="--quiet --sizes 1:64 --iters 10 --timeout 10"
+q="--quiet --sizes 1:64 --iters 10 --timeout 60"
 
 # mm NAME FIELD SERVER_VALUE CLIENT_VALUE "SERVER ARGS" "CLIENT ARGS":
 # both exit 2, each end names FIELD with its own value and the peer's.

@@ -11,20 +11,20 @@ FAKE="$PY $TOOLS/verbs_fake_peer.py"
 q="--quiet --sizes 0:64 --iters 10"
 
 # unknown device, bad GID index: before any traffic, on both ends
-vpair nosuchdev 3 3 $q --timeout 10 -d nosuchdev
+vpair nosuchdev 3 3 $q --timeout 30 -d nosuchdev
 vgrep nosuchdev client "no RDMA device named 'nosuchdev'"
 vgrep nosuchdev server "no RDMA device named 'nosuchdev'"
-vpair badgid 3 3 $q --timeout 10 -x 200
+vpair badgid 3 3 $q --timeout 30 -x 200
 vgrep badgid client "GID index 200 of rxe0 port 1 is not valid"
 
 # mismatched options: refused on both ends by the run driver's one
 # agreement, naming the option and both values, exit 2 (bad input, README)
-vpair2 mismatch-op 2 2 "$q --timeout 10 --op read" "$q --timeout 10 --op write"
+vpair2 mismatch-op 2 2 "$q --timeout 30 --op read" "$q --timeout 30 --op write"
 vgrep mismatch-op client "--op is write on rank 0 (this end) but read on rank 1"
 vgrep mismatch-op server "--op is read on rank 1 (this end) but write on rank 0"
-vpair2 mismatch-qp 2 2 "$q --timeout 10 --qp uc" "$q --timeout 10 --qp rc"
+vpair2 mismatch-qp 2 2 "$q --timeout 30 --qp uc" "$q --timeout 30 --qp rc"
 vgrep mismatch-qp client "--qp is rc on rank 0 (this end) but uc on rank 1"
-vpair2 mismatch-iters 2 2 "$q --timeout 10 --iters 11" "$q --timeout 10"
+vpair2 mismatch-iters 2 2 "$q --timeout 30 --iters 11" "$q --timeout 30"
 vgrep mismatch-iters client "--iters"
 
 # impossible combinations are usage errors, found before any connection
@@ -36,15 +36,15 @@ vcases=$((vcases + 1))
 "$VB" --qp ud --op write >"$OUT/ud-write.client" 2>&1
 [ $? = 2 ] && vlog "ok: ud-write" || vbad "ud-write: exit not 2"
 # UD messages beyond the path MTU
-vpair ud-too-big 3 3 $q --timeout 10 --qp ud --sizes 64K
+vpair ud-too-big 3 3 $q --timeout 30 --qp ud --sizes 64K
 vgrep ud-too-big client "--qp ud carries at most the path MTU"
 
 # --validate catches a corrupted payload (IBPONG_VERBS_CORRUPT: the data
 # source flips the first byte it sends); the receiver names the byte
 export IBPONG_VERBS_CORRUPT=1
-vpair corrupt 3 3 $q --timeout 10 --validate --sizes 64
+vpair corrupt 3 3 $q --timeout 30 --validate --sizes 64
 vgrep corrupt server "payload check failed at 64 bytes: byte 0"
-vpair corrupt-read 3 3 $q --timeout 10 --validate --op read --sizes 64
+vpair corrupt-read 3 3 $q --timeout 30 --validate --op read --sizes 64
 vgrep corrupt-read client "payload check failed at 64 bytes: byte 0"
 unset IBPONG_VERBS_CORRUPT
 
@@ -120,11 +120,11 @@ if command -v setpriv >/dev/null; then
 	vport=$((vport + 1))
 	vcases=$((vcases + 1))
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		bash -c "ulimit -l 64; exec $VB -p $vport --quiet --sizes 4M --iters 2 --timeout 10" \
+		bash -c "ulimit -l 64; exec $VB -p $vport --quiet --sizes 4M --iters 2 --timeout 30" \
 		>"$OUT/memlock.server" 2>&1 &
 	spid=$!
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		bash -c "ulimit -l 64; exec $VB -p $vport --quiet --sizes 4M --iters 2 --timeout 10 $HOST" \
+		bash -c "ulimit -l 64; exec $VB -p $vport --quiet --sizes 4M --iters 2 --timeout 30 $HOST" \
 		>"$OUT/memlock.client" 2>&1
 	rc=$?
 	wait $spid

@@ -11,7 +11,7 @@ SZ=0,1,64,4K
 SZL=0,1,64,4096
 UDSZ=0,1,1K
 UDSZL=0,1,1024
-base="--iters 10 --warmup 2 --timeout 30 --quiet"
+base="--iters 10 --warmup 2 --timeout 60 --quiet"
 
 lat_kind() { [ "$1" = read ] && echo round-trip || echo one-way; }
 
@@ -69,7 +69,7 @@ vpair2 tx1-noinline 0 0 "$base --tx-depth 1 --inline 0 --test bw --window 4 --si
 vgrep tx1-noinline server 64
 vgrep tx1-noinline client 64
 # a larger message than the 4 KiB above, and the MTU option
-vpair mtu-1M 0 0 --iters 5 --timeout 30 --quiet --mtu 512 --op write --sizes 1M
-vpair write-bw-256K 0 0 --iters 3 --timeout 30 --quiet --op write --test bw --sizes 256K
+vpair mtu-1M 0 0 --iters 5 --timeout 60 --quiet --mtu 512 --op write --sizes 1M
+vpair write-bw-256K 0 0 --iters 3 --timeout 60 --quiet --op write --test bw --sizes 256K
 
 vdone
