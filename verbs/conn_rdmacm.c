@@ -258,6 +258,13 @@ static int cm_connect(struct verbs_ctx *c, struct bench_bootstrap *bs)
 	ret = verbs_qp_create(c);
 	if (!ret)
 		ret = verbs_qp_to_init(c);
+	/*
+	 * The server listens since cm_open; without this barrier a client
+	 * quicker than a slow server (a starved guest) connects before the
+	 * listen and is rejected as "nobody listens there".
+	 */
+	if (!ret)
+		ret = bench_bootstrap_barrier(bs);
 	if (ret)
 		return ret;
 	verbs_conn_info_local(c, (uint32_t)bench_mono_ns(), &mine);

@@ -64,7 +64,7 @@ waits() {
 	if [ $rc != 0 ] || [ $rs != 0 ]; then
 		vbad "$name: exit $rs/$rc, want 0/0"
 	fi
-	[ "$(grep -c waiting "$OUT/$name.server")" = 1 ] ||
+	[ "$(grep -c '^ibpong [a-z]*: waiting for a client' "$OUT/$name.server")" = 1 ] ||
 		vbad "$name: the waiting line is not said exactly once"
 	grep -q waiting "$OUT/$name.client" && vbad "$name: the client said waiting"
 	vlog "ok: $name"
