@@ -17,9 +17,12 @@
  * the median, within the noise of the others).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "stats.h"
 #include "sweep.h"
@@ -72,8 +75,9 @@ double mpi_figs_pair_bytes(unsigned metrics)
 
 /*
  * bfloat16: the upper 16 bits of a float, rounded to nearest even. NAN
- * is 0xffff (a byte fill); a value rounded past the largest float is
- * infinite, still the worst.
+ * is 0xffff; a value rounded past the largest float is infinite, still
+ * the worst. A slot holds the pattern's complement, so that zero bytes
+ * (calloc's pages, a reserved file's blocks) read as "not measured".
  */
 #define BF16_NAN 0xffffu
 
@@ -98,37 +102,131 @@ static double bf16_to(uint16_t h)
 	return f;
 }
 
-int mpi_figs_init(struct mpi_figs *f, int n, unsigned metrics)
+/* The bfloat16 pattern of metric k at slot p, and its store. */
+static uint16_t fig_get(const struct mpi_figs *f, int k, uint64_t p)
+{
+	return (uint16_t)~f->m[k][p];
+}
+
+static void fig_put(struct mpi_figs *f, int k, uint64_t p, uint16_t h)
+{
+	f->m[k][p] = (uint16_t)~h;
+}
+
+#define FIGS_ALIGN 4096u
+
+/* Where each array lies in one block of every slot: offsets, total. */
+static uint64_t figs_layout(const struct mpi_figs *f, uint64_t *off)
+{
+	uint64_t at = 0;
+
+	for (int k = 0; k <= MPI_METRIC_NR; k++) {
+		off[k] = at;
+		if (k == MPI_METRIC_NR)
+			at += f->n_pairs / 8 + 1; /* the unstable bits */
+		else if (f->metrics & (1u << k))
+			at += (f->n_pairs + 1) * sizeof(uint16_t);
+		at = (at + FIGS_ALIGN - 1) / FIGS_ALIGN * FIGS_ALIGN;
+	}
+	return at;
+}
+
+static void figs_point(struct mpi_figs *f, unsigned char *base,
+		       const uint64_t *off)
+{
+	f->base = base;
+	for (int k = 0; k < MPI_METRIC_NR; k++)
+		f->m[k] = f->metrics & (1u << k) ? (uint16_t *)(base + off[k])
+						 : NULL;
+	f->unstable = base + off[MPI_METRIC_NR];
+}
+
+static void figs_empty(struct mpi_figs *f, int n, unsigned metrics)
 {
 	memset(f, 0, sizeof(*f));
 	f->n = n;
 	f->n_pairs = n > 1 ? (uint64_t)n * (uint64_t)(n - 1) / 2 : 0;
 	f->metrics = metrics;
-	for (int k = 0; k < MPI_METRIC_NR; k++) {
-		if (!(metrics & (1u << k)))
-			continue;
-		f->m[k] = malloc((f->n_pairs + 1) * sizeof(uint16_t));
-		if (!f->m[k])
-			goto err;
-		memset(f->m[k], 0xff, (f->n_pairs + 1) * sizeof(uint16_t));
-	}
-	f->unstable = calloc(f->n_pairs / 8 + 1, 1);
-	if (!f->unstable)
-		goto err;
+}
+
+int mpi_figs_init(struct mpi_figs *f, int n, unsigned metrics)
+{
+	uint64_t off[MPI_METRIC_NR + 1];
+	unsigned char *base;
+
+	figs_empty(f, n, metrics);
+	f->bytes = figs_layout(f, off);
+	base = calloc(f->bytes, 1);
+	if (!base)
+		return -ENOMEM;
+	figs_point(f, base, off);
 	return 0;
-err:
-	mpi_figs_free(f);
-	return -ENOMEM;
+}
+
+/* An unnamed file in dir: O_TMPFILE, else a name unlinked at once. */
+static int figs_tmpfile(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+			errno != EINVAL && errno != ENOENT))
+		return fd >= 0 ? fd : -errno;
+	if (snprintf(path, sizeof(path), "%s/.ibpong-figs.XXXXXX", dir) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	return fd;
+}
+
+int mpi_figs_init_file(struct mpi_figs *f, int n, unsigned metrics,
+		       const char *dir)
+{
+	uint64_t off[MPI_METRIC_NR + 1];
+	void *base;
+	int fd, ret;
+
+	figs_empty(f, n, metrics);
+	f->bytes = figs_layout(f, off);
+	fd = figs_tmpfile(dir);
+	if (fd < 0)
+		return fd;
+	/* every block reserved now: a full disk is this error, not a
+	 * SIGBUS at some store during the sweep */
+	ret = -posix_fallocate(fd, 0, (off_t)f->bytes);
+	if (ret)
+		goto err_close;
+	base = mmap(NULL, f->bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED) {
+		ret = -errno;
+		goto err_close;
+	}
+	close(fd);
+	f->mapped = true;
+	figs_point(f, base, off);
+	return 0;
+err_close:
+	close(fd);
+	figs_empty(f, n, metrics);
+	return ret;
+}
+
+bool mpi_figs_ready(const struct mpi_figs *f)
+{
+	return f->unstable != NULL;
 }
 
 void mpi_figs_free(struct mpi_figs *f)
 {
-	for (int k = 0; k < MPI_METRIC_NR; k++) {
-		free(f->m[k]);
-		f->m[k] = NULL;
-	}
-	free(f->unstable);
-	f->unstable = NULL;
+	if (f->mapped && f->base)
+		munmap(f->base, f->bytes);
+	else
+		free(f->base);
+	figs_empty(f, f->n, f->metrics);
 }
 
 uint64_t mpi_figs_slot(const struct mpi_figs *f, int a, int b)
@@ -144,8 +242,9 @@ void mpi_figs_set(struct mpi_figs *f, int a, int b, const struct mpi_fig *fig)
 
 	for (int k = 0; k < MPI_METRIC_NR; k++)
 		if (f->m[k])
-			f->m[k][p] = bf16_from(
-				mpi_fig_metric(fig, (enum mpi_metric)k));
+			fig_put(f, k, p,
+				bf16_from(mpi_fig_metric(fig,
+							 (enum mpi_metric)k)));
 	if (fig->stable == 0)
 		f->unstable[p / 8] |= (uint8_t)(1u << (p % 8));
 	else
@@ -156,13 +255,13 @@ void mpi_figs_set_metric(struct mpi_figs *f, int a, int b, enum mpi_metric k,
 			 double x)
 {
 	if (f->m[k])
-		f->m[k][mpi_figs_slot(f, a, b)] = bf16_from(x);
+		fig_put(f, k, mpi_figs_slot(f, a, b), bf16_from(x));
 }
 
 double mpi_figs_metric(const struct mpi_figs *f, int a, int b,
 		       enum mpi_metric k)
 {
-	return f->m[k] ? bf16_to(f->m[k][mpi_figs_slot(f, a, b)]) : NAN;
+	return f->m[k] ? bf16_to(fig_get(f, k, mpi_figs_slot(f, a, b))) : NAN;
 }
 
 bool mpi_figs_unstable(const struct mpi_figs *f, int a, int b)
@@ -373,7 +472,7 @@ static int fit_scales(const struct mpi_figs *f, enum mpi_metric k,
 		a[e] = fabs(fit->node[e]);
 	fit->node_mad = bench_median(a, (size_t)f->n);
 	for (p = 0; p < f->n_pairs; p++)
-		if ((h = f->m[k][p]) != BF16_NAN) {
+		if ((h = fig_get(f, k, p)) != BF16_NAN) {
 			count[bf16_key(h)]++;
 			n++;
 		}
@@ -383,7 +482,7 @@ static int fit_scales(const struct mpi_figs *f, enum mpi_metric k,
 	p = 0;
 	for (int i = 0; i < f->n; i++)
 		for (int j = i + 1; j < f->n; j++, p++) {
-			x = bf16_to(f->m[k][p]) - fit->mu - fit->node[i] -
+			x = bf16_to(fig_get(f, k, p)) - fit->mu - fit->node[i] -
 			    fit->node[j];
 			if (!isnan(x)) {
 				count[bf16_key(bf16_from(fabs(x)))]++;
@@ -501,7 +600,7 @@ static int judge_links(const struct mpi_figs *f, enum mpi_metric k,
 
 	for (int i = 0; i < f->n; i++)
 		for (int j = i + 1; j < f->n && !ret; j++, p++) {
-			x = bf16_to(f->m[k][p]);
+			x = bf16_to(fig_get(f, k, p));
 			sc = mpi_model_link_score(m, k, i, j, x);
 			if (!(sc > threshold) || bad[i] || bad[j])
 				continue;

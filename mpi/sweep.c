@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -261,6 +262,38 @@ static int sweep_ctl_dup(struct sweep *sw)
 	return 0;
 }
 
+/*
+ * Rank 0's figures of every pair, for the model: with --json (or
+ * --resume) in an unnamed file beside the summary, as the rows are, so
+ * that rank 0's memory stays O(N); in memory when that directory cannot
+ * hold them (said once) or without a file (a sweep for a terminal).
+ */
+static int sweep_figs_init(struct sweep *sw)
+{
+	const char *json = sw->o->json_path ? sw->o->json_path : sw->so->resume;
+	char dir[4096], *slash;
+	int ret;
+
+	if (json) {
+		snprintf(dir, sizeof(dir), "%s", json);
+		slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0'; /* a file at the root: "/" */
+		else
+			*slash = '\0';
+		ret = mpi_figs_init_file(&sw->figs, sw->n_ep, sw->fig_metrics,
+					 dir);
+		if (!ret)
+			return 0;
+		bench_warn("cannot keep the model's figures in %s (%s): they "
+			   "stay in memory",
+			   dir, strerror(-ret));
+	}
+	return mpi_figs_init(&sw->figs, sw->n_ep, sw->fig_metrics);
+}
+
 static int sweep_setup(struct sweep *sw)
 {
 	int ret;
@@ -285,7 +318,7 @@ static int sweep_setup(struct sweep *sw)
 	if (!ret && !sw->alive)
 		ret = -ENOMEM;
 	if (!ret && sw->me == 0 && !sw->so->print_schedule)
-		ret = mpi_figs_init(&sw->figs, sw->n_ep, sw->fig_metrics);
+		ret = sweep_figs_init(sw);
 	if (!ret)
 		memset(sw->alive, 1, (size_t)sw->world);
 	return ret;

@@ -171,22 +171,39 @@ enum mpi_metric {
  * mpi_metric) and one bit, the latency row's stability flag, dense over
  * the n(n-1)/2 endpoint pairs. Nothing else: the rows stream to disk with
  * their full precision, p99 and max are evidence of the retests only.
+ * In memory (mpi_figs_init), or in an unnamed file mapped from a
+ * directory (mpi_figs_init_file: a sweep with --json keeps them beside
+ * its rows file, so that rank 0's own memory is O(N); the kernel caches
+ * the file's pages as memory allows and can write them back).
  */
 struct mpi_figs {
 	int n;			    /* endpoints */
 	uint64_t n_pairs;	    /* n(n-1)/2 */
 	unsigned metrics;	    /* judged: 1 << enum mpi_metric */
-	uint16_t *m[MPI_METRIC_NR]; /* bfloat16 per judged metric, n_pairs;
-				     * else NULL */
+	uint16_t *m[MPI_METRIC_NR]; /* per judged metric, n_pairs slots,
+				     * each a bfloat16's complement (0: not
+				     * measured); else NULL */
 	uint8_t *unstable;	    /* bit per pair: its row was unstable */
+	unsigned char *base;	    /* the one block m and unstable are in */
+	uint64_t bytes;		    /* its size */
+	bool mapped;		    /* a file's mapping, not the heap */
 };
 
 /* The metrics judged with a latency size and with a bandwidth size. */
 unsigned mpi_fig_metrics(bool latency, bool bandwidth);
 /* Bytes per pair of a mpi_figs of these metrics (the bit included). */
 double mpi_figs_pair_bytes(unsigned metrics);
-/* Every figure NAN. Returns 0 or -ENOMEM. */
+/* Every figure NAN, in memory. Returns 0 or -ENOMEM. */
 int mpi_figs_init(struct mpi_figs *f, int n, unsigned metrics);
+/*
+ * Every figure NAN, in an unnamed file of directory dir, its blocks
+ * reserved (no SIGBUS on a full disk later) and mapped. Returns 0 or a
+ * negative errno (the directory's filesystem, no space): nothing is held.
+ */
+int mpi_figs_init_file(struct mpi_figs *f, int n, unsigned metrics,
+		       const char *dir);
+/* Whether f holds figures (after an init, before the free). */
+bool mpi_figs_ready(const struct mpi_figs *f);
 void mpi_figs_free(struct mpi_figs *f);
 /* The slot of pair (a, b), a != b, either order. */
 uint64_t mpi_figs_slot(const struct mpi_figs *f, int a, int b);
@@ -346,9 +363,12 @@ struct mpi_sweep_mem {
 	double pair_rows; /* its own pair's rows (twice) */
 	double rank;	  /* every rank: the sum of the above but xchg */
 	double reports;	  /* rank 0: a round's reports */
-	double figs;	  /* rank 0: the model's figures (struct mpi_figs) */
+	double figs;	  /* rank 0: the model's figures (struct mpi_figs), in
+			   * a file beside --json's, else in memory */
 	double fit;	  /* rank 0: more while the model is fitted */
-	double rank0;	  /* rank 0 at its peak: rank + reports + figs + fit */
+	double rank0;	  /* rank 0 at its peak with --json (figures in the
+			   * file): rank + reports + fit, O(N) */
+	double rank0_mem; /* the same without --json: + figs */
 	double rows;	  /* every row of the sweep: on disk, never held */
 };
 

@@ -88,6 +88,12 @@ static json_t *sweep_json(const struct sweep *sw)
 		      "nodes", sweep_endpoints_json(sw));
 	if (o && sw->st.path)
 		json_object_set_new(o, "rows_file", json_string(sw->st.path));
+	if (o && mpi_figs_ready(&sw->figs))
+		json_object_set_new(
+			o, "figures",
+			json_pack("{s:s, s:I}", "kept",
+				  sw->figs.mapped ? "file" : "memory", "bytes",
+				  (json_int_t)sw->figs.bytes));
 	if (o && (so->round_first || so->round_last >= 0))
 		json_object_set_new(
 			o, "rounds_asked",
@@ -342,7 +348,8 @@ void mpi_sweep_memory(const struct mpi_sched *s, size_t n_sizes,
 	/* fit_scales' 65536 counts, the node terms, polish's two rows */
 	m->fit = 65536.0 * sizeof(uint64_t) +
 		 n * (MPI_METRIC_NR + 3) * sizeof(double);
-	m->rank0 = m->rank + m->reports + m->figs + m->fit;
+	m->rank0 = m->rank + m->reports + m->fit;
+	m->rank0_mem = m->rank0 + m->figs;
 	m->rows = (double)s->n_pairs * rows;
 }
 
@@ -361,15 +368,17 @@ static void sweep_print_memory(const struct mpi_sched *s, size_t n_sizes,
 		human(m.names, b[2], 32), human(m.small, b[3], 32),
 		human(m.pair_rows, b[4], 32), human(m.xchg, b[5], 32));
 	fprintf(f,
-		"# rank 0 also: the round's reports %s, the model's figures %s "
-		"(%d x 2 B and 1 bit x %llu pairs), %s more while the "
-		"model is fitted: at most %s in all; no rows (%zu B x %zu "
-		"sizes x %llu pairs = %s): they stream to disk\n",
-		human(m.reports, b[0], 32), human(m.figs, b[1], 32),
+		"# rank 0 also: the round's reports %s, %s more while the "
+		"model is fitted: at most %s in all; the model's figures, %s "
+		"(%d x 2 B and 1 bit x %llu pairs), in a file beside the "
+		"--json summary, mapped (in memory without --json: %s in "
+		"all); no rows (%zu B x %zu sizes x %llu pairs = %s): they "
+		"stream to disk\n",
+		human(m.reports, b[0], 32), human(m.fit, b[1], 32),
+		human(m.rank0, b[2], 32), human(m.figs, b[3], 32),
 		__builtin_popcount(metrics), (unsigned long long)s->n_pairs,
-		human(m.fit, b[2], 32), human(m.rank0, b[3], 32),
-		sizeof(struct bench_row), n_sizes,
-		(unsigned long long)s->n_pairs, human(m.rows, b[4], 32));
+		human(m.rank0_mem, b[4], 32), sizeof(struct bench_row), n_sizes,
+		(unsigned long long)s->n_pairs, human(m.rows, b[5], 32));
 }
 
 int mpi_sweep_print_schedule(const struct mpi_sweep_opts *so, int n_ep,

@@ -67,7 +67,7 @@ void sweep_record_fig(struct sweep *sw, long k, int ea, int eb,
 
 	mpi_fig_from_rows(rows, n, sw->lat_size, sw->bw_size, &fig);
 	if (k < sw->sched.n_rounds) {
-		if (sw->figs.unstable)
+		if (mpi_figs_ready(&sw->figs))
 			mpi_figs_set(&sw->figs, ea, eb, &fig);
 		return;
 	}

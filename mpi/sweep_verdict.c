@@ -713,7 +713,7 @@ int sweep_verdicts(struct sweep *sw, FILE *f, int *code)
 	int ret = 0;
 
 	sweep_view(sw, &vd.v);
-	if (!sw->model.fit[0].node && sw->figs.unstable)
+	if (!sw->model.fit[0].node && mpi_figs_ready(&sw->figs))
 		ret = mpi_model_fit(&sw->figs, &cfg, &sw->model);
 	if (!ret)
 		ret = verdicts_build(&vd, f);

@@ -373,6 +373,9 @@ def case_resume(ctx):
                f"every pair once: {pairs_of(doc)}")
     sw = doc["run"]["sweep"]
     ctx.expect(sw["rounds_done"] == 5 and sw["pairs_measured"] == 15, f"{sw}")
+    # rank 0's figures of the model: a file beside the summary, O(N) memory
+    ctx.expect(sw.get("figures", {}).get("kept") == "file" and
+               sw["figures"]["bytes"] > 0, f"figures in a file: {sw}")
     head, pairs, rounds = rows_file(ctx, "cut.json")
     ctx.expect(sorted((p["a"], p["b"]) for p in pairs) == ALL6,
                "the rows file: each pair once")
