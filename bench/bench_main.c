@@ -768,7 +768,7 @@ int bench_main(int argc, char **argv, const struct bench_cmd *cmd)
 	if (m.check)
 		bench_checker->close(m.check);
 	code = main_finish(&m, code);
-	bench_guard_stop(m.guard);
+	bench_guard_stop(m.guard, code == BENCH_EXIT_OK);
 	bench_opts_free(&m.o);
 	free(m.cfg);
 	free(m.state);

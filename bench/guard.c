@@ -2,7 +2,10 @@
 /*
  * The run guard (guard.h). The thread sleeps in sigtimedwait() for at
  * most GUARD_TICK_NS, which is also the watchdog's period: a stall is
- * seen within its allowance plus one tick.
+ * seen within its allowance plus one tick. bench_guard_stop(g, true)
+ * wakes it with a SIGCONT of its own (pthread_kill), which the stopping
+ * thread does not take for mpirun's: the process ends at once, not up
+ * to a tick later (mpirun waits for the last rank to exit).
  *
  * Once the thread has decided to end the process it takes the lock and
  * never gives it back: the main thread, should it wake up, blocks on its
@@ -262,6 +265,16 @@ static void guard_watch(struct bench_guard *g, uint64_t *last, double *since)
 
 static void guard_urgent(struct bench_guard *g);
 
+static bool guard_stopping(struct bench_guard *g)
+{
+	bool stop;
+
+	pthread_mutex_lock(&g->lock);
+	stop = g->stop;
+	pthread_mutex_unlock(&g->lock);
+	return stop;
+}
+
 static void *guard_main(void *arg)
 {
 	const struct timespec tick = { .tv_nsec = GUARD_TICK_NS };
@@ -274,9 +287,10 @@ static void *guard_main(void *arg)
 	guard_sigset(&set);
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &tick);
-		if (sig == SIGCONT)
-			guard_urgent(g);
-		else if (sig > 0)
+		if (sig == SIGCONT) {
+			if (!guard_stopping(g))
+				guard_urgent(g);
+		} else if (sig > 0)
 			guard_signal_exit(g, sig);
 		pthread_mutex_lock(&g->lock);
 		if (g->stop) {
@@ -312,13 +326,15 @@ int bench_guard_start(struct bench_guard **out,
 	return 0;
 }
 
-void bench_guard_stop(struct bench_guard *g)
+void bench_guard_stop(struct bench_guard *g, bool prompt)
 {
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->lock);
 	g->stop = true;
 	pthread_mutex_unlock(&g->lock);
+	if (prompt)
+		pthread_kill(g->thread, SIGCONT); /* no tick's wait (above) */
 	pthread_join(g->thread, NULL);
 	pthread_mutex_destroy(&g->lock);
 	json_decref(g->doc);

@@ -69,8 +69,16 @@ int bench_guard_block_signals(void);
  */
 int bench_guard_start(struct bench_guard **out,
 		      const struct bench_guard_cfg *cfg);
-/* Stop and join the thread; accepts NULL. Signals stay blocked. */
-void bench_guard_stop(struct bench_guard *g);
+/*
+ * Stop and join the thread; accepts NULL. Signals stay blocked. prompt:
+ * wake the thread instead of waiting out its tick (up to 50 ms, on every
+ * rank, and mpirun waits for the last). bench_main asks for it when the
+ * exit code is 0. With another code mpirun ends the job at the first
+ * rank's exit, and a rank still in MPI_Finalize (PMIx_Finalize waits for
+ * mpirun) is killed a second later: woken, 4 of 25 refused runs lost a
+ * rank's exit code that way, so those keep the tick's wait.
+ */
+void bench_guard_stop(struct bench_guard *g, bool prompt);
 
 /* Where the snapshot goes (NULL: nowhere, e.g. ranks other than 0). */
 void bench_guard_set_json(struct bench_guard *g, const char *path);
