@@ -265,16 +265,6 @@ static void guard_watch(struct bench_guard *g, uint64_t *last, double *since)
 
 static void guard_urgent(struct bench_guard *g);
 
-static bool guard_stopping(struct bench_guard *g)
-{
-	bool stop;
-
-	pthread_mutex_lock(&g->lock);
-	stop = g->stop;
-	pthread_mutex_unlock(&g->lock);
-	return stop;
-}
-
 static void *guard_main(void *arg)
 {
 	const struct timespec tick = { .tv_nsec = GUARD_TICK_NS };
@@ -287,16 +277,15 @@ static void *guard_main(void *arg)
 	guard_sigset(&set);
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &tick);
-		if (sig == SIGCONT) {
-			if (!guard_stopping(g))
-				guard_urgent(g);
-		} else if (sig > 0)
+		if (sig > 0 && sig != SIGCONT)
 			guard_signal_exit(g, sig);
 		pthread_mutex_lock(&g->lock);
-		if (g->stop) {
+		if (g->stop) { /* a SIGCONT then may be the stop's own */
 			pthread_mutex_unlock(&g->lock);
 			return NULL;
 		}
+		if (sig == SIGCONT)
+			guard_urgent(g);
 		if (g->cfg.watch)
 			guard_watch(g, &last, &since);
 		pthread_mutex_unlock(&g->lock);
@@ -501,13 +490,12 @@ static void guard_provisional(struct bench_guard *g, json_t *doc, size_t done,
 }
 
 /* SIGCONT: the last snapshot on disk now, and every later one. */
+/* The lock is held. */
 static void guard_urgent(struct bench_guard *g)
 {
-	pthread_mutex_lock(&g->lock);
 	g->urgent = true;
 	if (g->doc)
 		guard_provisional(g, g->doc, g->done, g->planned);
-	pthread_mutex_unlock(&g->lock);
 }
 
 int bench_guard_snapshot(struct bench_guard *g, const struct bench_result *r,
