@@ -369,28 +369,32 @@ static int dp_describe_method(const struct bench_engine *eng, json_t *run)
 	const struct verbs_ctx *c = eng->priv;
 	enum bench_test t = eng->plan->test;
 	bool bw = t == BENCH_TEST_BW || t == BENCH_TEST_BIBW;
-	char detail[160];
+	char detail[256];
 	int ret = 0;
 
 	if (bw && c->cfg->bw_method == VERBS_BW_STREAM)
 		snprintf(detail, sizeof(detail),
 			 "perftest's: up to %u WRs outstanding, one in %u "
 			 "signalled, no acknowledgment, first post to last "
-			 "completion%s",
+			 "completion%s; posted with %s",
 			 c->tx_depth, (unsigned)c->sig_mask + 1,
 			 t == BENCH_TEST_BIBW ? "; each side timed, summed"
-					      : "");
+					      : "",
+			 verbs_post_api_name(c));
 	else if (bw)
 		snprintf(detail, sizeof(detail),
-			 "osu_bw's: a window, then a 0-byte acknowledgment%s",
+			 "osu_bw's: a window, then a 0-byte acknowledgment%s; "
+			 "posted with %s",
 			 t == BENCH_TEST_BIBW ? " both ways; twice rank 0's "
 						"rate"
-					      : "");
+					      : "",
+			 verbs_post_api_name(c));
 	else
 		snprintf(detail, sizeof(detail),
 			 "perftest's: every WR signalled, one receive "
-			 "reposted per completion, inline up to %u B",
-			 dp_inline_for(c, t));
+			 "reposted per completion, inline up to %u B, "
+			 "posted with %s",
+			 dp_inline_for(c, t), verbs_post_api_name(c));
 	ret |= json_object_set_new(
 		run, "method",
 		json_string(!bw ? "ping-pong"
@@ -423,9 +427,10 @@ static int verbs_describe(struct bench_engine *eng, json_t *run)
 	ret = verbs_dev_describe(&c->dev, &dev);
 	if (ret)
 		return ret;
-	v = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s}",
+	v = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:s, s:s}",
 		      "op", verbs_op_name(cfg->op), "qp",
-		      verbs_qp_name(cfg->qp_type), "bw_method",
+		      verbs_qp_name(cfg->qp_type), "post_api",
+		      verbs_post_api_name(c), "bw_method",
 		      verbs_bw_method_name(cfg->bw_method), "inline_bytes",
 		      dp_inline_for(c, eng->plan->test), "mtu",
 		      verbs_mtu_bytes(c->path_mtu), "tx_depth", c->tx_depth,

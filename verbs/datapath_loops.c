@@ -168,6 +168,46 @@ DP_INLINE int dp_wait_flag(struct verbs_ctx *c, volatile uint8_t *flag,
 	return 0;
 }
 
+/*
+ * The WR through the ibv_wr_* API (perftest's default): the provider
+ * writes the WQE directly instead of translating an ibv_send_wr.
+ */
+DP_INLINE int dp_post_wr(struct verbs_ctx *c, const struct ibv_send_wr *wr)
+{
+	struct ibv_qp_ex *q = c->qpx;
+
+	ibv_wr_start(q);
+	q->wr_id = wr->wr_id;
+	q->wr_flags = wr->send_flags;
+	switch (wr->opcode) {
+	case IBV_WR_RDMA_WRITE:
+		ibv_wr_rdma_write(q, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
+		break;
+	case IBV_WR_RDMA_WRITE_WITH_IMM:
+		ibv_wr_rdma_write_imm(q, wr->wr.rdma.rkey,
+				      wr->wr.rdma.remote_addr, wr->imm_data);
+		break;
+	case IBV_WR_RDMA_READ:
+		ibv_wr_rdma_read(q, wr->wr.rdma.rkey, wr->wr.rdma.remote_addr);
+		break;
+	default: /* IBV_WR_SEND: the only other opcode built */
+		ibv_wr_send(q);
+		break;
+	}
+	if (c->cfg->qp_type == IBV_QPT_UD)
+		ibv_wr_set_ud_addr(q, wr->wr.ud.ah, wr->wr.ud.remote_qpn,
+				   wr->wr.ud.remote_qkey);
+	if (!wr->num_sge)
+		ibv_wr_set_sge_list(q, 0, NULL);
+	else if (wr->send_flags & IBV_SEND_INLINE)
+		ibv_wr_set_inline_data(q, (void *)(uintptr_t)wr->sg_list->addr,
+				       wr->sg_list->length);
+	else
+		ibv_wr_set_sge(q, wr->sg_list->lkey, wr->sg_list->addr,
+			       wr->sg_list->length);
+	return ibv_wr_complete(q);
+}
+
 /* Post one WR when the send queue has room; signal every (mask+1)-th. */
 DP_INLINE int dp_post(struct verbs_ctx *c, struct dp_wr *d, const bool force,
 		      const bool event)
@@ -185,7 +225,8 @@ DP_INLINE int dp_post(struct verbs_ctx *c, struct dp_wr *d, const bool force,
 	d->wr.send_flags = d->flags;
 	if (force || (c->sq_posted & c->sig_mask) == c->sig_mask)
 		d->wr.send_flags |= IBV_SEND_SIGNALED;
-	ret = ibv_post_send(c->qp, &d->wr, &bad);
+	ret = c->qpx ? dp_post_wr(c, &d->wr)
+		     : ibv_post_send(c->qp, &d->wr, &bad);
 	if (ret)
 		return dp_post_failed(c, ret);
 	c->sq_posted++;

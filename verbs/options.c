@@ -24,6 +24,7 @@ enum {
 	OPT_RX_DEPTH,
 	OPT_POLL,
 	OPT_BW_METHOD,
+	OPT_POST_API,
 };
 
 /* Which device, port and GID: what rdma_cm decides from the route. */
@@ -75,6 +76,12 @@ const struct bench_opt verbs_qp_opts[] = {
 	  OPT_RX_DEPTH },
 	{ "poll", 0, "busy|event",
 	  "spin on the CQ or sleep on its channel (default busy)", OPT_POLL },
+	{ "post-api", 0, "wr|post-send",
+	  "post send WRs with ibv_wr_* as perftest does\n"
+	  "(default wr; ibv_post_send where the provider has\n"
+	  "no ibv_wr_*), or always ibv_post_send (as\n"
+	  "perftest's use_old_post_send)",
+	  OPT_POST_API },
 	BENCH_OPT_END,
 };
 
@@ -114,6 +121,11 @@ const char *verbs_bw_method_name(enum verbs_bw_method m)
 const char *verbs_poll_name(enum verbs_poll p)
 {
 	return p == VERBS_POLL_EVENT ? "event" : "busy";
+}
+
+const char *verbs_post_api_name(const struct verbs_ctx *c)
+{
+	return c->qpx ? "ibv_wr" : "ibv_post_send";
 }
 
 static int bad(const char *opt, const char *arg, const char *expected)
@@ -156,6 +168,7 @@ int verbs_cfg_opt(struct verbs_cfg *cfg, int opt, const char *arg)
 {
 	static const char *const qps[] = { "rc", "uc", "ud" };
 	static const char *const polls[] = { "busy", "event" };
+	static const char *const posts[] = { "wr", "post-send" };
 	static const enum ibv_qp_type qp_types[] = { IBV_QPT_RC, IBV_QPT_UC,
 						     IBV_QPT_UD };
 	long v;
@@ -219,6 +232,12 @@ int verbs_cfg_opt(struct verbs_cfg *cfg, int opt, const char *arg)
 		if (i < 0)
 			return bad("poll", arg, "busy or event");
 		cfg->poll = (enum verbs_poll)i;
+		return 0;
+	case OPT_POST_API:
+		i = parse_name(arg, posts, 2);
+		if (i < 0)
+			return bad("post-api", arg, "wr or post-send");
+		cfg->post_api = (enum verbs_post_api)i;
 		return 0;
 	}
 	return -EINVAL;

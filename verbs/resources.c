@@ -89,6 +89,7 @@ void verbs_res_close(struct verbs_ctx *c)
 	if (c->qp)
 		ibv_destroy_qp(c->qp);
 	c->qp = NULL;
+	c->qpx = NULL;
 	if (c->mr)
 		ibv_dereg_mr(c->mr);
 	c->mr = NULL;
@@ -123,9 +124,52 @@ void verbs_qp_init_attr(const struct verbs_ctx *c,
 	attr->sq_sig_all = 0;
 }
 
+/* The ibv_wr_* operations a QP type is created with (--post-api wr). */
+static uint64_t qp_send_ops(enum ibv_qp_type t)
+{
+	uint64_t ops = IBV_QP_EX_WITH_SEND | IBV_QP_EX_WITH_SEND_WITH_IMM;
+
+	if (t != IBV_QPT_UD)
+		ops |= IBV_QP_EX_WITH_RDMA_WRITE |
+		       IBV_QP_EX_WITH_RDMA_WRITE_WITH_IMM;
+	if (t == IBV_QPT_RC)
+		ops |= IBV_QP_EX_WITH_RDMA_READ;
+	return ops;
+}
+
+/*
+ * One try: with --post-api wr, a QP that takes the ibv_wr_* API (as
+ * perftest's); ibv_post_send's QP when the provider has no such API.
+ */
+static struct ibv_qp *qp_try(struct verbs_ctx *c, struct ibv_qp_init_attr *attr,
+			     bool ex)
+{
+	struct ibv_qp_init_attr_ex ax = {
+		.qp_context = attr->qp_context,
+		.send_cq = attr->send_cq,
+		.recv_cq = attr->recv_cq,
+		.cap = attr->cap,
+		.qp_type = attr->qp_type,
+		.sq_sig_all = attr->sq_sig_all,
+		.comp_mask =
+			IBV_QP_INIT_ATTR_PD | IBV_QP_INIT_ATTR_SEND_OPS_FLAGS,
+		.pd = c->pd,
+		.send_ops_flags = qp_send_ops(attr->qp_type),
+	};
+	struct ibv_qp *qp;
+
+	if (!ex)
+		return ibv_create_qp(c->pd, attr);
+	qp = ibv_create_qp_ex(c->dev.ctx, &ax);
+	if (qp)
+		c->qpx = ibv_qp_to_qp_ex(qp);
+	return qp;
+}
+
 /*
  * With the default --inline the QP gets the most the device accepts: no
- * device attribute says how much, so ask for less until creation works.
+ * device attribute says how much, so ask for less until creation works;
+ * with --post-api wr the ibv_wr_* QP first, then ibv_post_send's.
  */
 int verbs_qp_create(struct verbs_ctx *c)
 {
@@ -133,14 +177,17 @@ int verbs_qp_create(struct verbs_ctx *c)
 	struct ibv_qp_init_attr attr;
 	struct ibv_qp_attr qa;
 	size_t i, n = c->cfg->inline_bytes >= 0 ? 1 : sizeof(tries) / 4;
-	int ret = 0;
+	int ex, ret = 0;
 
 	verbs_qp_init_attr(c, &attr);
-	for (i = 0; i < n && !c->qp; i++) {
-		if (c->cfg->inline_bytes < 0)
-			attr.cap.max_inline_data = tries[i];
-		c->qp = ibv_create_qp(c->pd, &attr);
-		ret = errno;
+	c->qpx = NULL;
+	for (ex = c->cfg->post_api == VERBS_POST_WR; ex >= 0 && !c->qp; ex--) {
+		for (i = 0; i < n && !c->qp; i++) {
+			if (c->cfg->inline_bytes < 0)
+				attr.cap.max_inline_data = tries[i];
+			c->qp = qp_try(c, &attr, ex);
+			ret = errno;
+		}
 	}
 	if (!c->qp) {
 		ret = ret ? -ret : -ENOMEM;

@@ -54,6 +54,12 @@ enum verbs_poll {
 	VERBS_POLL_EVENT, /* sleep on the completion channel */
 };
 
+/* How send WRs are posted (--post-api). */
+enum verbs_post_api {
+	VERBS_POST_WR,	 /* ibv_wr_*, as perftest; ibv_post_send without it */
+	VERBS_POST_SEND, /* ibv_post_send (perftest's --use_old_post_send) */
+};
+
 #define VERBS_PORT_DEFAULT     18515 /* out-of-band TCP port, as perftest */
 #define VERBS_TX_DEPTH_DEFAULT 128   /* send queue entries */
 #define VERBS_RX_DEPTH_DEFAULT 512   /* receive queue entries, as perftest */
@@ -74,6 +80,7 @@ struct verbs_cfg {
 	unsigned rx_depth;		/* --rx-depth: receive queue entries,
 					 * raised to what the stream needs */
 	enum verbs_poll poll;		/* --poll */
+	enum verbs_post_api post_api;	/* --post-api */
 	enum verbs_bw_method bw_method; /* --bw-method, resolved by parsing */
 	/* how to connect the QP; NULL for verbs_conn_bootstrap_ops */
 	const struct verbs_conn_ops *conn;
@@ -117,6 +124,7 @@ struct verbs_ctx {
 	struct ibv_comp_channel *channel; /* --poll event only */
 	struct ibv_cq *cq;		  /* one CQ for sends and receives */
 	struct ibv_qp *qp;
+	struct ibv_qp_ex *qpx; /* set when WRs go through ibv_wr_* */
 	struct ibv_mr *mr;
 	uint8_t *buf; /* tx area, then rx area */
 	size_t buf_bytes;
@@ -226,6 +234,7 @@ int verbs_cfg_check(struct verbs_cfg *cfg, const struct bench_opts *o);
 const char *verbs_op_name(enum verbs_op op);
 const char *verbs_qp_name(enum ibv_qp_type t);
 const char *verbs_poll_name(enum verbs_poll p);
+const char *verbs_post_api_name(const struct verbs_ctx *c);
 const char *verbs_bw_method_name(enum verbs_bw_method m);
 
 #endif

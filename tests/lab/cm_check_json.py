@@ -56,6 +56,10 @@ def main():
         fail(f"run.transport is {run.get('transport')!r}")
     if run.get("verbs", {}).get("connection") != "rdma_cm":
         fail(f"run.verbs.connection is {run.get('verbs')!r}")
+    # the data QP is the verbs engine's: ibv_wr_* on rxe, as perftest
+    if run["verbs"].get("post_api") != "ibv_wr":
+        fail(f"run.verbs.post_api is {run['verbs'].get('post_api')!r}, "
+             f"expected ibv_wr")
     if "name" not in run.get("device", {}):
         fail("run.device.name is missing")
     check_connect(run, iters)

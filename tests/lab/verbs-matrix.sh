@@ -63,6 +63,20 @@ for c in "send latency" "write latency" "read latency" "write bw" \
 			"$([ "$2" = latency ] && lat_kind "$1" || echo one-message)" "$SZL"
 done
 
+# --post-api post-send: ibv_post_send instead of ibv_wr_*, checked bytes
+for c in "rc send latency" "rc write latency" "rc read bibw" \
+	"rc write-imm bw" "ud send bw"; do
+	set -- $c
+	sz=$SZ szl=$SZL
+	[ "$1" = ud ] && sz=$UDSZ szl=$UDSZL
+	n=post-send-$1-$2-$3
+	w=
+	[ "$3" != latency ] && w="--window 8"
+	o="$base $w --validate --post-api post-send --qp $1 --op $2 --test $3 --sizes $sz"
+	vpair2 "$n" 0 0 "$o" "$o --json $OUT/$n.json" &&
+		vjson "$n" "$3" "$([ "$3" = latency ] && lat_kind "$2" || echo one-message)" "$szl"
+done
+
 # small queues and no inline still work; both ends print the table
 vpair2 tx1-noinline 0 0 "$base --tx-depth 1 --inline 0 --test bw --window 4 --sizes 64" \
 	"$base --tx-depth 1 --inline 0 --test bw --window 4 --sizes 64"

@@ -26,6 +26,12 @@ for end in server client; do
 	fi
 done
 [ $rc = 3 ] && [ $rs = 3 ] || { echo "FAIL: exit codes $rs/$rc, want 3/3"; fail=1; }
+# a bad --post-api is refused before the device is looked for, exit 2
+msg=$("$vb" --post-api legacy 2>&1)
+rc=$?
+[ $rc = 2 ] || { echo "FAIL: --post-api legacy exited $rc, want 2"; fail=1; }
+grep -q -- "--post-api.*legacy.*wr or post-send" <<<"$msg" ||
+	{ echo "FAIL: --post-api legacy said: $msg"; fail=1; }
 # an output that cannot be written is refused first, in one line, exit 2
 . "$(dirname "$0")/refused-outputs.sh"
 refused_outputs "$vb" --timeout 10 <<'CASES'

@@ -37,8 +37,8 @@ def main():
                 "gid_index", "gid", "driver"):
         if key not in dev:
             fail(f"run.device.{key} is missing")
-    for key in ("op", "qp", "inline_bytes", "mtu", "tx_depth", "rx_depth",
-                "poll"):
+    for key in ("op", "qp", "post_api", "inline_bytes", "mtu", "tx_depth",
+                "rx_depth", "poll"):
         if key not in run.get("verbs", {}):
             fail(f"run.verbs.{key} is missing")
     # perftest's receive depth (512) unless --rx-depth; never below what
@@ -50,6 +50,14 @@ def main():
     if v["rx_depth"] < v["tx_depth"] + 32:
         fail(f"run.verbs.rx_depth {v['rx_depth']} is below tx_depth "
              f"{v['tx_depth']} + 32")
+    # rxe has the ibv_wr_* API: perftest's way of posting, by default
+    want_api = ("ibv_post_send" if "--post-api post-send" in
+                run.get("command_line", "") else "ibv_wr")
+    if v["post_api"] != want_api:
+        fail(f"run.verbs.post_api is {v['post_api']!r}, expected {want_api}")
+    if want_api not in run.get("method_detail", ""):
+        fail(f"run.method_detail does not name {want_api}: "
+             f"{run.get('method_detail')!r}")
     # the method: perftest's stream by default, the window where each
     # message needs a receive on a QP that drops (uc, ud)
     if kind == "latency":
