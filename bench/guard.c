@@ -489,8 +489,8 @@ static void guard_provisional(struct bench_guard *g, json_t *doc, size_t done,
 	}
 }
 
-/* SIGCONT: the last snapshot on disk now, and every later one. */
-/* The lock is held. */
+/* SIGCONT, with the lock held: the last snapshot on disk now, and every
+ * later one. */
 static void guard_urgent(struct bench_guard *g)
 {
 	g->urgent = true;

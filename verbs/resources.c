@@ -144,7 +144,12 @@ static uint64_t qp_send_ops(enum ibv_qp_type t)
 static struct ibv_qp *qp_try(struct verbs_ctx *c, struct ibv_qp_init_attr *attr,
 			     bool ex)
 {
-	struct ibv_qp_init_attr_ex ax = {
+	struct ibv_qp_init_attr_ex ax;
+	struct ibv_qp *qp;
+
+	if (!ex)
+		return ibv_create_qp(c->pd, attr);
+	ax = (struct ibv_qp_init_attr_ex){
 		.qp_context = attr->qp_context,
 		.send_cq = attr->send_cq,
 		.recv_cq = attr->recv_cq,
@@ -156,10 +161,6 @@ static struct ibv_qp *qp_try(struct verbs_ctx *c, struct ibv_qp_init_attr *attr,
 		.pd = c->pd,
 		.send_ops_flags = qp_send_ops(attr->qp_type),
 	};
-	struct ibv_qp *qp;
-
-	if (!ex)
-		return ibv_create_qp(c->pd, attr);
 	qp = ibv_create_qp_ex(c->dev.ctx, &ax);
 	if (qp)
 		c->qpx = ibv_qp_to_qp_ex(qp);
