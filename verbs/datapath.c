@@ -131,10 +131,10 @@ static void dp_step_build(struct verbs_ctx *c, const struct bench_step *st,
 
 	memset(s, 0, sizeof(*s));
 	c->inline_now = dp_inline_for(c, st->test);
-	/* latency reposts each receive as it completes (perftest) */
+	/* latency: each receive reposted after the reply is posted */
 	c->rx_batch = st->test == BENCH_TEST_BW || st->test == BENCH_TEST_BIBW
 			      ? DP_RX_BATCH
-			      : 1;
+			      : 0;
 	if (role == DP_MSG_PING || role == DP_MSG_PONG) {
 		if (op == IBV_WR_RDMA_WRITE)
 			op = IBV_WR_RDMA_WRITE_WITH_IMM;
@@ -391,10 +391,13 @@ static int dp_describe_method(const struct bench_engine *eng, json_t *run)
 			 verbs_post_api_name(c));
 	else
 		snprintf(detail, sizeof(detail),
-			 "perftest's: every WR signalled, one receive "
-			 "reposted per completion, inline up to %u B, "
-			 "posted with %s",
-			 dp_inline_for(c, t), verbs_post_api_name(c));
+			 "perftest's: every WR signalled, inline up to %u "
+			 "B, posted with %s%s",
+			 dp_inline_for(c, t), verbs_post_api_name(c),
+			 c->cfg->op == VERBS_OP_READ
+				 ? ""
+				 : "; each receive reposted after the reply "
+				   "is posted");
 	ret |= json_object_set_new(
 		run, "method",
 		json_string(!bw ? "ping-pong"

@@ -128,9 +128,22 @@ DP_INLINE int dp_poll(struct verbs_ctx *c)
 		else
 			c->sq_done = wc[i].wr_id + 1;
 	}
-	if (c->rx_posted - c->rx_done + c->rx_batch <= c->rx_depth)
+	if (c->rx_batch &&
+	    c->rx_posted - c->rx_done + c->rx_batch <= c->rx_depth)
 		return verbs_rx_fill(c) ?: n;
 	return n;
+}
+
+/*
+ * Latency (rx_batch 0): the receive that completed is reposted after the
+ * next send is posted, off the critical path; the queue still holds
+ * rx_depth - 1 receives.
+ */
+DP_INLINE int dp_repost(struct verbs_ctx *c)
+{
+	if (c->rx_posted - c->rx_done < c->rx_depth)
+		return verbs_rx_fill(c);
+	return 0;
 }
 
 /* Poll until *count reaches target (counters only grow). */
@@ -277,12 +290,16 @@ DP_INLINE int dp_iter(struct verbs_ctx *c, struct dp_step *s,
 	case DP_MSG_PING:
 		ret = dp_post(c, &s->data, true, event);
 		if (!ret)
+			ret = dp_repost(c);
+		if (!ret)
 			ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
 		break;
 	case DP_MSG_PONG:
 		ret = dp_wait(c, &c->rx_done, ++s->rx_target, event);
 		if (!ret)
 			ret = dp_post(c, &s->data, true, event);
+		if (!ret)
+			ret = dp_repost(c);
 		break;
 	case DP_WRITE_PING:
 		s->v = (uint8_t)(s->v + 1 + (s->v == 255)); /* never 0 */

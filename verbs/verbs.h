@@ -136,7 +136,8 @@ struct verbs_ctx {
 	enum ibv_mtu path_mtu;
 	unsigned max_inline; /* the QP's inline limit (or --inline) */
 	unsigned inline_now; /* this step's: perftest's defaults, or --inline */
-	unsigned rx_batch;   /* repost receives when this many completed */
+	unsigned rx_batch;   /* repost receives when this many completed;
+			      * 0: one, after the next post (latency) */
 	unsigned tx_depth;
 	unsigned window; /* the run's --window: sizes the receive queue */
 	unsigned rx_depth;

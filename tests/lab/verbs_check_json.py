@@ -72,6 +72,11 @@ def main():
         want_method = "stream"
     if run.get("method") != want_method:
         fail(f"run.method is {run.get('method')!r}, expected {want_method}")
+    # latency reposts each receive after the reply, off the critical path
+    if kind == "latency" and v["op"] != "read" and \
+            "receive reposted after the reply" not in run["method_detail"]:
+        fail(f"run.method_detail does not say when receives are reposted: "
+             f"{run['method_detail']!r}")
     if kind != "latency" and v.get("bw_method") != (
             "stream" if want_method == "stream" else "window"):
         fail(f"run.verbs.bw_method is {v.get('bw_method')!r}")
